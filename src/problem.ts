@@ -1,0 +1,166 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+/**
+ * The data model: buffers, gaps, problems and solutions, and the
+ * {@linkcode effectiveSize} that says how two buffers may stack.
+ *
+ * @module
+ */
+
+/** A range of bytes `[lower, upper)` relative to a buffer's offset. */
+export interface Window {
+  /** First byte occupied, relative to the buffer's offset. */
+  lower: number;
+  /** One past the last byte occupied, relative to the buffer's offset. */
+  upper: number;
+}
+
+/**
+ * A stretch of time `[lower, upper)` inside a buffer's lifespan where the
+ * buffer is not fully live. With a `window`, the buffer still occupies those
+ * bytes during the gap; without one it occupies nothing.
+ */
+export interface Gap {
+  /** When the gap starts (inclusive). */
+  lower: number;
+  /** When the gap ends (exclusive). */
+  upper: number;
+  /** Bytes still occupied during the gap, if any. */
+  window?: Window;
+}
+
+/** A buffer to place: live during `[lower, upper)`, `size` bytes big. */
+export interface Buffer {
+  /** The buffer's name, unique within a problem. */
+  id: string;
+  /** When the buffer becomes live (inclusive). */
+  lower: number;
+  /** When the buffer stops being live (exclusive). */
+  upper: number;
+  /** How many bytes it takes. */
+  size: number;
+  /**
+   * The offset must be a multiple of this.
+   * @default {1}
+   */
+  alignment?: number;
+  /**
+   * Times inside the lifespan when the buffer is not fully live, in time
+   * order and not overlapping.
+   * @default {[]}
+   */
+  gaps?: Gap[];
+  /** A fixed offset the solver must keep, if any. */
+  offset?: number;
+  /** A hint carried through the CSV; the solver does not use it. */
+  hint?: number;
+}
+
+/** Buffers to place within a capacity. */
+export interface Problem {
+  /** The buffers, in input order; a solution's offsets follow this order. */
+  buffers: Buffer[];
+  /** No buffer may reach above this many bytes. */
+  capacity: number;
+}
+
+/** Counters from a search, for benchmarks and curious callers. */
+export interface SolveStats {
+  /** Search nodes visited (calls that passed the budget check). */
+  nodes: number;
+  /** Times the search gave up on a node and went back up. */
+  backtracks: number;
+  /** Wall time of the solve, in milliseconds. */
+  elapsedMs: number;
+}
+
+/** One offset per buffer, and the height they reach. */
+export interface Solution {
+  /** The offset of each buffer, in the problem's buffer order. */
+  offsets: number[];
+  /** The largest `offset + size` over all buffers (0 for none). */
+  height: number;
+  /** Search counters, when the solution comes from the solver. */
+  stats?: SolveStats;
+}
+
+/**
+ * How far above `p`'s offset `q` must start so that the two never share a
+ * byte while both are live, or `undefined` when they are never live at the
+ * same moment. The value may be zero or negative.
+ *
+ * @example Usage
+ * ```ts
+ * import { effectiveSize } from "@x/minimalloc";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * const p = { id: "p", lower: 0, upper: 10, size: 4 };
+ * const q = { id: "q", lower: 5, upper: 15, size: 2 };
+ * assertEquals(effectiveSize(p, q), 4);
+ * assertEquals(effectiveSize(p, { id: "r", lower: 10, upper: 12, size: 1 }), undefined);
+ * ```
+ *
+ * @param p The buffer below.
+ * @param q The buffer above.
+ * @returns The minimum distance from `p`'s offset to `q`'s, if they meet.
+ */
+export function effectiveSize(p: Buffer, q: Buffer): number | undefined {
+  if (p.upper <= q.lower || q.upper <= p.lower) return undefined;
+  const pGaps = p.gaps ?? [];
+  const qGaps = q.gaps ?? [];
+  if (pGaps.length === 0 && qGaps.length === 0) return p.size;
+  // Events at one time apply in this order: lifespan starts, gap ends, gap
+  // starts, lifespan ends; then p before q. Between two event times, both
+  // windows are constant.
+  const events: [number, number, number, number, number][] = [];
+  pushEvents(events, p, 0);
+  pushEvents(events, q, 1);
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  // Current window per buffer as [lower, upper], or lower = NaN for none.
+  const lo = [NaN, NaN];
+  const hi = [NaN, NaN];
+  let result: number | undefined = undefined;
+  for (let i = 0; i < events.length;) {
+    const time = events[i][0];
+    for (; i < events.length && events[i][0] === time; i++) {
+      const [, , who, a, b] = events[i];
+      lo[who] = a;
+      hi[who] = b;
+    }
+    // The stretch from `time` up to the next event time.
+    if (i < events.length && !isNaN(lo[0]) && !isNaN(lo[1])) {
+      const value = hi[0] - lo[1];
+      if (result === undefined || value > result) result = value;
+    }
+  }
+  return result;
+}
+
+const LIFESPAN_START = 0;
+const GAP_END = 1;
+const GAP_START = 2;
+const LIFESPAN_END = 3;
+
+function pushEvents(
+  events: [number, number, number, number, number][],
+  b: Buffer,
+  who: number,
+): void {
+  events.push([b.lower, LIFESPAN_START, who, 0, b.size]);
+  for (const gap of b.gaps ?? []) {
+    events.push([gap.upper, GAP_END, who, 0, b.size]);
+    if (gap.window) {
+      events.push([
+        gap.lower,
+        GAP_START,
+        who,
+        gap.window.lower,
+        gap.window.upper,
+      ]);
+    } else {
+      events.push([gap.lower, GAP_START, who, NaN, NaN]);
+    }
+  }
+  events.push([b.upper, LIFESPAN_END, who, NaN, NaN]);
+}

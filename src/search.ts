@@ -1,0 +1,653 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+/**
+ * The branch-and-bound search over canonical solutions (SPEC section 5).
+ *
+ * The state lives in flat typed arrays; every change made while placing a
+ * buffer is pushed on an undo trail, so going back up the tree costs no
+ * allocation. Results are small integer codes rather than exceptions.
+ *
+ * @module
+ */
+
+import type { Problem } from "./problem.ts";
+import type { SweepResult } from "./sweep.ts";
+
+/** The search found a solution. */
+export const OK = 0;
+/** The search proved there is none. */
+export const INFEASIBLE = 1;
+/** The node budget ran out. */
+export const BUDGET = 2;
+/** The time limit passed or the caller cancelled. */
+export const TIMEOUT = 3;
+/** A search outcome: {@linkcode OK}, {@linkcode INFEASIBLE}, {@linkcode BUDGET} or {@linkcode TIMEOUT}. */
+export type SearchStatus = 0 | 1 | 2 | 3;
+
+/** The search switches of SPEC 5.1, all resolved to booleans. */
+export interface SearchSwitches {
+  /** Only place buffers in canonical order. */
+  canonicalOnly: boolean;
+  /** Prune when a section's floor plus its unplaced total exceeds the capacity. */
+  sectionInference: boolean;
+  /** Try candidates by their current minimum offset. */
+  dynamicOrdering: boolean;
+  /** Skip candidates that would leave an avoidable gap. */
+  checkDominance: boolean;
+  /** Raise section floors to the lowest unplaced minimum offset. */
+  unallocatedFloor: boolean;
+  /** Sort each partition's buffers by a heuristic first. */
+  staticPreordering: boolean;
+  /** Split into independent parts when cuts reach zero. */
+  dynamicDecomposition: boolean;
+  /** The floor never drops below the current offset. */
+  monotonicFloor: boolean;
+  /** Stop trying alternatives after a buffer with nothing above it. */
+  hatlessPruning: boolean;
+}
+
+const NONE = -1;
+// How many nodes between two looks at the clock; a look costs ~50 ns.
+const CLOCK_EVERY = 256;
+
+/** The search over one problem, reused across heuristics and budgets. */
+export class Search {
+  /** Offsets found, per buffer (valid after a successful partition). */
+  readonly solution: Float64Array;
+  /** Nodes visited so far. */
+  nodes = 0;
+  /** Backtracks so far. */
+  backtracks = 0;
+
+  readonly #sw: SearchSwitches;
+  readonly #capacity: number;
+  readonly #n: number;
+  readonly #size: Float64Array;
+  readonly #lower: Float64Array;
+  readonly #upper: Float64Array;
+  readonly #align: Float64Array;
+  readonly #fixed: Float64Array;
+  // Overlaps of buffer b: entries ovStart[b] .. ovStart[b + 1].
+  readonly #ovStart: Int32Array;
+  readonly #ovBuf: Int32Array;
+  readonly #ovEs: Float64Array;
+  // Section spans of buffer b: entries spStart[b] .. spStart[b + 1].
+  readonly #spStart: Int32Array;
+  readonly #spLo: Int32Array;
+  readonly #spHi: Int32Array;
+  readonly #spWinLo: Float64Array;
+  readonly #spWinHi: Float64Array;
+  readonly #rangeLo: Int32Array;
+  readonly #rangeHi: Int32Array;
+  // Buffers of section s: secBuf[secStart[s] .. secStart[s + 1]].
+  readonly #secStart: Int32Array;
+  readonly #secBuf: Int32Array;
+
+  readonly #assigned: Float64Array;
+  readonly #minOffset: Float64Array;
+  readonly #floor: Float64Array;
+  readonly #total: Float64Array;
+  readonly #cuts: Int32Array;
+  readonly #preorder: Int32Array;
+
+  // Undo trails: (index, old value) pairs.
+  #minTrail = new Float64Array(1024);
+  #minTop = 0;
+  #floorTrail = new Float64Array(1024);
+  #floorTop = 0;
+  // Candidate lists of the nodes on the current path, stacked.
+  #cand = new Int32Array(1024);
+  #candTop = 0;
+  // Sections touched by a placement, deduplicated with a stamp.
+  readonly #affectedStamp: Int32Array;
+  #stamp = 0;
+  #affected = new Int32Array(64);
+
+  #budget = Infinity;
+  #deadline = Infinity;
+  #signal: AbortSignal | undefined;
+  #clock = 0;
+  #areaBig: BigInt64Array | undefined;
+
+  /**
+   * Prepares the search state from a problem and its sweep.
+   *
+   * @param problem The problem (its capacity is the limit).
+   * @param sweep The problem's sweep.
+   * @param switches The search switches.
+   */
+  constructor(problem: Problem, sweep: SweepResult, switches: SearchSwitches) {
+    this.#sw = switches;
+    this.#capacity = problem.capacity;
+    const n = problem.buffers.length;
+    this.#n = n;
+    this.#size = new Float64Array(n);
+    this.#lower = new Float64Array(n);
+    this.#upper = new Float64Array(n);
+    this.#align = new Float64Array(n);
+    this.#fixed = new Float64Array(n).fill(NONE);
+    this.#minOffset = new Float64Array(n);
+    this.#assigned = new Float64Array(n).fill(NONE);
+    this.solution = new Float64Array(n);
+    this.#preorder = new Int32Array(n);
+    this.#rangeLo = new Int32Array(n);
+    this.#rangeHi = new Int32Array(n);
+    let needBig = false;
+    for (let b = 0; b < n; b++) {
+      const buf = problem.buffers[b];
+      this.#size[b] = buf.size;
+      this.#lower[b] = buf.lower;
+      this.#upper[b] = buf.upper;
+      this.#align[b] = buf.alignment ?? 1;
+      if (buf.offset !== undefined) {
+        this.#fixed[b] = buf.offset;
+        this.#minOffset[b] = buf.offset;
+      }
+      if (buf.size * (buf.upper - buf.lower) > Number.MAX_SAFE_INTEGER) needBig = true;
+    }
+    if (needBig) {
+      // Areas past 2^53 lose bits as doubles; order them exactly.
+      this.#areaBig = new BigInt64Array(n);
+      for (let b = 0; b < n; b++) {
+        const buf = problem.buffers[b];
+        this.#areaBig[b] = BigInt(buf.size) * BigInt(buf.upper - buf.lower);
+      }
+    }
+
+    this.#ovStart = new Int32Array(n + 1);
+    this.#spStart = new Int32Array(n + 1);
+    let ovCount = 0;
+    let spCount = 0;
+    for (let b = 0; b < n; b++) {
+      this.#ovStart[b] = ovCount;
+      this.#spStart[b] = spCount;
+      ovCount += sweep.overlaps[b].length;
+      spCount += sweep.sectionSpans[b].length;
+    }
+    this.#ovStart[n] = ovCount;
+    this.#spStart[n] = spCount;
+    this.#ovBuf = new Int32Array(ovCount);
+    this.#ovEs = new Float64Array(ovCount);
+    this.#spLo = new Int32Array(spCount);
+    this.#spHi = new Int32Array(spCount);
+    this.#spWinLo = new Float64Array(spCount);
+    this.#spWinHi = new Float64Array(spCount);
+    const sectionCount = sweep.sections.length;
+    this.#total = new Float64Array(sectionCount);
+    this.#floor = new Float64Array(sectionCount);
+    this.#cuts = Int32Array.from(sweep.cuts);
+    this.#affectedStamp = new Int32Array(sectionCount);
+    for (let b = 0; b < n; b++) {
+      let i = this.#ovStart[b];
+      for (const overlap of sweep.overlaps[b]) {
+        this.#ovBuf[i] = overlap.buffer;
+        this.#ovEs[i] = overlap.effectiveSize;
+        i++;
+      }
+      let j = this.#spStart[b];
+      const spans = sweep.sectionSpans[b];
+      for (const span of spans) {
+        this.#spLo[j] = span.sectionRange.lower;
+        this.#spHi[j] = span.sectionRange.upper;
+        this.#spWinLo[j] = span.window.lower;
+        this.#spWinHi[j] = span.window.upper;
+        const width = span.window.upper - span.window.lower;
+        for (let s = span.sectionRange.lower; s < span.sectionRange.upper; s++) {
+          this.#total[s] += width;
+        }
+        j++;
+      }
+      if (spans.length > 0) {
+        this.#rangeLo[b] = spans[0].sectionRange.lower;
+        this.#rangeHi[b] = spans[spans.length - 1].sectionRange.upper;
+      }
+    }
+    this.#secStart = new Int32Array(sectionCount + 1);
+    let secCount = 0;
+    for (let s = 0; s < sectionCount; s++) {
+      this.#secStart[s] = secCount;
+      secCount += sweep.sections[s].length;
+    }
+    this.#secStart[sectionCount] = secCount;
+    this.#secBuf = new Int32Array(secCount);
+    for (let s = 0, i = 0; s < sectionCount; s++) {
+      for (const b of sweep.sections[s]) this.#secBuf[i++] = b;
+    }
+  }
+
+  /** The largest section total: a lower bound on any solution's height. */
+  maxSectionTotal(): number {
+    let max = 0;
+    for (let s = 0; s < this.#total.length; s++) {
+      if (this.#total[s] > max) max = this.#total[s];
+    }
+    return max;
+  }
+
+  /**
+   * Sets the limits for the next {@linkcode Search.solvePartition} calls.
+   *
+   * @param budget Nodes allowed from now on.
+   * @param deadline `performance.now()` time past which the search stops.
+   * @param signal Cancels the search when aborted.
+   */
+  setLimits(budget: number, deadline: number, signal?: AbortSignal): void {
+    this.#budget = budget;
+    this.#deadline = deadline;
+    this.#signal = signal;
+  }
+
+  /**
+   * Solves one partition with a preordering heuristic (SPEC 5.4).
+   *
+   * @param buffers The partition's buffers, in sweep order.
+   * @param sectionLo The partition's first section.
+   * @param sectionHi One past its last section.
+   * @param heuristic Letters of the preordering heuristic.
+   * @returns The outcome; on {@linkcode OK}, offsets are in `solution`.
+   */
+  solvePartition(
+    buffers: ArrayLike<number>,
+    sectionLo: number,
+    sectionHi: number,
+    heuristic: string,
+  ): SearchStatus {
+    const count = buffers.length;
+    const order = this.#preorderBuffers(buffers, heuristic);
+    // Nested partitions reuse buffers' preorder slots; keep the parent's.
+    const saved = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      saved[i] = this.#preorder[order[i]];
+      this.#preorder[order[i]] = i;
+    }
+    const base = this.#candTop;
+    this.#ensureCand(base + count);
+    this.#cand.set(order, base);
+    this.#candTop = base + count;
+    const status = this.#node(base, count, buffers, sectionLo, sectionHi, 0, 0);
+    this.#candTop = base;
+    for (let i = 0; i < count; i++) this.#preorder[order[i]] = saved[i];
+    return status;
+  }
+
+  /** Orders a partition's buffers by a heuristic (SPEC 5.4). */
+  #preorderBuffers(buffers: ArrayLike<number>, heuristic: string): Int32Array {
+    const order = Int32Array.from(buffers);
+    if (!this.#sw.staticPreordering) return order;
+    const count = order.length;
+    // One row of keys per buffer, larger first; area goes through compareArea.
+    const keys: Float64Array[] = [];
+    for (const letter of heuristic) {
+      const values = new Float64Array(this.#n);
+      for (let i = 0; i < count; i++) {
+        const b = order[i];
+        values[b] = this.#preorderKey(letter, b);
+      }
+      keys.push(values);
+    }
+    const letters = [...heuristic];
+    const sorted = Array.from(order).sort((x, y) => {
+      for (let k = 0; k < letters.length; k++) {
+        if (letters[k] === "A") {
+          const c = this.#compareArea(x, y);
+          if (c !== 0) return c;
+          continue;
+        }
+        const vx = keys[k][x];
+        const vy = keys[k][y];
+        if (vx !== vy) return vy - vx > 0 ? 1 : -1;
+      }
+      return x - y;
+    });
+    return Int32Array.from(sorted);
+  }
+
+  #preorderKey(letter: string, b: number): number {
+    switch (letter) {
+      case "A":
+        return this.#size[b] * (this.#upper[b] - this.#lower[b]);
+      case "C":
+        return this.#rangeHi[b] - this.#rangeLo[b];
+      case "L":
+        return this.#lower[b];
+      case "O":
+        return this.#ovStart[b + 1] - this.#ovStart[b];
+      case "T": {
+        let max = 0;
+        for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
+          for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) {
+            if (this.#total[s] > max) max = this.#total[s];
+          }
+        }
+        return max;
+      }
+      case "U":
+        return this.#upper[b];
+      case "W":
+        return this.#upper[b] - this.#lower[b];
+      case "Z":
+        return this.#size[b];
+      default:
+        throw new RangeError(`Unknown preordering heuristic letter "${letter}"`);
+    }
+  }
+
+  /** Larger area first: negative when x's area is larger. */
+  #compareArea(x: number, y: number): number {
+    if (this.#areaBig) {
+      const ax = this.#areaBig[x];
+      const ay = this.#areaBig[y];
+      return ax === ay ? 0 : ax > ay ? -1 : 1;
+    }
+    const ax = this.#size[x] * (this.#upper[x] - this.#lower[x]);
+    const ay = this.#size[y] * (this.#upper[y] - this.#lower[y]);
+    return ax === ay ? 0 : ax > ay ? -1 : 1;
+  }
+
+  #ensureCand(length: number): void {
+    if (length <= this.#cand.length) return;
+    const grown = new Int32Array(Math.max(length, this.#cand.length * 2));
+    grown.set(this.#cand.subarray(0, this.#candTop));
+    this.#cand = grown;
+  }
+
+  /**
+   * One node (SPEC 5.5). The parent's candidates are `cand[from .. from +
+   * count)`; this node's own list is stacked above them.
+   */
+  #node(
+    from: number,
+    count: number,
+    partition: ArrayLike<number>,
+    sectionLo: number,
+    sectionHi: number,
+    minAllowed: number,
+    minIndex: number,
+  ): SearchStatus {
+    if (this.#budget <= 0) return BUDGET;
+    this.#budget--;
+    this.nodes++;
+    if (++this.#clock >= CLOCK_EVERY) {
+      this.#clock = 0;
+      if (performance.now() > this.#deadline || this.#signal?.aborted) return TIMEOUT;
+    }
+    const assigned = this.#assigned;
+    const minOffset = this.#minOffset;
+    const preorder = this.#preorder;
+    const size = this.#size;
+
+    // This node's candidates: the parent's, minus the placed ones.
+    const base = this.#candTop;
+    this.#ensureCand(base + count);
+    const cand = this.#cand;
+    let k = 0;
+    for (let i = from; i < from + count; i++) {
+      const b = cand[i];
+      if (assigned[b] === NONE) cand[base + k++] = b;
+    }
+    if (k === 0) {
+      for (let i = 0; i < partition.length; i++) {
+        const b = partition[i];
+        this.solution[b] = assigned[b];
+      }
+      return OK;
+    }
+    if (this.#sw.dynamicOrdering) {
+      // Insertion sort: the parent's order is nearly right already.
+      for (let i = base + 1; i < base + k; i++) {
+        const b = cand[i];
+        const mb = minOffset[b];
+        const pb = preorder[b];
+        let j = i - 1;
+        while (j >= base) {
+          const c = cand[j];
+          if (minOffset[c] < mb || (minOffset[c] === mb && preorder[c] < pb)) break;
+          cand[j + 1] = c;
+          j--;
+        }
+        cand[j + 1] = b;
+      }
+    }
+    this.#candTop = base + k;
+
+    let minHeight = Infinity;
+    for (let i = base; i < base + k; i++) {
+      const h = minOffset[cand[i]] + size[cand[i]];
+      if (h < minHeight) minHeight = h;
+    }
+
+    const sw = this.#sw;
+    let status: SearchStatus = INFEASIBLE;
+    for (let i = base; i < base + k; i++) {
+      const b = this.#cand[i];
+      const offset = minOffset[b];
+      const index = preorder[b];
+      if (sw.canonicalOnly) {
+        if (offset < minAllowed || (offset === minAllowed && index < minIndex)) continue;
+      }
+      if (sw.checkDominance && offset >= minHeight) continue;
+      const fixed = this.#fixed[b];
+      if (fixed !== NONE && offset > fixed) continue;
+
+      assigned[b] = offset;
+      const minMark = this.#minTop;
+      const floorMark = this.#floorTop;
+      const placed = this.#place(b, offset);
+      let result: SearchStatus = INFEASIBLE;
+      if (placed !== PLACE_FAILED && this.#check(sectionLo, sectionHi, offset)) {
+        result = sw.dynamicDecomposition
+          ? this.#decompose(b, offset, index, base, k, partition, sectionLo, sectionHi)
+          : this.#node(base, k, partition, sectionLo, sectionHi, offset, index);
+      }
+      this.#unplace(b, minMark, floorMark);
+      assigned[b] = NONE;
+      if (result !== INFEASIBLE) {
+        status = result;
+        break;
+      }
+      if (sw.hatlessPruning && placed === PLACE_HATLESS) break;
+    }
+    this.#candTop = base;
+    if (status === INFEASIBLE) this.backtracks++;
+    return status;
+  }
+
+  /**
+   * Places b at offset: raises the minimum offsets of what it meets and
+   * updates the section floors and totals (SPEC 5.6).
+   */
+  #place(b: number, offset: number): number {
+    const minOffset = this.#minOffset;
+    const assigned = this.#assigned;
+    const unallocatedFloor = this.#sw.unallocatedFloor;
+    let hatless = true;
+    let fixedBroken = false;
+    let affectedCount = 0;
+    if (unallocatedFloor) this.#stamp++;
+    for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
+      const q = this.#ovBuf[i];
+      if (assigned[q] !== NONE) continue;
+      hatless = false;
+      const h = offset + this.#ovEs[i];
+      if (minOffset[q] >= h) continue;
+      this.#pushMin(q, minOffset[q]);
+      const a = this.#align[q];
+      minOffset[q] = a === 1 ? h : Math.ceil(h / a) * a;
+      const fixed = this.#fixed[q];
+      if (fixed !== NONE && minOffset[q] > fixed) fixedBroken = true;
+      if (unallocatedFloor) {
+        for (let j = this.#spStart[q]; j < this.#spStart[q + 1]; j++) {
+          for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) {
+            if (this.#affectedStamp[s] === this.#stamp) continue;
+            this.#affectedStamp[s] = this.#stamp;
+            if (affectedCount === this.#affected.length) {
+              const grown = new Int32Array(affectedCount * 2);
+              grown.set(this.#affected);
+              this.#affected = grown;
+            }
+            this.#affected[affectedCount++] = s;
+          }
+        }
+      }
+    }
+    const floor = this.#floor;
+    const total = this.#total;
+    for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
+      const top = offset + this.#spWinHi[j];
+      const width = this.#spWinHi[j] - this.#spWinLo[j];
+      for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) {
+        this.#pushFloor(s, floor[s]);
+        floor[s] = top;
+        total[s] -= width;
+      }
+    }
+    if (unallocatedFloor) {
+      for (let i = 0; i < affectedCount; i++) {
+        const s = this.#affected[i];
+        let m = Infinity;
+        for (let j = this.#secStart[s]; j < this.#secStart[s + 1]; j++) {
+          const q = this.#secBuf[j];
+          if (assigned[q] === NONE && minOffset[q] < m) m = minOffset[q];
+        }
+        if (m !== Infinity && floor[s] < m) {
+          this.#pushFloor(s, floor[s]);
+          floor[s] = m;
+        }
+      }
+    }
+    if (fixedBroken) return PLACE_FAILED;
+    return hatless ? PLACE_HATLESS : PLACE_OK;
+  }
+
+  /** Undoes {@linkcode Search.#place}, newest change first. */
+  #unplace(b: number, minMark: number, floorMark: number): void {
+    const total = this.#total;
+    for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
+      const width = this.#spWinHi[j] - this.#spWinLo[j];
+      for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) total[s] += width;
+    }
+    const floorTrail = this.#floorTrail;
+    for (let t = this.#floorTop; t > floorMark;) {
+      t -= 2;
+      this.#floor[floorTrail[t]] = floorTrail[t + 1];
+    }
+    this.#floorTop = floorMark;
+    const minTrail = this.#minTrail;
+    for (let t = this.#minTop; t > minMark;) {
+      t -= 2;
+      this.#minOffset[minTrail[t]] = minTrail[t + 1];
+    }
+    this.#minTop = minMark;
+  }
+
+  #pushMin(index: number, old: number): void {
+    if (this.#minTop + 2 > this.#minTrail.length) {
+      const grown = new Float64Array(this.#minTrail.length * 2);
+      grown.set(this.#minTrail);
+      this.#minTrail = grown;
+    }
+    this.#minTrail[this.#minTop++] = index;
+    this.#minTrail[this.#minTop++] = old;
+  }
+
+  #pushFloor(index: number, old: number): void {
+    if (this.#floorTop + 2 > this.#floorTrail.length) {
+      const grown = new Float64Array(this.#floorTrail.length * 2);
+      grown.set(this.#floorTrail);
+      this.#floorTrail = grown;
+    }
+    this.#floorTrail[this.#floorTop++] = index;
+    this.#floorTrail[this.#floorTop++] = old;
+  }
+
+  /** Section inference: no section's floor plus unplaced total may overflow. */
+  #check(sectionLo: number, sectionHi: number, offset: number): boolean {
+    const floor = this.#floor;
+    const total = this.#total;
+    const capacity = this.#capacity;
+    const monotonic = this.#sw.monotonicFloor;
+    const inference = this.#sw.sectionInference;
+    for (let s = sectionLo; s < sectionHi; s++) {
+      let f = floor[s];
+      if (monotonic && f < offset) f = offset;
+      if (inference) f += total[s];
+      if (f > capacity) return false;
+    }
+    return true;
+  }
+
+  /** Dynamic decomposition after placing b (SPEC 5.7). */
+  #decompose(
+    b: number,
+    offset: number,
+    index: number,
+    from: number,
+    count: number,
+    partition: ArrayLike<number>,
+    sectionLo: number,
+    sectionHi: number,
+  ): SearchStatus {
+    this.solution[b] = offset;
+    const cuts = this.#cuts;
+    const lo = this.#rangeLo[b];
+    const hi = this.#rangeHi[b];
+    let cutPoints: number[] | undefined;
+    for (let s = lo; s + 1 < hi; s++) {
+      if (--cuts[s] === 0) (cutPoints ??= [sectionLo]).push(s + 1);
+    }
+    let status: SearchStatus;
+    if (cutPoints === undefined) {
+      status = this.#node(from, count, partition, sectionLo, sectionHi, offset, index);
+    } else {
+      cutPoints.push(sectionHi);
+      status = OK;
+      for (let c = 0; c + 1 < cutPoints.length && status === OK; c++) {
+        const x = cutPoints[c];
+        const y = cutPoints[c + 1];
+        const sub: number[] = [];
+        for (let i = 0; i < partition.length; i++) {
+          const q = partition[i];
+          if (this.#assigned[q] === NONE && this.#rangeLo[q] < y && x < this.#rangeHi[q]) {
+            sub.push(q);
+          }
+        }
+        if (sub.length === 0) continue;
+        status = this.solvePartition(sub, x, y, this.#heuristic);
+      }
+    }
+    for (let s = lo; s + 1 < hi; s++) cuts[s]++;
+    return status;
+  }
+
+  #heuristic = "";
+
+  /**
+   * Solves every partition in order with one heuristic; stops at the first
+   * failure.
+   *
+   * @param partitions The sweep's partitions.
+   * @param heuristic Letters of the preordering heuristic.
+   * @returns The outcome.
+   */
+  solveAll(
+    partitions: readonly { buffers: number[]; sectionRange: { lower: number; upper: number } }[],
+    heuristic: string,
+  ): SearchStatus {
+    this.#heuristic = heuristic;
+    for (const partition of partitions) {
+      const status = this.solvePartition(
+        partition.buffers,
+        partition.sectionRange.lower,
+        partition.sectionRange.upper,
+        heuristic,
+      );
+      if (status !== OK) return status;
+    }
+    return OK;
+  }
+}
+
+const PLACE_OK = 0;
+const PLACE_HATLESS = 1;
+const PLACE_FAILED = 2;
