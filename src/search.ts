@@ -99,10 +99,11 @@ export class Search {
   // Candidate lists of the nodes on the current path, stacked.
   #cand = new Int32Array(1024);
   #candTop = 0;
-  // Sections touched by a placement, deduplicated with a stamp.
-  readonly #affectedStamp: Int32Array;
-  #stamp = 0;
-  #affected = new Int32Array(64);
+  // Per section, +1/-1 at the ends of affected span ranges (see #place).
+  readonly #affectedDiff: Int32Array;
+  // minOffset for unplaced buffers, Infinity for placed ones: one read per
+  // buffer when looking for a section's lowest unplaced minimum offset.
+  readonly #live: Float64Array;
 
   #budget = Infinity;
   #deadline = Infinity;
@@ -177,7 +178,8 @@ export class Search {
     this.#total = new Float64Array(sectionCount);
     this.#floor = new Float64Array(sectionCount);
     this.#cuts = Int32Array.from(sweep.cuts);
-    this.#affectedStamp = new Int32Array(sectionCount);
+    this.#affectedDiff = new Int32Array(sectionCount + 1);
+    this.#live = Float64Array.from(this.#minOffset);
     for (let b = 0; b < n; b++) {
       let i = this.#ovStart[b];
       for (const overlap of sweep.overlaps[b]) {
@@ -433,7 +435,7 @@ export class Search {
       assigned[b] = offset;
       const minMark = this.#minTop;
       const floorMark = this.#floorTop;
-      const placed = this.#place(b, offset);
+      const placed = this.#place(b, offset, sectionLo, sectionHi);
       let result: SearchStatus = INFEASIBLE;
       if (placed !== PLACE_FAILED && this.#check(sectionLo, sectionHi, offset)) {
         result = sw.dynamicDecomposition
@@ -457,14 +459,18 @@ export class Search {
    * Places b at offset: raises the minimum offsets of what it meets and
    * updates the section floors and totals (SPEC 5.6).
    */
-  #place(b: number, offset: number): number {
+  #place(b: number, offset: number, sectionLo: number, sectionHi: number): number {
     const minOffset = this.#minOffset;
     const assigned = this.#assigned;
+    const live = this.#live;
     const unallocatedFloor = this.#sw.unallocatedFloor;
+    // The "affected" sections (covered by a buffer whose minimum offset
+    // rose) are a union of span ranges: mark their ends, sum them later.
+    const diff = this.#affectedDiff;
+    let anyAffected = false;
     let hatless = true;
     let fixedBroken = false;
-    let affectedCount = 0;
-    if (unallocatedFloor) this.#stamp++;
+    live[b] = Infinity;
     for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
       const q = this.#ovBuf[i];
       if (assigned[q] !== NONE) continue;
@@ -473,22 +479,17 @@ export class Search {
       if (minOffset[q] >= h) continue;
       this.#pushMin(q, minOffset[q]);
       const a = this.#align[q];
-      minOffset[q] = a === 1 ? h : Math.ceil(h / a) * a;
+      const raised = a === 1 ? h : Math.ceil(h / a) * a;
+      minOffset[q] = raised;
+      live[q] = raised;
       const fixed = this.#fixed[q];
-      if (fixed !== NONE && minOffset[q] > fixed) fixedBroken = true;
+      if (fixed !== NONE && raised > fixed) fixedBroken = true;
       if (unallocatedFloor) {
         for (let j = this.#spStart[q]; j < this.#spStart[q + 1]; j++) {
-          for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) {
-            if (this.#affectedStamp[s] === this.#stamp) continue;
-            this.#affectedStamp[s] = this.#stamp;
-            if (affectedCount === this.#affected.length) {
-              const grown = new Int32Array(affectedCount * 2);
-              grown.set(this.#affected);
-              this.#affected = grown;
-            }
-            this.#affected[affectedCount++] = s;
-          }
+          diff[this.#spLo[j]]++;
+          diff[this.#spHi[j]]--;
         }
+        anyAffected = true;
       }
     }
     const floor = this.#floor;
@@ -502,19 +503,30 @@ export class Search {
         total[s] -= width;
       }
     }
-    if (unallocatedFloor) {
-      for (let i = 0; i < affectedCount; i++) {
-        const s = this.#affected[i];
+    if (anyAffected) {
+      // Raised buffers overlap b, so their spans lie in this partition.
+      let depth = 0;
+      for (let s = sectionLo; s < sectionHi; s++) {
+        depth += diff[s];
+        diff[s] = 0;
+        if (depth === 0) continue;
+        // Only a minimum above the floor matters: stop at the first
+        // unplaced buffer at or below it.
+        const f = floor[s];
         let m = Infinity;
         for (let j = this.#secStart[s]; j < this.#secStart[s + 1]; j++) {
-          const q = this.#secBuf[j];
-          if (assigned[q] === NONE && minOffset[q] < m) m = minOffset[q];
+          const v = live[this.#secBuf[j]];
+          if (v < m) {
+            m = v;
+            if (m <= f) break;
+          }
         }
-        if (m !== Infinity && floor[s] < m) {
-          this.#pushFloor(s, floor[s]);
+        if (f < m && m !== Infinity) {
+          this.#pushFloor(s, f);
           floor[s] = m;
         }
       }
+      diff[sectionHi] = 0;
     }
     if (fixedBroken) return PLACE_FAILED;
     return hatless ? PLACE_HATLESS : PLACE_OK;
@@ -534,11 +546,14 @@ export class Search {
     }
     this.#floorTop = floorMark;
     const minTrail = this.#minTrail;
+    const live = this.#live;
     for (let t = this.#minTop; t > minMark;) {
       t -= 2;
       this.#minOffset[minTrail[t]] = minTrail[t + 1];
+      live[minTrail[t]] = minTrail[t + 1];
     }
     this.#minTop = minMark;
+    live[b] = this.#minOffset[b];
   }
 
   #pushMin(index: number, old: number): void {
