@@ -105,6 +105,8 @@ export class Search {
   // buffer when looking for a section's lowest unplaced minimum offset.
   readonly #live: Float64Array;
 
+  // An upper bound on the largest total in the current partition.
+  #totalBound = 0;
   #budget = Infinity;
   #deadline = Infinity;
   #signal: AbortSignal | undefined;
@@ -267,7 +269,10 @@ export class Search {
     this.#ensureCand(base + count);
     this.#cand.set(order, base);
     this.#candTop = base + count;
+    const savedBound = this.#totalBound;
+    this.#totalBound = this.#rootCheck(sectionLo, sectionHi);
     const status = this.#node(base, count, buffers, sectionLo, sectionHi, 0, 0);
+    this.#totalBound = savedBound;
     this.#candTop = base;
     for (let i = 0; i < count; i++) this.#preorder[order[i]] = saved[i];
     return status;
@@ -437,11 +442,13 @@ export class Search {
       const floorMark = this.#floorTop;
       const placed = this.#place(b, offset, sectionLo, sectionHi);
       let result: SearchStatus = INFEASIBLE;
-      if (placed !== PLACE_FAILED && this.#check(sectionLo, sectionHi, offset)) {
+      const bound = this.#totalBound;
+      if (placed !== PLACE_FAILED && this.#checkOffset(sectionLo, sectionHi, offset)) {
         result = sw.dynamicDecomposition
           ? this.#decompose(b, offset, index, base, k, partition, sectionLo, sectionHi)
           : this.#node(base, k, partition, sectionLo, sectionHi, offset, index);
       }
+      this.#totalBound = bound;
       this.#unplace(b, minMark, floorMark);
       assigned[b] = NONE;
       if (result !== INFEASIBLE) {
@@ -467,7 +474,8 @@ export class Search {
     // The "affected" sections (covered by a buffer whose minimum offset
     // rose) are a union of span ranges: mark their ends, sum them later.
     const diff = this.#affectedDiff;
-    let anyAffected = false;
+    let affectedLo = sectionHi;
+    let affectedHi = sectionLo;
     let hatless = true;
     let fixedBroken = false;
     live[b] = Infinity;
@@ -486,14 +494,23 @@ export class Search {
       if (fixed !== NONE && raised > fixed) fixedBroken = true;
       if (unallocatedFloor) {
         for (let j = this.#spStart[q]; j < this.#spStart[q + 1]; j++) {
-          diff[this.#spLo[j]]++;
-          diff[this.#spHi[j]]--;
+          const lo = this.#spLo[j];
+          const hi = this.#spHi[j];
+          diff[lo]++;
+          diff[hi]--;
+          if (lo < affectedLo) affectedLo = lo;
+          if (hi > affectedHi) affectedHi = hi;
         }
-        anyAffected = true;
       }
     }
+    // The check (SPEC 5.6) splits in two: floor + total within capacity,
+    // looked at here for the sections whose floor or total changes (the
+    // others passed at the parent), and offset + total, in #checkOffset.
     const floor = this.#floor;
     const total = this.#total;
+    const capacity = this.#capacity;
+    const inference = this.#sw.sectionInference;
+    let overflow = false;
     for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
       const top = offset + this.#spWinHi[j];
       const width = this.#spWinHi[j] - this.#spWinLo[j];
@@ -501,12 +518,12 @@ export class Search {
         this.#pushFloor(s, floor[s]);
         floor[s] = top;
         total[s] -= width;
+        if ((inference ? top + total[s] : top) > capacity) overflow = true;
       }
     }
-    if (anyAffected) {
-      // Raised buffers overlap b, so their spans lie in this partition.
+    if (affectedLo < affectedHi) {
       let depth = 0;
-      for (let s = sectionLo; s < sectionHi; s++) {
+      for (let s = affectedLo; s < affectedHi; s++) {
         depth += diff[s];
         diff[s] = 0;
         if (depth === 0) continue;
@@ -524,11 +541,12 @@ export class Search {
         if (f < m && m !== Infinity) {
           this.#pushFloor(s, f);
           floor[s] = m;
+          if ((inference ? m + total[s] : m) > capacity) overflow = true;
         }
       }
-      diff[sectionHi] = 0;
+      diff[affectedHi] = 0;
     }
-    if (fixedBroken) return PLACE_FAILED;
+    if (fixedBroken || overflow) return PLACE_FAILED;
     return hatless ? PLACE_HATLESS : PLACE_OK;
   }
 
@@ -576,20 +594,39 @@ export class Search {
     this.#floorTrail[this.#floorTop++] = old;
   }
 
-  /** Section inference: no section's floor plus unplaced total may overflow. */
-  #check(sectionLo: number, sectionHi: number, offset: number): boolean {
-    const floor = this.#floor;
+  /**
+   * The offset half of the check: with monotonic_floor every section's
+   * floor is at least the offset, so offset + total must fit too. Totals
+   * only fall on the way down, so a bound from above usually settles it
+   * without a look at every section.
+   */
+  #checkOffset(sectionLo: number, sectionHi: number, offset: number): boolean {
+    if (!this.#sw.monotonicFloor) return true;
+    if (!this.#sw.sectionInference) return offset <= this.#capacity;
+    if (offset + this.#totalBound <= this.#capacity) return true;
+    let max = 0;
     const total = this.#total;
-    const capacity = this.#capacity;
-    const monotonic = this.#sw.monotonicFloor;
+    for (let s = sectionLo; s < sectionHi; s++) if (total[s] > max) max = total[s];
+    this.#totalBound = max;
+    return offset + max <= this.#capacity;
+  }
+
+  /**
+   * At a partition's root, the floor half of the check holds for every
+   * section (a parent node checked them, or nothing is placed and the
+   * totals fit); returns the largest total as the first bound.
+   */
+  #rootCheck(sectionLo: number, sectionHi: number): number {
     const inference = this.#sw.sectionInference;
+    let max = 0;
     for (let s = sectionLo; s < sectionHi; s++) {
-      let f = floor[s];
-      if (monotonic && f < offset) f = offset;
-      if (inference) f += total[s];
-      if (f > capacity) return false;
+      const t = this.#total[s];
+      if (t > max) max = t;
+      if ((inference ? this.#floor[s] + t : this.#floor[s]) > this.#capacity) {
+        throw new Error(`Internal error: section ${s} overflows at a partition's root`);
+      }
     }
-    return true;
+    return max;
   }
 
   /** Dynamic decomposition after placing b (SPEC 5.7). */
