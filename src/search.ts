@@ -108,6 +108,7 @@ export class Search {
   // An upper bound on the largest total in the current partition.
   #totalBound = 0;
   #budget = Infinity;
+  #nodeCap: Float64Array | undefined;
   #deadline = Infinity;
   #signal: AbortSignal | undefined;
   #clock = 0;
@@ -235,11 +236,19 @@ export class Search {
    * @param budget Nodes allowed from now on.
    * @param deadline `performance.now()` time past which the search stops.
    * @param signal Cancels the search when aborted.
+   * @param nodeCap `nodeCap[0]` caps the total node count; another thread
+   *   may lower it while the search runs (a portfolio's winner so far).
    */
-  setLimits(budget: number, deadline: number, signal?: AbortSignal): void {
+  setLimits(
+    budget: number,
+    deadline: number,
+    signal?: AbortSignal,
+    nodeCap?: Float64Array,
+  ): void {
     this.#budget = budget;
     this.#deadline = deadline;
     this.#signal = signal;
+    this.#nodeCap = nodeCap;
   }
 
   /**
@@ -378,6 +387,7 @@ export class Search {
     if (++this.#clock >= CLOCK_EVERY) {
       this.#clock = 0;
       if (performance.now() > this.#deadline || this.#signal?.aborted) return TIMEOUT;
+      if (this.#nodeCap !== undefined && this.nodes > this.#nodeCap[0]) return BUDGET;
     }
     const assigned = this.#assigned;
     const minOffset = this.#minOffset;

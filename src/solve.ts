@@ -10,9 +10,8 @@
 
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
-import { BUDGET, INFEASIBLE, OK, Search, type SearchSwitches, TIMEOUT } from "./search.ts";
-import { sweep } from "./sweep.ts";
 import { checkProblem } from "./_check.ts";
+import { minimizeSync, solveOnce } from "./_solve_core.ts";
 
 /** Options for {@linkcode solve}. Every search switch defaults to on. */
 export interface SolverOptions {
@@ -80,6 +79,16 @@ export interface SolverOptions {
   timeout?: number;
   /** Cancels the solve when aborted (checked every few hundred nodes). */
   signal?: AbortSignal;
+  /**
+   * Race the preordering heuristics instead of the reference's round
+   * robin: the heuristic that finishes in the fewest search nodes decides
+   * (ties to the earlier one), so the answer never depends on timing.
+   * {@linkcode solveAsync} runs the race on Web Workers, one per heuristic;
+   * {@linkcode solve} runs the same race in one thread with growing
+   * budgets, and both give the same answer.
+   * @default {true}
+   */
+  portfolio?: boolean;
 }
 
 /**
@@ -98,39 +107,7 @@ export interface SolverOptions {
  * assertEquals(solve(problem, { ...REFERENCE_OPTIONS }).offsets, [0]);
  * ```
  */
-export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({});
-
-const DEFAULT_HEURISTICS = ["WAT", "TAW", "TWA"];
-const HEURISTIC_LETTERS = /^[ACLOTUWZ]+$/;
-
-function switchesOf(options: SolverOptions): SearchSwitches {
-  return {
-    canonicalOnly: options.canonicalOnly ?? true,
-    sectionInference: options.sectionInference ?? true,
-    dynamicOrdering: options.dynamicOrdering ?? true,
-    checkDominance: options.checkDominance ?? true,
-    unallocatedFloor: options.unallocatedFloor ?? true,
-    staticPreordering: options.staticPreordering ?? true,
-    dynamicDecomposition: options.dynamicDecomposition ?? true,
-    monotonicFloor: options.monotonicFloor ?? true,
-    hatlessPruning: options.hatlessPruning ?? true,
-  };
-}
-
-function heuristicsOf(options: SolverOptions): string[] {
-  const heuristics = options.preorderingHeuristics ?? DEFAULT_HEURISTICS;
-  if (heuristics.length === 0) {
-    throw new RangeError("Cannot solve: preorderingHeuristics is empty");
-  }
-  for (const h of heuristics) {
-    if (!HEURISTIC_LETTERS.test(h)) {
-      throw new RangeError(
-        `Cannot solve: preordering heuristic "${h}" must use only the letters A, C, L, O, T, U, W, Z`,
-      );
-    }
-  }
-  return heuristics;
-}
+export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({ portfolio: false });
 
 /**
  * Places every buffer so that buffers live at the same time never share a
@@ -170,139 +147,8 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
   checkProblem(problem);
   const start = performance.now();
   const deadline = start + (options.timeout ?? Infinity);
-  if (options.minimizeCapacity) return minimize(problem, options, start, deadline);
-  return solveOnce(problem, options, start, deadline);
-}
-
-function solveOnce(
-  problem: Problem,
-  options: SolverOptions,
-  start: number,
-  deadline: number,
-): Solution {
-  const switches = switchesOf(options);
-  const heuristics = heuristicsOf(options);
-  const buffers = problem.buffers;
-  const offsets = buffers.map((b) => b.size === 0 ? (b.offset ?? 0) : 0);
-  const stats = { nodes: 0, backtracks: 0, elapsedMs: 0 };
-  const finish = (): Solution => {
-    let height = 0;
-    for (let b = 0; b < buffers.length; b++) {
-      height = Math.max(height, offsets[b] + buffers[b].size);
-    }
-    stats.elapsedMs = performance.now() - start;
-    return { offsets, height, stats };
-  };
-  const fail = (status: number, search?: Search): never => {
-    const counters = { nodes: search?.nodes ?? 0, backtracks: search?.backtracks ?? 0 };
-    if (status === TIMEOUT) {
-      if (options.signal?.aborted) {
-        throw new SolveError("cancelled", "The solve was cancelled", counters);
-      }
-      throw new SolveError(
-        "timeout",
-        `The time limit of ${options.timeout} ms was hit before a solution was found`,
-        counters,
-      );
-    }
-    throw new SolveError(
-      "infeasible",
-      `No solution exists within capacity ${problem.capacity}`,
-      counters,
-    );
-  };
-  if (options.signal?.aborted) fail(TIMEOUT);
-  if (buffers.every((b) => b.size === 0)) {
-    for (let b = 0; b < buffers.length; b++) {
-      if (offsets[b] + buffers[b].size > problem.capacity) fail(INFEASIBLE);
-    }
-    return finish();
-  }
-
-  const swept = sweep(problem);
-  const search = new Search(problem, swept, switches);
-  // A section whose buffers cannot fit side by side dooms every partition
-  // search; say so before spending any.
-  if (search.maxSectionTotal() > problem.capacity) fail(INFEASIBLE, search);
-  for (let b = 0; b < buffers.length; b++) {
-    if (buffers[b].size === 0 && offsets[b] > problem.capacity) fail(INFEASIBLE, search);
-  }
-
-  let status: number;
-  if (heuristics.length === 1) {
-    search.setLimits(Infinity, deadline, options.signal);
-    status = search.solveAll(swept.partitions, heuristics[0]);
-  } else {
-    let limit = buffers.length;
-    status = BUDGET;
-    while (status === BUDGET) {
-      limit *= 2;
-      for (const heuristic of heuristics) {
-        search.setLimits(limit, deadline, options.signal);
-        status = search.solveAll(swept.partitions, heuristic);
-        if (status !== BUDGET) break;
-      }
-    }
-  }
-  stats.nodes = search.nodes;
-  stats.backtracks = search.backtracks;
-  if (status !== OK) fail(status, search);
-  for (let b = 0; b < buffers.length; b++) {
-    if (buffers[b].size !== 0) offsets[b] = search.solution[b];
-  }
-  return finish();
-}
-
-/** Binary search over the capacity (SPEC 6), sharing one deadline. */
-function minimize(
-  problem: Problem,
-  options: SolverOptions,
-  start: number,
-  deadline: number,
-): Solution {
-  let lo = 0;
-  let hi = problem.capacity;
-  let best: Solution | undefined;
-  let timedOut = false;
-  let nodes = 0;
-  let backtracks = 0;
-  while (lo <= hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    try {
-      const solution = solveOnce({ ...problem, capacity: mid }, options, start, deadline);
-      nodes += solution.stats!.nodes;
-      backtracks += solution.stats!.backtracks;
-      best = solution;
-      hi = solution.height - 1;
-    } catch (error) {
-      if (!(error instanceof SolveError)) throw error;
-      nodes += error.nodes;
-      backtracks += error.backtracks;
-      if (error.code === "cancelled") throw error;
-      if (error.code === "timeout") timedOut = true;
-      lo = mid + 1;
-    }
-  }
-  if (best === undefined) {
-    const counters = { nodes, backtracks };
-    if (timedOut) {
-      throw new SolveError(
-        "timeout",
-        `The time limit of ${options.timeout} ms was hit before any capacity was found feasible`,
-        counters,
-      );
-    }
-    throw new SolveError(
-      "infeasible",
-      `No solution exists within capacity ${problem.capacity}`,
-      counters,
-    );
-  }
-  return {
-    offsets: best.offsets,
-    height: best.height,
-    stats: { nodes, backtracks, elapsedMs: performance.now() - start },
-  };
+  if (options.minimizeCapacity) return minimizeSync(problem, options, start, deadline);
+  return solveOnce(problem, options, { start, deadline });
 }
 
 /**
@@ -345,8 +191,7 @@ export function irreducibleInfeasibleSubset(
       solveOnce(
         { capacity: problem.capacity, buffers: kept.map((b) => problem.buffers[b]) },
         single,
-        start,
-        deadline,
+        { start, deadline },
       );
       return true;
     } catch (error) {

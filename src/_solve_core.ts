@@ -1,0 +1,318 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// The solve driver shared by solve(), solveAsync() and the portfolio
+// workers: option defaults, the round robin over heuristics (SPEC 5.3) and
+// the capacity bisection (SPEC 6).
+
+import { SolveError } from "./errors.ts";
+import type { Problem, Solution } from "./problem.ts";
+import { BUDGET, INFEASIBLE, OK, Search, type SearchSwitches, TIMEOUT } from "./search.ts";
+import type { SolverOptions } from "./solve.ts";
+import { type Partition, sweep } from "./sweep.ts";
+
+const DEFAULT_HEURISTICS = ["WAT", "TAW", "TWA"];
+const HEURISTIC_LETTERS = /^[ACLOTUWZ]+$/;
+
+/** The search switches with their defaults filled in. */
+export function switchesOf(options: SolverOptions): SearchSwitches {
+  return {
+    canonicalOnly: options.canonicalOnly ?? true,
+    sectionInference: options.sectionInference ?? true,
+    dynamicOrdering: options.dynamicOrdering ?? true,
+    checkDominance: options.checkDominance ?? true,
+    unallocatedFloor: options.unallocatedFloor ?? true,
+    staticPreordering: options.staticPreordering ?? true,
+    dynamicDecomposition: options.dynamicDecomposition ?? true,
+    monotonicFloor: options.monotonicFloor ?? true,
+    hatlessPruning: options.hatlessPruning ?? true,
+  };
+}
+
+/** The preordering heuristics, checked. */
+export function heuristicsOf(options: SolverOptions): string[] {
+  const heuristics = options.preorderingHeuristics ?? DEFAULT_HEURISTICS;
+  if (heuristics.length === 0) {
+    throw new RangeError("Cannot solve: preorderingHeuristics is empty");
+  }
+  for (const h of heuristics) {
+    if (!HEURISTIC_LETTERS.test(h)) {
+      throw new RangeError(
+        `Cannot solve: preordering heuristic "${h}" must use only the letters A, C, L, O, T, U, W, Z`,
+      );
+    }
+  }
+  return heuristics;
+}
+
+/** Time limits and, for a portfolio member, its one heuristic. */
+export interface SolveLimits {
+  /** `performance.now()` when the whole solve started. */
+  start: number;
+  /** `performance.now()` past which the search stops. */
+  deadline: number;
+  /** Run only this heuristic, without a node budget. */
+  heuristic?: string;
+  /** A node cap another thread may lower (see Search.setLimits). */
+  nodeCap?: Float64Array;
+}
+
+/** Thrown by a portfolio member whose node cap ran out. */
+export class OutrunError extends Error {
+  /** Nodes visited before the cap stopped it. */
+  readonly nodes: number;
+  /** @param nodes Nodes visited. */
+  constructor(nodes: number) {
+    super("Another heuristic finished first");
+    this.nodes = nodes;
+  }
+}
+
+/** One solve at the problem's capacity (SPEC 5.3). */
+export function solveOnce(
+  problem: Problem,
+  options: SolverOptions,
+  limits: SolveLimits,
+): Solution {
+  const switches = switchesOf(options);
+  const heuristics = limits.heuristic === undefined ? heuristicsOf(options) : [limits.heuristic];
+  const buffers = problem.buffers;
+  const offsets = buffers.map((b) => b.size === 0 ? (b.offset ?? 0) : 0);
+  let search: Search | undefined;
+  const fail = (status: number): never => {
+    const counters = { nodes: search?.nodes ?? 0, backtracks: search?.backtracks ?? 0 };
+    if (status === BUDGET) throw new OutrunError(counters.nodes);
+    if (status === TIMEOUT) {
+      if (options.signal?.aborted) {
+        throw new SolveError("cancelled", "The solve was cancelled", counters);
+      }
+      throw timeoutError(options, counters);
+    }
+    throw new SolveError(
+      "infeasible",
+      `No solution exists within capacity ${problem.capacity}`,
+      counters,
+    );
+  };
+  if (options.signal?.aborted) fail(TIMEOUT);
+  for (let b = 0; b < buffers.length; b++) {
+    if (buffers[b].size === 0 && offsets[b] > problem.capacity) fail(INFEASIBLE);
+  }
+  if (buffers.some((b) => b.size !== 0)) {
+    const swept = sweep(problem);
+    search = new Search(problem, swept, switches);
+    // A section whose buffers cannot fit side by side dooms every partition
+    // search; say so before spending any.
+    if (search.maxSectionTotal() > problem.capacity) fail(INFEASIBLE);
+    let status: number;
+    if (heuristics.length === 1) {
+      search.setLimits(Infinity, limits.deadline, options.signal, limits.nodeCap);
+      status = search.solveAll(swept.partitions, heuristics[0]);
+    } else if (options.portfolio === false) {
+      // The reference's round robin: the first heuristic to finish within
+      // the budget of a round decides.
+      let limit = buffers.length;
+      status = BUDGET;
+      while (status === BUDGET) {
+        limit *= 2;
+        for (const heuristic of heuristics) {
+          search.setLimits(limit, limits.deadline, options.signal);
+          status = search.solveAll(swept.partitions, heuristic);
+          if (status !== BUDGET) break;
+        }
+      }
+    } else {
+      status = fewestNodes(search, swept.partitions, heuristics, buffers.length, limits, options);
+    }
+    if (status !== OK) fail(status);
+    for (let b = 0; b < buffers.length; b++) {
+      if (buffers[b].size !== 0) offsets[b] = search.solution[b];
+    }
+  }
+  let height = 0;
+  for (let b = 0; b < buffers.length; b++) {
+    height = Math.max(height, offsets[b] + buffers[b].size);
+  }
+  return {
+    offsets,
+    height,
+    stats: {
+      nodes: search?.nodes ?? 0,
+      backtracks: search?.backtracks ?? 0,
+      elapsedMs: performance.now() - limits.start,
+    },
+  };
+}
+
+/** The error for a solve stopped by its time limit. */
+export function timeoutError(
+  options: SolverOptions,
+  counters: { nodes: number; backtracks: number },
+): SolveError {
+  return new SolveError(
+    "timeout",
+    `The time limit of ${options.timeout} ms was hit before a solution was found`,
+    counters,
+  );
+}
+
+/**
+ * The capacity bisection of SPEC 6, driven from outside so synchronous and
+ * asynchronous probes share it: probe {@linkcode CapacityBisection.next}
+ * until it returns undefined, reporting each outcome.
+ */
+export class CapacityBisection {
+  #lo = 0;
+  #hi: number;
+  #mid = 0;
+  /** The best solution so far. */
+  best: Solution | undefined;
+
+  /** @param capacity The largest capacity to consider. */
+  constructor(capacity: number) {
+    this.#hi = capacity;
+  }
+
+  /** The next capacity to probe, or undefined when done. */
+  next(): number | undefined {
+    if (this.#lo > this.#hi) return undefined;
+    this.#mid = Math.floor((this.#lo + this.#hi) / 2);
+    return this.#mid;
+  }
+
+  /**
+   * Reports the last probe's solution, or undefined if it failed.
+   *
+   * @param solution The probe's solution, if any.
+   */
+  report(solution: Solution | undefined): void {
+    if (solution === undefined) {
+      this.#lo = this.#mid + 1;
+    } else {
+      this.best = solution;
+      this.#hi = solution.height - 1;
+    }
+  }
+}
+
+/** Tallies probes of a minimization and builds its result or error. */
+export class MinimizeTally {
+  /** Nodes over all probes. */
+  nodes = 0;
+  /** Backtracks over all probes. */
+  backtracks = 0;
+  /** Whether a probe hit the time limit. */
+  timedOut = false;
+
+  /**
+   * Records a probe's outcome; returns its solution or undefined.
+   *
+   * @param outcome The probe's solution, or what it threw.
+   */
+  record(outcome: Solution | unknown): Solution | undefined {
+    if (outcome instanceof SolveError) {
+      this.nodes += outcome.nodes;
+      this.backtracks += outcome.backtracks;
+      if (outcome.code === "cancelled") throw outcome;
+      if (outcome.code === "timeout") this.timedOut = true;
+      return undefined;
+    }
+    if (outcome instanceof Error) throw outcome;
+    const solution = outcome as Solution;
+    this.nodes += solution.stats?.nodes ?? 0;
+    this.backtracks += solution.stats?.backtracks ?? 0;
+    return solution;
+  }
+
+  /**
+   * The minimization's result: the best solution, or the error to throw.
+   *
+   * @param best The best solution found, if any.
+   * @param problem The problem (for its capacity).
+   * @param options The options (for the time limit).
+   * @param start When the solve started.
+   */
+  finish(
+    best: Solution | undefined,
+    problem: Problem,
+    options: SolverOptions,
+    start: number,
+  ): Solution {
+    const counters = { nodes: this.nodes, backtracks: this.backtracks };
+    if (best === undefined) {
+      if (this.timedOut) throw timeoutError(options, counters);
+      throw new SolveError(
+        "infeasible",
+        `No solution exists within capacity ${problem.capacity}`,
+        counters,
+      );
+    }
+    return {
+      offsets: best.offsets,
+      height: best.height,
+      stats: { ...counters, elapsedMs: performance.now() - start },
+    };
+  }
+}
+
+/** Minimizes the capacity with synchronous probes. */
+export function minimizeSync(
+  problem: Problem,
+  options: SolverOptions,
+  start: number,
+  deadline: number,
+): Solution {
+  const tally = new MinimizeTally();
+  const bisection = new CapacityBisection(problem.capacity);
+  for (let capacity = bisection.next(); capacity !== undefined; capacity = bisection.next()) {
+    let outcome: unknown;
+    try {
+      outcome = solveOnce({ ...problem, capacity }, options, { start, deadline });
+    } catch (error) {
+      outcome = error;
+    }
+    bisection.report(tally.record(outcome));
+  }
+  return tally.finish(bisection.best, problem, options, start);
+}
+
+/**
+ * The portfolio's answer, found in one thread: the heuristic that finishes
+ * (solved or proved infeasible) in the fewest nodes, ties to the earlier.
+ * Budgets double each round as in the round robin; in the first round
+ * where any heuristic finishes, every heuristic has run with that budget,
+ * so the one with the fewest nodes among them has the fewest overall.
+ * Leaves the winner's offsets in `search.solution`.
+ */
+function fewestNodes(
+  search: Search,
+  partitions: readonly Partition[],
+  heuristics: string[],
+  bufferCount: number,
+  limits: SolveLimits,
+  options: SolverOptions,
+): number {
+  let limit = bufferCount;
+  for (;;) {
+    limit *= 2;
+    let bestStatus = BUDGET;
+    let bestNodes = Infinity;
+    let bestSolution: Float64Array | undefined;
+    for (const heuristic of heuristics) {
+      const budget = Math.min(limit, bestNodes);
+      const before = search.nodes;
+      search.setLimits(budget, limits.deadline, options.signal);
+      const status = search.solveAll(partitions, heuristic);
+      const used = search.nodes - before;
+      if (status === TIMEOUT) return TIMEOUT;
+      if (status === BUDGET || used >= bestNodes) continue;
+      bestStatus = status;
+      bestNodes = used;
+      bestSolution = status === OK ? search.solution.slice() : undefined;
+    }
+    if (bestStatus !== BUDGET) {
+      if (bestSolution) search.solution.set(bestSolution);
+      return bestStatus;
+    }
+  }
+}
