@@ -96,11 +96,13 @@ export function bufferIssue(buffer: Buffer): FieldIssue | undefined {
  * Throws a RangeError or TypeError naming the first malformed buffer, or
  * a repeated id, or a bad capacity.
  */
-export function checkProblem(problem: Problem): void {
+export function checkProblem(problem: Problem, capacityOptional = false): void {
   if (problem === null || typeof problem !== "object" || !Array.isArray(problem.buffers)) {
     throw new TypeError("Cannot solve: expected a problem with a buffers array");
   }
-  if (!isInt(problem.capacity) || problem.capacity < 0) {
+  if (capacityOptional && problem.capacity === undefined) {
+    // A minimization without an upper limit.
+  } else if (!isInt(problem.capacity) || problem.capacity < 0) {
     throw new RangeError(
       `Cannot solve: expected a capacity that is a safe integer >= 0, got ${problem.capacity}`,
     );

@@ -1,11 +1,11 @@
 // Copyright the @x/minimalloc authors. Apache-2.0 license.
 // This module is browser compatible.
 
-// The parallel portfolio: one Web Worker per preordering heuristic, each
-// searching without a budget. The heuristics' search times are heavy-tailed
-// (on the challenging suite each instance has one heuristic that solves it
-// in well under a second while another runs for minutes), so racing them
-// beats the reference's round robin of growing budgets.
+// Workers for solveAsync, and the parallel portfolio: one worker per
+// preordering heuristic, each searching without a budget. The heuristics'
+// search times are heavy-tailed (on the challenging suite each instance
+// has a heuristic that solves it in well under a second while another runs
+// for minutes), so racing them beats the reference's round robin.
 //
 // The race is decided by node counts, not by the clock, so the answer is
 // the same on every run: the member that finishes (solved or proved
@@ -16,141 +16,142 @@
 import type { Problem, Solution } from "./problem.ts";
 import { SolveError } from "./errors.ts";
 import type { SolverOptions } from "./solve.ts";
+import { OutrunError } from "./_solve_core.ts";
+import type { WorkerReply, WorkerRequest } from "./_solve_worker.ts";
 
-/** A request to a portfolio worker. */
-export interface PortfolioRequest {
-  id: number;
-  problem: Problem;
-  options: SolverOptions;
-  heuristic: string;
-  cap: SharedArrayBuffer | undefined;
+/**
+ * Whether this runtime can run solves on workers: it needs workers, and
+ * shared memory for the node cap that keeps the race deterministic
+ * (browsers share memory only on cross-origin isolated pages).
+ */
+export function workersAvailable(): boolean {
+  return typeof Worker !== "undefined" && typeof SharedArrayBuffer === "function";
 }
 
-/** A portfolio worker's answer. */
-export interface PortfolioReply {
-  id: number;
-  kind: "ok" | "infeasible" | "outrun" | "error";
-  nodes: number;
-  backtracks: number;
-  offsets?: number[];
-  height?: number;
-  message?: string;
+/** Options that can cross to a worker: no signal, no callback. */
+export function plainOptions(options: SolverOptions): SolverOptions {
+  const { signal: _signal, onProgress: _onProgress, ...plain } = options;
+  return plain;
 }
 
-/** Whether this runtime can run the portfolio. */
-export function portfolioAvailable(): boolean {
-  return typeof Worker !== "undefined";
+/** The failure a worker reported, as the error to throw. */
+export function failureOf(reply: WorkerReply): Error {
+  if (reply.kind === "error") return new Error(`Internal error in a worker: ${reply.message}`);
+  if (reply.kind !== "failed") return new Error("Internal error: not a failure");
+  const counters = { nodes: reply.nodes, backtracks: reply.backtracks };
+  if (reply.code === "outrun") return new OutrunError(reply.nodes);
+  return new SolveError(reply.code, reply.message, counters);
 }
 
-/** A pool of workers, one per heuristic, reused across probes. */
-export class Portfolio {
+/** Workers that stop at once, wherever they are, when closed. */
+export class WorkerPool {
   readonly #workers: Worker[] = [];
-  readonly #heuristics: string[];
+  readonly #waiting = new Map<number, (reply: WorkerReply) => void>();
   #nextId = 0;
-  #closed = false;
 
-  /** @param heuristics One worker per heuristic. */
-  constructor(heuristics: string[]) {
-    this.#heuristics = heuristics;
-    for (let i = 0; i < heuristics.length; i++) {
-      this.#workers.push(
-        new Worker(new URL("./_solve_worker.ts", import.meta.url).href, { type: "module" }),
-      );
+  /** @param size How many workers. */
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL("./_solve_worker.ts", import.meta.url).href, {
+        type: "module",
+      });
+      worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+        const resolve = this.#waiting.get(event.data.id);
+        this.#waiting.delete(event.data.id);
+        resolve?.(event.data);
+      };
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        for (const [id, resolve] of this.#waiting) {
+          resolve({ id, kind: "error", message: event.message });
+        }
+        this.#waiting.clear();
+      };
+      this.#workers.push(worker);
     }
   }
 
-  /** Stops every worker at once, wherever it is. */
+  /** How many workers. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Stops every worker. */
   close(): void {
-    this.#closed = true;
     for (const worker of this.#workers) worker.terminate();
   }
 
   /**
-   * Solves the problem at its capacity; resolves with the winner's
-   * solution, rejects with the winner's SolveError (infeasible), or with
-   * `abort`'s reason when it settles first.
+   * Sends a request to one worker.
+   *
+   * @param index Which worker.
+   * @param request The request, without its id.
    */
-  solve(
+  call(index: number, request: DistributiveOmit<WorkerRequest, "id">): Promise<WorkerReply> {
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve);
+      this.#workers[index].postMessage({ ...request, id });
+    });
+  }
+
+  /**
+   * Races the heuristics, one per worker, at the problem's capacity;
+   * resolves with the winner's solution or rejects with its failure
+   * (infeasible), or with {@linkcode OutrunError} when all pass `maxNodes`.
+   */
+  async race(
     problem: Problem,
     options: SolverOptions,
-    abort: Promise<never>,
+    heuristics: string[],
     start: number,
+    maxNodes = Infinity,
   ): Promise<Solution> {
-    if (this.#closed) throw new Error("Internal error: the portfolio is closed");
-    const id = this.#nextId++;
-    const shared = typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(8) : undefined;
-    const cap = shared ? new Float64Array(shared) : undefined;
-    if (cap) cap[0] = Infinity;
-    // Options cross the thread boundary by structured clone: no signal.
-    const { signal: _signal, timeout: _timeout, ...plain } = options;
-    const replies: (PortfolioReply | undefined)[] = this.#heuristics.map(() => undefined);
-    const race = new Promise<Solution>((resolve, reject) => {
-      let pending = this.#workers.length;
-      const settle = () => {
-        let best: PortfolioReply | undefined;
-        let nodes = 0;
-        let backtracks = 0;
-        for (const reply of replies) {
-          nodes += reply!.nodes;
-          backtracks += reply!.backtracks;
-          if (reply!.kind === "error") {
-            reject(new Error(`Internal error in a portfolio worker: ${reply!.message}`));
-            return;
-          }
-          if (reply!.kind === "outrun") continue;
-          if (best === undefined || reply!.nodes < best.nodes) best = reply;
-        }
-        if (best === undefined) {
-          reject(new Error("Internal error: no portfolio member finished"));
-        } else if (best.kind === "ok") {
-          resolve({
-            offsets: best.offsets!,
-            height: best.height!,
-            stats: { nodes, backtracks, elapsedMs: performance.now() - start },
-          });
-        } else {
-          reject(
-            new SolveError(
-              "infeasible",
-              `No solution exists within capacity ${problem.capacity}`,
-              { nodes, backtracks },
-            ),
-          );
-        }
-      };
-      this.#workers.forEach((worker, i) => {
-        worker.onmessage = (event: MessageEvent<PortfolioReply>) => {
-          const reply = event.data;
-          if (reply.id !== id) return;
-          replies[i] = reply;
-          if (reply.kind === "ok" || reply.kind === "infeasible") {
-            if (cap) {
-              if (reply.nodes < cap[0]) cap[0] = reply.nodes;
-            } else {
-              // Without shared memory the others cannot be capped: the
-              // first finisher wins, which may vary from run to run.
-              for (let j = 0; j < replies.length; j++) {
-                replies[j] ??= { id, kind: "outrun", nodes: 0, backtracks: 0 };
-              }
-              pending = 1;
-            }
-          }
-          if (--pending === 0) settle();
-        };
-        worker.onerror = (event: ErrorEvent) => {
-          event.preventDefault();
-          reject(new Error(`Internal error in a portfolio worker: ${event.message}`));
-        };
-        const request: PortfolioRequest = {
-          id,
-          problem,
-          options: plain,
-          heuristic: this.#heuristics[i],
-          cap: shared,
-        };
-        worker.postMessage(request);
+    const shared = new SharedArrayBuffer(8);
+    const cap = new Float64Array(shared);
+    cap[0] = maxNodes;
+    const plain = plainOptions(options);
+    const replies = await Promise.all(heuristics.map(async (heuristic, i) => {
+      const reply = await this.call(i, {
+        kind: "race",
+        problem,
+        options: plain,
+        heuristic,
+        cap: shared,
       });
-    });
-    return Promise.race([race, abort]);
+      if (reply.kind === "ok" || (reply.kind === "failed" && reply.code === "infeasible")) {
+        const nodes = reply.kind === "ok" ? reply.solution.stats!.nodes : reply.nodes;
+        if (nodes < cap[0]) cap[0] = nodes;
+      }
+      return reply;
+    }));
+    let best: { reply: WorkerReply; nodes: number } | undefined;
+    let stopped: WorkerReply | undefined;
+    let nodes = 0;
+    let backtracks = 0;
+    for (const reply of replies) {
+      if (reply.kind === "error") throw failureOf(reply);
+      const own = reply.kind === "ok" ? reply.solution.stats! : reply;
+      nodes += own.nodes;
+      backtracks += own.backtracks;
+      if (reply.kind === "failed" && reply.code !== "infeasible") {
+        // Outrun by a winner, or stopped by the time limit.
+        if (reply.code !== "outrun") stopped = reply;
+        continue;
+      }
+      if (best === undefined || own.nodes < best.nodes) best = { reply, nodes: own.nodes };
+    }
+    if (best === undefined) throw stopped ? failureOf(stopped) : new OutrunError(nodes);
+    if (best.reply.kind !== "ok") {
+      throw new SolveError("infeasible", `No solution exists within capacity ${problem.capacity}`, {
+        nodes,
+        backtracks,
+      });
+    }
+    const { offsets, height } = best.reply.solution;
+    return { offsets, height, stats: { nodes, backtracks, elapsedMs: performance.now() - start } };
   }
 }
+
+/** Omit over each member of a union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -55,6 +55,8 @@ export interface SolveLimits {
   heuristic?: string;
   /** A node cap another thread may lower (see Search.setLimits). */
   nodeCap?: Float64Array;
+  /** Give up (with {@linkcode OutrunError}) past this many nodes in all. */
+  maxNodes?: number;
 }
 
 /** Thrown by a portfolio member whose node cap ran out. */
@@ -77,6 +79,7 @@ export function solveOnce(
   const switches = switchesOf(options);
   const heuristics = limits.heuristic === undefined ? heuristicsOf(options) : [limits.heuristic];
   const buffers = problem.buffers;
+  const capacity = problem.capacity ?? Infinity;
   const offsets = buffers.map((b) => b.size === 0 ? (b.offset ?? 0) : 0);
   let search: Search | undefined;
   const fail = (status: number): never => {
@@ -96,33 +99,44 @@ export function solveOnce(
   };
   if (options.signal?.aborted) fail(TIMEOUT);
   for (let b = 0; b < buffers.length; b++) {
-    if (buffers[b].size === 0 && offsets[b] > problem.capacity) fail(INFEASIBLE);
+    if (buffers[b].size === 0 && offsets[b] > capacity) fail(INFEASIBLE);
   }
   if (buffers.some((b) => b.size !== 0)) {
     const swept = sweep(problem);
     search = new Search(problem, swept, switches);
     // A section whose buffers cannot fit side by side dooms every partition
     // search; say so before spending any.
-    if (search.maxSectionTotal() > problem.capacity) fail(INFEASIBLE);
+    if (search.maxSectionTotal() > capacity) fail(INFEASIBLE);
+    const cap = limits.nodeCap ??
+      (limits.maxNodes === undefined ? undefined : Float64Array.of(limits.maxNodes));
+    const capped = () => cap !== undefined && search!.nodes > cap[0];
     let status: number;
     if (heuristics.length === 1) {
-      search.setLimits(Infinity, limits.deadline, options.signal, limits.nodeCap);
+      search.setLimits(Infinity, limits.deadline, options.signal, cap);
       status = search.solveAll(swept.partitions, heuristics[0]);
     } else if (options.portfolio === false) {
       // The reference's round robin: the first heuristic to finish within
       // the budget of a round decides.
       let limit = buffers.length;
       status = BUDGET;
-      while (status === BUDGET) {
+      while (status === BUDGET && !capped()) {
         limit *= 2;
         for (const heuristic of heuristics) {
-          search.setLimits(limit, limits.deadline, options.signal);
+          search.setLimits(limit, limits.deadline, options.signal, cap);
           status = search.solveAll(swept.partitions, heuristic);
-          if (status !== BUDGET) break;
+          if (status !== BUDGET || capped()) break;
         }
       }
     } else {
-      status = fewestNodes(search, swept.partitions, heuristics, buffers.length, limits, options);
+      status = fewestNodes(
+        search,
+        swept.partitions,
+        heuristics,
+        buffers.length,
+        limits,
+        options,
+        cap,
+      );
     }
     if (status !== OK) fail(status);
     for (let b = 0; b < buffers.length; b++) {
@@ -195,87 +209,6 @@ export class CapacityBisection {
   }
 }
 
-/** Tallies probes of a minimization and builds its result or error. */
-export class MinimizeTally {
-  /** Nodes over all probes. */
-  nodes = 0;
-  /** Backtracks over all probes. */
-  backtracks = 0;
-  /** Whether a probe hit the time limit. */
-  timedOut = false;
-
-  /**
-   * Records a probe's outcome; returns its solution or undefined.
-   *
-   * @param outcome The probe's solution, or what it threw.
-   */
-  record(outcome: Solution | unknown): Solution | undefined {
-    if (outcome instanceof SolveError) {
-      this.nodes += outcome.nodes;
-      this.backtracks += outcome.backtracks;
-      if (outcome.code === "cancelled") throw outcome;
-      if (outcome.code === "timeout") this.timedOut = true;
-      return undefined;
-    }
-    if (outcome instanceof Error) throw outcome;
-    const solution = outcome as Solution;
-    this.nodes += solution.stats?.nodes ?? 0;
-    this.backtracks += solution.stats?.backtracks ?? 0;
-    return solution;
-  }
-
-  /**
-   * The minimization's result: the best solution, or the error to throw.
-   *
-   * @param best The best solution found, if any.
-   * @param problem The problem (for its capacity).
-   * @param options The options (for the time limit).
-   * @param start When the solve started.
-   */
-  finish(
-    best: Solution | undefined,
-    problem: Problem,
-    options: SolverOptions,
-    start: number,
-  ): Solution {
-    const counters = { nodes: this.nodes, backtracks: this.backtracks };
-    if (best === undefined) {
-      if (this.timedOut) throw timeoutError(options, counters);
-      throw new SolveError(
-        "infeasible",
-        `No solution exists within capacity ${problem.capacity}`,
-        counters,
-      );
-    }
-    return {
-      offsets: best.offsets,
-      height: best.height,
-      stats: { ...counters, elapsedMs: performance.now() - start },
-    };
-  }
-}
-
-/** Minimizes the capacity with synchronous probes. */
-export function minimizeSync(
-  problem: Problem,
-  options: SolverOptions,
-  start: number,
-  deadline: number,
-): Solution {
-  const tally = new MinimizeTally();
-  const bisection = new CapacityBisection(problem.capacity);
-  for (let capacity = bisection.next(); capacity !== undefined; capacity = bisection.next()) {
-    let outcome: unknown;
-    try {
-      outcome = solveOnce({ ...problem, capacity }, options, { start, deadline });
-    } catch (error) {
-      outcome = error;
-    }
-    bisection.report(tally.record(outcome));
-  }
-  return tally.finish(bisection.best, problem, options, start);
-}
-
 /**
  * The portfolio's answer, found in one thread: the heuristic that finishes
  * (solved or proved infeasible) in the fewest nodes, ties to the earlier.
@@ -291,9 +224,11 @@ function fewestNodes(
   bufferCount: number,
   limits: SolveLimits,
   options: SolverOptions,
+  cap: Float64Array | undefined,
 ): number {
   let limit = bufferCount;
   for (;;) {
+    if (cap !== undefined && search.nodes > cap[0]) return BUDGET;
     limit *= 2;
     let bestStatus = BUDGET;
     let bestNodes = Infinity;
@@ -301,7 +236,7 @@ function fewestNodes(
     for (const heuristic of heuristics) {
       const budget = Math.min(limit, bestNodes);
       const before = search.nodes;
-      search.setLimits(budget, limits.deadline, options.signal);
+      search.setLimits(budget, limits.deadline, options.signal, cap);
       const status = search.solveAll(partitions, heuristic);
       const used = search.nodes - before;
       if (status === TIMEOUT) return TIMEOUT;

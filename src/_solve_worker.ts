@@ -1,43 +1,95 @@
 // Copyright the @x/minimalloc authors. Apache-2.0 license.
 // This module is browser compatible (it runs as a module Web Worker).
 
-// A portfolio member: solves with one preordering heuristic until it
-// finishes or another member finishes in fewer nodes (the shared node cap).
+// The worker behind solveAsync: a portfolio member ("race": one heuristic,
+// no budget, stopped by the shared node cap), a whole solve ("solve"), or
+// the heuristic start of a minimization ("start").
 
 import { SolveError } from "./errors.ts";
 import { OutrunError, solveOnce } from "./_solve_core.ts";
-import type { PortfolioReply, PortfolioRequest } from "./_portfolio.ts";
+import { minimizeStart } from "./_minimize.ts";
+import { solve } from "./solve.ts";
+import type { Problem, Solution } from "./problem.ts";
+import type { SolverOptions } from "./solve.ts";
+
+/** A request to the worker. */
+export type WorkerRequest =
+  | {
+    id: number;
+    kind: "race";
+    problem: Problem;
+    options: SolverOptions;
+    heuristic: string;
+    cap: SharedArrayBuffer;
+  }
+  | { id: number; kind: "solve"; problem: Problem; options: SolverOptions }
+  | { id: number; kind: "start"; problem: Problem; options: SolverOptions };
+
+/** The worker's answer. */
+export type WorkerReply =
+  | { id: number; kind: "ok"; solution: Solution; lowerBound?: number; exact?: boolean }
+  | {
+    id: number;
+    kind: "failed";
+    code: "infeasible" | "timeout" | "cancelled" | "outrun";
+    message: string;
+    nodes: number;
+    backtracks: number;
+  }
+  | { id: number; kind: "error"; message: string };
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;
 
-scope.onmessage = (event: MessageEvent<PortfolioRequest>) => {
-  const { id, problem, options, heuristic, cap } = event.data;
-  const nodeCap = cap ? new Float64Array(cap) : undefined;
-  let reply: PortfolioReply;
+scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  const id = request.id;
+  let reply: WorkerReply;
   try {
     const start = performance.now();
-    const solution = solveOnce(problem, options, {
-      start,
-      deadline: Infinity,
-      heuristic,
-      nodeCap,
-    });
-    reply = {
-      id,
-      kind: "ok",
-      offsets: solution.offsets,
-      height: solution.height,
-      nodes: solution.stats!.nodes,
-      backtracks: solution.stats!.backtracks,
-    };
+    // Time limits arrive relative: each thread has its own clock origin.
+    const deadline = start + (request.options.timeout ?? Infinity);
+    if (request.kind === "race") {
+      const solution = solveOnce(request.problem, request.options, {
+        start,
+        deadline,
+        heuristic: request.heuristic,
+        nodeCap: new Float64Array(request.cap),
+      });
+      reply = { id, kind: "ok", solution };
+    } else if (request.kind === "solve") {
+      reply = { id, kind: "ok", solution: solve(request.problem, request.options) };
+    } else {
+      const first = minimizeStart(request.problem, request.options, start, deadline);
+      reply = {
+        id,
+        kind: "ok",
+        solution: first.heuristic,
+        lowerBound: first.lowerBound,
+        exact: first.exact,
+      };
+    }
   } catch (error) {
     if (error instanceof OutrunError) {
-      reply = { id, kind: "outrun", nodes: error.nodes, backtracks: 0 };
-    } else if (error instanceof SolveError && error.code === "infeasible") {
-      reply = { id, kind: "infeasible", nodes: error.nodes, backtracks: error.backtracks };
+      reply = {
+        id,
+        kind: "failed",
+        code: "outrun",
+        message: error.message,
+        nodes: error.nodes,
+        backtracks: 0,
+      };
+    } else if (error instanceof SolveError) {
+      reply = {
+        id,
+        kind: "failed",
+        code: error.code,
+        message: error.message,
+        nodes: error.nodes,
+        backtracks: error.backtracks,
+      };
     } else {
-      reply = { id, kind: "error", message: String(error), nodes: 0, backtracks: 0 };
+      reply = { id, kind: "error", message: String(error) };
     }
   }
   scope.postMessage(reply);

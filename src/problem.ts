@@ -61,8 +61,11 @@ export interface Buffer {
 export interface Problem {
   /** The buffers, in input order; a solution's offsets follow this order. */
   buffers: Buffer[];
-  /** No buffer may reach above this many bytes. */
-  capacity: number;
+  /**
+   * No buffer may reach above this many bytes. Only a capacity
+   * minimization may leave it out: it then has no upper limit.
+   */
+  capacity?: number;
 }
 
 /** Counters from a search, for benchmarks and curious callers. */
@@ -81,6 +84,13 @@ export interface Solution {
   offsets: number[];
   /** The largest `offset + size` over all buffers (0 for none). */
   height: number;
+  /**
+   * A proved lower bound on the smallest possible height, when the
+   * solution comes from a capacity minimization.
+   */
+  lowerBound?: number;
+  /** Whether `height` is proved to be the smallest possible. */
+  optimal?: boolean;
   /** Search counters, when the solution comes from the solver. */
   stats?: SolveStats;
 }

@@ -123,7 +123,7 @@ export class Search {
    */
   constructor(problem: Problem, sweep: SweepResult, switches: SearchSwitches) {
     this.#sw = switches;
-    this.#capacity = problem.capacity;
+    this.#capacity = problem.capacity ?? Infinity;
     const n = problem.buffers.length;
     this.#n = n;
     this.#size = new Float64Array(n);

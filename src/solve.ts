@@ -11,7 +11,8 @@
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import { checkProblem } from "./_check.ts";
-import { minimizeSync, solveOnce } from "./_solve_core.ts";
+import { solveOnce } from "./_solve_core.ts";
+import { minimizeAnytime, minimizeReference } from "./_minimize.ts";
 
 /** Options for {@linkcode solve}. Every search switch defaults to on. */
 export interface SolverOptions {
@@ -89,6 +90,28 @@ export interface SolverOptions {
    * @default {true}
    */
   portfolio?: boolean;
+  /**
+   * Minimize the capacity from both ends (with `minimizeCapacity`): start
+   * from the peak load, a proved lower bound, and from a fast heuristic
+   * solution, and close the gap with exact searches under growing node
+   * budgets. When the time limit hits, return the best solution found,
+   * with its proved `lowerBound` and whether it is `optimal`. Off, the
+   * reference's plain bisection from 0 to the capacity runs instead.
+   * @default {true}
+   */
+  anytimeMinimize?: boolean;
+  /** Called when a minimization's bounds improve. */
+  onProgress?: (progress: MinimizeProgress) => void;
+}
+
+/** Where a capacity minimization stands (see {@linkcode SolverOptions.onProgress}). */
+export interface MinimizeProgress {
+  /** Milliseconds since the solve started. */
+  elapsedMs: number;
+  /** Every smaller height is proved impossible. */
+  lowerBound: number;
+  /** The best height found so far, if any. */
+  bestHeight: number | undefined;
 }
 
 /**
@@ -107,7 +130,10 @@ export interface SolverOptions {
  * assertEquals(solve(problem, { ...REFERENCE_OPTIONS }).offsets, [0]);
  * ```
  */
-export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({ portfolio: false });
+export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
+  portfolio: false,
+  anytimeMinimize: false,
+});
 
 /**
  * Places every buffer so that buffers live at the same time never share a
@@ -144,10 +170,14 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({ portfo
  * @throws {RangeError} If the problem or the options are malformed.
  */
 export function solve(problem: Problem, options: SolverOptions = {}): Solution {
-  checkProblem(problem);
+  checkProblem(problem, options.minimizeCapacity && options.anytimeMinimize !== false);
   const start = performance.now();
   const deadline = start + (options.timeout ?? Infinity);
-  if (options.minimizeCapacity) return minimizeSync(problem, options, start, deadline);
+  if (options.minimizeCapacity) {
+    return options.anytimeMinimize === false
+      ? minimizeReference(problem, options, start, deadline)
+      : minimizeAnytime(problem, options, start, deadline);
+  }
   return solveOnce(problem, options, { start, deadline });
 }
 

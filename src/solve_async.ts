@@ -12,20 +12,32 @@ import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import { solve, type SolverOptions } from "./solve.ts";
 import { checkProblem } from "./_check.ts";
-import { CapacityBisection, heuristicsOf, MinimizeTally, timeoutError } from "./_solve_core.ts";
-import { Portfolio, portfolioAvailable } from "./_portfolio.ts";
+import { CapacityBisection, heuristicsOf, timeoutError } from "./_solve_core.ts";
+import {
+  AnytimeBisection,
+  classifyProbe,
+  finishMinimize,
+  type MinimizeCounters,
+  progressOf,
+} from "./_minimize.ts";
+import { failureOf, plainOptions, WorkerPool, workersAvailable } from "./_portfolio.ts";
 
-// Below this many buffers a solve takes milliseconds and starting workers
-// would cost more than it saves.
-const PORTFOLIO_MIN_BUFFERS = 64;
+// Below this many buffers a solve takes milliseconds: starting workers
+// would cost more than it saves, and the search's own clock checks keep
+// the time limit.
+const WORKERS_MIN_BUFFERS = 64;
+// Workers stop at the time limit by themselves (returning the best found
+// so far, when minimizing); past this grace they are terminated.
+const GRACE_MS = 50;
 
 /**
- * Solves like {@linkcode solve}, returning a promise. With `portfolio` on
- * (the default) and Web Workers available, the preordering heuristics race
- * on one worker each; the answer is the same as {@linkcode solve}'s, since
- * the race is decided by node counts rather than by the clock. The time
- * limit and the abort signal stop the workers at once, wherever they are.
- * Where workers are unavailable (or for small problems) it solves on the
+ * Solves like {@linkcode solve}, returning a promise, with the work on Web
+ * Workers where they are available: with `portfolio` on (the default), the
+ * preordering heuristics race on one worker each, and the answer is the
+ * same as {@linkcode solve}'s, since the race is decided by node counts
+ * rather than by the clock. The time limit and the abort signal stop the
+ * workers promptly, wherever they are (even in preprocessing). Small
+ * problems, and runtimes without workers or shared memory, solve on the
  * calling thread.
  *
  * @example Usage
@@ -53,51 +65,104 @@ export async function solveAsync(
   problem: Problem,
   options: SolverOptions = {},
 ): Promise<Solution> {
-  checkProblem(problem);
+  const anytime = options.minimizeCapacity === true && options.anytimeMinimize !== false;
+  checkProblem(problem, anytime);
   const heuristics = heuristicsOf(options);
-  const usePortfolio = (options.portfolio ?? true) && heuristics.length > 1 &&
-    problem.buffers.length >= PORTFOLIO_MIN_BUFFERS && portfolioAvailable();
-  if (!usePortfolio) {
+  if (problem.buffers.length < WORKERS_MIN_BUFFERS || !workersAvailable()) {
     await Promise.resolve();
     return solve(problem, options);
   }
-  const start = performance.now();
   if (options.signal?.aborted) throw new SolveError("cancelled", "The solve was cancelled");
+  const start = performance.now();
+  const race = (options.portfolio ?? true) && heuristics.length > 1;
+  const pool = new WorkerPool(race ? heuristics.length : 1);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
-  const abort = new Promise<never>((_, reject) => {
+  const stop = new Promise<never>((_, reject) => {
     if (options.timeout !== undefined && Number.isFinite(options.timeout)) {
-      timer = setTimeout(
-        () => reject(timeoutError(options, { nodes: 0, backtracks: 0 })),
-        Math.max(0, options.timeout),
-      );
+      timer = setTimeout(() => {
+        pool.close();
+        reject(timeoutError(options, { nodes: 0, backtracks: 0 }));
+      }, Math.max(0, options.timeout) + GRACE_MS);
     }
-    onAbort = () => reject(new SolveError("cancelled", "The solve was cancelled"));
+    onAbort = () => {
+      pool.close();
+      reject(new SolveError("cancelled", "The solve was cancelled"));
+    };
     options.signal?.addEventListener("abort", onAbort, { once: true });
   });
-  const portfolio = new Portfolio(heuristics);
   try {
-    if (!options.minimizeCapacity) return await portfolio.solve(problem, options, abort, start);
-    const tally = new MinimizeTally();
-    const bisection = new CapacityBisection(problem.capacity);
-    for (let capacity = bisection.next(); capacity !== undefined; capacity = bisection.next()) {
-      let outcome: unknown;
-      try {
-        outcome = await portfolio.solve({ ...problem, capacity }, options, abort, start);
-      } catch (error) {
-        // Past the shared deadline every later probe fails too (SPEC 6).
-        if (error instanceof SolveError && error.code === "timeout") {
-          tally.timedOut = true;
-          break;
-        }
-        outcome = error;
-      }
-      bisection.report(tally.record(outcome));
-    }
-    return tally.finish(bisection.best, problem, options, start);
+    return await Promise.race([stop, drive(problem, options, pool, race, heuristics, start)]);
   } finally {
-    portfolio.close();
+    pool.close();
     if (timer !== undefined) clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** Runs the solve on the pool; `stop` settles first on a time limit or abort. */
+async function drive(
+  problem: Problem,
+  options: SolverOptions,
+  pool: WorkerPool,
+  race: boolean,
+  heuristics: string[],
+  start: number,
+): Promise<Solution> {
+  const plain = plainOptions(options);
+  if (!race) {
+    const reply = await pool.call(0, { kind: "solve", problem, options: plain });
+    if (reply.kind !== "ok") throw failureOf(reply);
+    return reply.solution;
+  }
+  if (!options.minimizeCapacity) return await pool.race(problem, options, heuristics, start);
+
+  const counters: MinimizeCounters = { nodes: 0, backtracks: 0, timedOut: false };
+  const elapsed = () => performance.now() - start;
+  const remaining = () =>
+    options.timeout === undefined ? undefined : Math.max(0, options.timeout - elapsed());
+  const probe = async (capacity: number, maxNodes?: number): Promise<unknown> => {
+    try {
+      return await pool.race(
+        { ...problem, capacity },
+        { ...options, timeout: remaining() },
+        heuristics,
+        start,
+        maxNodes,
+      );
+    } catch (error) {
+      return error;
+    }
+  };
+  if (options.anytimeMinimize === false) {
+    const bisection = new CapacityBisection(problem.capacity!);
+    for (let capacity = bisection.next(); capacity !== undefined; capacity = bisection.next()) {
+      const outcome = classifyProbe(await probe(capacity), counters);
+      bisection.report(typeof outcome === "object" ? outcome : undefined);
+    }
+    return finishMinimize(bisection, problem, options, start, counters);
+  }
+
+  const first = await pool.call(0, {
+    kind: "start",
+    problem,
+    options: { ...plain, timeout: remaining() },
+  });
+  if (first.kind !== "ok") throw failureOf(first);
+  const bisection = new AnytimeBisection(
+    first.lowerBound!,
+    problem.capacity ?? Infinity,
+    first.solution,
+    16 * problem.buffers.length,
+  );
+  options.onProgress?.(progressOf(bisection, start));
+  if (first.exact) {
+    for (let next = bisection.next(); next !== undefined; next = bisection.next()) {
+      const outcome = classifyProbe(await probe(next.capacity, next.maxNodes), counters);
+      if (outcome === undefined) break;
+      bisection.report(outcome);
+      if (outcome !== "unknown") options.onProgress?.(progressOf(bisection, start));
+    }
+  }
+  return finishMinimize(bisection, problem, options, start, counters);
 }

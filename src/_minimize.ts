@@ -1,0 +1,287 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// The anytime capacity minimization (ours; SPEC 6 describes the
+// reference's plain bisection). It starts from a proved lower bound (the
+// peak load) and a heuristic solution, then bisects between them with
+// exact searches under growing node budgets: a probe that runs out of
+// budget is "unknown", and a later round retries with four times the
+// budget. Proved infeasibility at a capacity proves it for every smaller
+// one, so the lower bound only rises. Without a time limit it ends with a
+// proved optimum; with one it returns the best solution found so far.
+
+import { SolveError } from "./errors.ts";
+import type { Problem, Solution } from "./problem.ts";
+import type { SolverOptions } from "./solve.ts";
+import { CapacityBisection, OutrunError, solveOnce, timeoutError } from "./_solve_core.ts";
+import { peakLoad, solveHeuristic } from "./heuristics.ts";
+
+/** What one exact probe found. */
+export type ProbeOutcome = Solution | "infeasible" | "unknown";
+
+// Above this many overlapping pairs the sweep's overlap lists and section
+// sets take too much time and memory for the exact search to pay within a
+// typical time limit; the heuristics carry such problems alone.
+const EXACT_PAIR_LIMIT = 4_000_000;
+
+/** The bisection state between the proved lower bound and the best solution. */
+export class AnytimeBisection {
+  /** Every capacity below this is proved infeasible. */
+  provedLower: number;
+  /** The best solution so far, within the capacity limit. */
+  best: Solution | undefined;
+  readonly #limit: number;
+  #budget: number;
+  #lo: number;
+  #hi: number;
+  #mid = 0;
+  #unknown = false;
+
+  /**
+   * @param lowerBound A proved lower bound on the height.
+   * @param limit The largest capacity allowed.
+   * @param best A starting solution, if any (ignored above the limit).
+   * @param budget The first round's node budget per probe.
+   */
+  constructor(lowerBound: number, limit: number, best: Solution | undefined, budget: number) {
+    this.provedLower = lowerBound;
+    this.#limit = limit;
+    this.best = best !== undefined && best.height <= limit ? best : undefined;
+    this.#budget = budget;
+    this.#lo = lowerBound;
+    this.#hi = this.#ceiling();
+  }
+
+  #ceiling(): number {
+    return this.best === undefined ? this.#limit : this.best.height - 1;
+  }
+
+  /** Whether the best height is proved optimal. */
+  get optimal(): boolean {
+    return this.best !== undefined && this.best.height <= this.provedLower;
+  }
+
+  /** The next probe (capacity and node budget), or undefined when done. */
+  next(): { capacity: number; maxNodes: number } | undefined {
+    if (this.optimal) return undefined;
+    if (this.#lo > this.#hi) {
+      if (!this.#unknown) return undefined;
+      this.#unknown = false;
+      this.#budget *= 4;
+      this.#lo = this.provedLower;
+      this.#hi = this.#ceiling();
+      if (this.#lo > this.#hi) return undefined;
+    }
+    this.#mid = Math.floor((this.#lo + this.#hi) / 2);
+    return { capacity: this.#mid, maxNodes: this.#budget };
+  }
+
+  /**
+   * Reports the last probe's outcome.
+   *
+   * @param outcome A solution, a proof of infeasibility, or unknown.
+   */
+  report(outcome: ProbeOutcome): void {
+    if (outcome === "infeasible") {
+      this.#lo = this.#mid + 1;
+      this.provedLower = Math.max(this.provedLower, this.#mid + 1);
+    } else if (outcome === "unknown") {
+      this.#lo = this.#mid + 1;
+      this.#unknown = true;
+    } else {
+      this.best = outcome;
+      this.#hi = outcome.height - 1;
+    }
+  }
+}
+
+/** How many pairs of buffers are live at once, counted in O(n log n). */
+export function overlappingPairs(problem: Problem): number {
+  const lowers = problem.buffers.map((b) => b.lower).sort((a, b) => a - b);
+  const uppers = problem.buffers.map((b) => b.upper).sort((a, b) => a - b);
+  // A pair meets when one starts while the other is live: count, for each
+  // start, the buffers started before it and not yet ended.
+  let pairs = 0;
+  let ended = 0;
+  for (let i = 0; i < lowers.length; i++) {
+    while (ended < uppers.length && uppers[ended] <= lowers[i]) ended++;
+    pairs += i - ended;
+  }
+  return pairs;
+}
+
+/** The starting point: lower bound, heuristic solution and whether to search. */
+export interface MinimizeStart {
+  /** The peak load. */
+  lowerBound: number;
+  /** The heuristic's solution. */
+  heuristic: Solution;
+  /** Whether exact probes are worth running. */
+  exact: boolean;
+}
+
+/** Computes the lower bound and the heuristic solution. */
+export function minimizeStart(
+  problem: Problem,
+  options: SolverOptions,
+  start: number,
+  deadline: number,
+): MinimizeStart {
+  const exact = overlappingPairs(problem) <= EXACT_PAIR_LIMIT;
+  const remaining = deadline - performance.now();
+  // The heuristics get most of the time when they work alone.
+  const timeLimit = exact ? Math.min(remaining * 0.25, 1000) : Math.min(remaining * 0.8, 10_000);
+  const heuristic = solveHeuristic(problem, {
+    timeLimit: Math.max(0, timeLimit),
+    signal: options.signal,
+  });
+  void start;
+  return { lowerBound: peakLoad(problem), heuristic, exact };
+}
+
+/**
+ * The reference's minimization (SPEC 6): a bisection from 0 to the
+ * capacity; a probe stopped by the shared deadline counts as a failure.
+ */
+export function minimizeReference(
+  problem: Problem,
+  options: SolverOptions,
+  start: number,
+  deadline: number,
+): Solution {
+  const counters: MinimizeCounters = { nodes: 0, backtracks: 0, timedOut: false };
+  const bisection = new CapacityBisection(problem.capacity!);
+  for (let capacity = bisection.next(); capacity !== undefined; capacity = bisection.next()) {
+    let result: unknown;
+    try {
+      result = solveOnce({ ...problem, capacity }, options, { start, deadline });
+    } catch (error) {
+      result = error;
+    }
+    const outcome = classifyProbe(result, counters);
+    bisection.report(typeof outcome === "object" ? outcome : undefined);
+  }
+  return finishMinimize(bisection, problem, options, start, counters);
+}
+
+/** The result of a minimization, with its proof status. */
+export function finishMinimize(
+  bisection: { best: Solution | undefined; provedLower?: number; optimal?: boolean },
+  problem: Problem,
+  options: SolverOptions,
+  start: number,
+  counters: MinimizeCounters,
+): Solution {
+  const best = bisection.best;
+  if (best === undefined) {
+    if (counters.timedOut) throw timeoutError(options, counters);
+    throw new SolveError(
+      "infeasible",
+      `No solution exists within capacity ${problem.capacity}`,
+      counters,
+    );
+  }
+  return {
+    offsets: best.offsets,
+    height: best.height,
+    ...(bisection.provedLower === undefined ? {} : {
+      lowerBound: Math.min(bisection.provedLower, best.height),
+      optimal: bisection.optimal,
+    }),
+    stats: {
+      nodes: counters.nodes,
+      backtracks: counters.backtracks,
+      elapsedMs: performance.now() - start,
+    },
+  };
+}
+
+/** The anytime minimization with probes on this thread. */
+export function minimizeAnytime(
+  problem: Problem,
+  options: SolverOptions,
+  start: number,
+  deadline: number,
+): Solution {
+  const limit = problem.capacity ?? Infinity;
+  const first = minimizeStart(problem, options, start, deadline);
+  const bisection = new AnytimeBisection(
+    first.lowerBound,
+    limit,
+    first.heuristic,
+    16 * problem.buffers.length,
+  );
+  const counters: MinimizeCounters = { nodes: 0, backtracks: 0, timedOut: false };
+  options.onProgress?.(progressOf(bisection, start));
+  if (first.exact) {
+    for (let probe = bisection.next(); probe !== undefined; probe = bisection.next()) {
+      let result: unknown;
+      try {
+        result = solveOnce({ ...problem, capacity: probe.capacity }, options, {
+          start,
+          deadline,
+          maxNodes: probe.maxNodes,
+        });
+      } catch (error) {
+        result = error;
+      }
+      const outcome = classifyProbe(result, counters);
+      if (outcome === undefined) break;
+      bisection.report(outcome);
+      if (outcome !== "unknown") options.onProgress?.(progressOf(bisection, start));
+    }
+  }
+  return finishMinimize(bisection, problem, options, start, counters);
+}
+
+/** Counters of a minimization. */
+export interface MinimizeCounters {
+  /** Nodes over all probes. */
+  nodes: number;
+  /** Backtracks over all probes. */
+  backtracks: number;
+  /** Whether the time limit stopped it. */
+  timedOut: boolean;
+}
+
+/**
+ * Turns a probe's result (a solution or what it threw) into an outcome,
+ * adding up its counters; undefined means the time limit hit and the
+ * minimization stops. Other errors are rethrown.
+ */
+export function classifyProbe(
+  result: unknown,
+  counters: MinimizeCounters,
+): ProbeOutcome | undefined {
+  if (result instanceof OutrunError) {
+    counters.nodes += result.nodes;
+    return "unknown";
+  }
+  if (result instanceof SolveError) {
+    counters.nodes += result.nodes;
+    counters.backtracks += result.backtracks;
+    if (result.code === "infeasible") return "infeasible";
+    if (result.code === "timeout") {
+      counters.timedOut = true;
+      return undefined;
+    }
+    throw result;
+  }
+  if (result instanceof Error) throw result;
+  const solution = result as Solution;
+  counters.nodes += solution.stats?.nodes ?? 0;
+  counters.backtracks += solution.stats?.backtracks ?? 0;
+  return solution;
+}
+
+/** A progress report for {@linkcode SolverOptions.onProgress}. */
+export function progressOf(
+  bisection: AnytimeBisection,
+  start: number,
+): { elapsedMs: number; lowerBound: number; bestHeight: number | undefined } {
+  return {
+    elapsedMs: performance.now() - start,
+    lowerBound: bisection.provedLower,
+    bestHeight: bisection.best?.height,
+  };
+}
