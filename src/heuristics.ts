@@ -10,8 +10,23 @@
 
 import type { Problem, Solution } from "./problem.ts";
 
+/**
+ * The heuristics {@linkcode solveHeuristic} knows.
+ *
+ * @example Usage
+ * ```ts
+ * import { heuristicNames } from "@x/minimalloc";
+ * import { assert } from "node:assert/strict";
+ *
+ * assert(heuristicNames.includes("best"));
+ * ```
+ */
+export const heuristicNames: readonly string[] = ["best", "size"];
+
 /** Options for {@linkcode solveHeuristic}. */
 export interface HeuristicOptions {
+  /** Which heuristic. */
+  heuristic?: string;
   /** Milliseconds for improvement. */
   timeLimit?: number;
   /** Cancels the improvement. */

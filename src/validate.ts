@@ -57,7 +57,9 @@ export function validate(problem: Problem, solution: Solution): ValidationResult
     const b = buffers[i];
     const o = offsets[i];
     if (b.offset !== undefined && o !== b.offset) return "bad fixed";
-    if (!Number.isSafeInteger(o) || o < 0 || o + b.size > problem.capacity) return "bad offset";
+    if (!Number.isSafeInteger(o) || o < 0 || o + b.size > (problem.capacity ?? Infinity)) {
+      return "bad offset";
+    }
     if (o + b.size > solution.height) return "bad height";
     if (o % (b.alignment ?? 1) !== 0) return "bad alignment";
     height = Math.max(height, o + b.size);

@@ -1,0 +1,393 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module needs file access: it reads and writes files through
+// `node:fs`, which Deno and Bun both provide.
+
+/**
+ * The `minimalloc` command, compatible with the reference C++ tool's flags
+ * and CSV format:
+ *
+ * ```sh
+ * deno run --allow-read --allow-write jsr:@x/minimalloc/cli \
+ *   --capacity=12 --input=input.12.csv --output=output.12.csv
+ * ```
+ *
+ * Exit codes: 0 solved, 1 the solve failed (infeasible, time limit) or the
+ * validation failed, 2 a usage or input error.
+ *
+ * @module
+ */
+
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import process from "node:process";
+import denoJson from "./deno.json" with { type: "json" };
+import { CsvError, SolveError } from "./src/errors.ts";
+import { parseCsv } from "./src/csv_parse.ts";
+import { stringifyCsv } from "./src/csv_stringify.ts";
+import type { Problem, Solution } from "./src/problem.ts";
+import { REFERENCE_OPTIONS, type SolverOptions } from "./src/solve.ts";
+import { solveAsync } from "./src/solve_async.ts";
+import { validate } from "./src/validate.ts";
+import { renderLatex } from "./src/latex.ts";
+import { renderSvg } from "./src/svg.ts";
+import { heuristicNames, peakLoad, solveHeuristic } from "./src/heuristics.ts";
+import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
+
+/** Where {@linkcode main} reads and writes, for tests. */
+export interface CliIo {
+  /** Receives standard output. */
+  stdout: (text: string) => void;
+  /** Receives standard error. */
+  stderr: (text: string) => void;
+  /** Supplies standard input. */
+  stdin: () => string;
+  /** Whether standard error is a terminal (for the live progress line). */
+  stderrIsTty: boolean;
+}
+
+const SWITCHES = {
+  canonical_only: "canonicalOnly",
+  section_inference: "sectionInference",
+  dynamic_ordering: "dynamicOrdering",
+  check_dominance: "checkDominance",
+  unallocated_floor: "unallocatedFloor",
+  static_preordering: "staticPreordering",
+  dynamic_decomposition: "dynamicDecomposition",
+  monotonic_floor: "monotonicFloor",
+  hatless_pruning: "hatlessPruning",
+  portfolio: "portfolio",
+  anytime_minimize: "anytimeMinimize",
+} as const;
+
+const SPEC: FlagSpec = {
+  capacity: "string",
+  input: "string",
+  output: "string",
+  timeout: "string",
+  validate: "boolean",
+  minimize_capacity: "boolean",
+  preordering_heuristics: "string",
+  print_solution: "boolean",
+  reference: "boolean",
+  heuristic: "string",
+  svg: "string",
+  json: "boolean",
+  progress: "boolean",
+  quiet: "boolean",
+  help: "boolean",
+  version: "boolean",
+  ...Object.fromEntries(Object.keys(SWITCHES).map((name) => [name, "boolean" as const])),
+};
+
+const USAGE = `Usage: minimalloc --capacity=N --input=FILE [--output=FILE] [flags]
+
+Places buffers so that buffers live at the same time never share bytes.
+
+Input and output:
+  --input=FILE            input CSV (id,lower,upper,size[,alignment,hint,gaps,offset]); - for stdin
+  --output=FILE           output CSV with an offset column (default: stdout)
+  --capacity=N            the memory capacity in bytes (default 0; optional with --minimize_capacity)
+  --validate              check the solution and print "Validation PASS, height H"
+  --print_solution        print a LaTeX/TikZ picture of the solution to stdout
+  --svg=FILE              write an SVG picture of the solution
+  --json                  print one JSON object with the result on stdout instead of the CSV
+
+Solving:
+  --timeout=DURATION      time limit such as 500ms, 10s, 1.5m, 1h30m or inf (default inf)
+  --minimize_capacity     find the smallest feasible capacity (default false)
+  --heuristic=NAME        only run a fast heuristic (NAMES), no exact search
+  --preordering_heuristics=LIST  comma-separated, letters ACLOTUWZ (default WAT,TAW,TWA)
+  --reference             reproduce the reference MiniMalloc's search exactly
+
+Search switches (default true; --noNAME or --NAME=false turns one off):
+  --canonical_only        only place buffers in canonical order
+  --section_inference     prune when a section's floor plus unplaced total overflows
+  --dynamic_ordering      try candidates by their current minimum offset
+  --check_dominance       skip candidates that would leave an avoidable gap
+  --unallocated_floor     raise floors to the lowest unplaced minimum offset
+  --static_preordering    sort each partition's buffers by a heuristic first
+  --dynamic_decomposition split into independent parts when cuts reach zero
+  --monotonic_floor       the floor never drops below the current offset
+  --hatless_pruning       stop after a buffer with nothing above it
+  --portfolio             race the preordering heuristics on workers (ours)
+  --anytime_minimize      minimize from the peak load and a heuristic bound (ours)
+
+Output on stderr:
+  --progress              print progress lines even when stderr is not a terminal
+  --quiet                 print nothing on stderr but errors
+  --help, --version
+
+Dashed spellings (--canonical-only, --no-canonical-only) work too.
+Exit codes: 0 solved, 1 solve or validation failed, 2 usage or input error.
+`;
+
+/**
+ * Runs the command with the given arguments and returns its exit code.
+ *
+ * @example Usage
+ * ```ts
+ * import { main } from "@x/minimalloc/cli";
+ * import { assertEquals } from "node:assert/strict";
+ *
+ * let out = "";
+ * const code = await main(["--version"], { stdout: (text) => out += text });
+ * assertEquals(code, 0);
+ * assertEquals(out.startsWith("minimalloc "), true);
+ * ```
+ *
+ * @param args The command-line arguments, without the program name.
+ * @param io Where to read and write; defaults to the process's streams.
+ * @returns The exit code: 0 solved, 1 failed, 2 usage or input error.
+ */
+export async function main(args: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const stdin = io.stdin ?? (() => readFileSync(0, "utf8"));
+  const tty = io.stderrIsTty ?? Boolean(process.stderr.isTTY);
+  let flags: Map<string, string | boolean>;
+  try {
+    flags = parseFlags(args, SPEC);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr(`minimalloc: ${error.message}\n`);
+    stderr("Try --help for the list of flags.\n");
+    return 2;
+  }
+  if (flags.get("help")) {
+    stdout(USAGE.replace("NAMES", heuristicNames.join(", ")));
+    return 0;
+  }
+  if (flags.get("version")) {
+    stdout(`minimalloc ${denoJson.version}\n`);
+    return 0;
+  }
+  const quiet = flags.get("quiet") === true;
+  const note = (text: string) => {
+    if (!quiet) stderr(text);
+  };
+  let problem: Problem;
+  let options: SolverOptions;
+  let heuristic: string | undefined;
+  try {
+    ({ problem, options, heuristic } = configure(flags, stdin));
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CsvError) {
+      stderr(`minimalloc: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const start = performance.now();
+  const ticker = progressTicker(flags, tty, quiet, start, stderr);
+  options.onProgress = ticker.update;
+  let solution: Solution;
+  try {
+    solution = heuristic !== undefined
+      ? solveHeuristic(problem, { heuristic, timeLimit: options.timeout, signal: options.signal })
+      : await solveAsync(problem, options);
+  } catch (error) {
+    ticker.stop();
+    note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
+    if (!(error instanceof SolveError)) throw error;
+    if (flags.get("json")) {
+      stdout(JSON.stringify(jsonOf(problem, undefined, error, start)) + "\n");
+    }
+    stderr(`minimalloc: ${failureMessage(error, problem, options)}\n`);
+    return 1;
+  }
+  ticker.stop();
+  note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
+  if (options.minimizeCapacity && solution.lowerBound !== undefined && !quiet) {
+    const gap = solution.lowerBound > 0
+      ? ((solution.height - solution.lowerBound) / solution.lowerBound * 100).toFixed(2)
+      : "0.00";
+    note(
+      solution.optimal
+        ? `Minimized height ${solution.height}, proved optimal\n`
+        : `Minimized height ${solution.height}, not proved optimal: ${gap}% above the lower bound ${solution.lowerBound}\n`,
+    );
+  }
+  let code = 0;
+  if (flags.get("validate")) {
+    const checked = { ...problem, capacity: problem.capacity ?? solution.height };
+    const result = validate(checked, solution);
+    if (result === "good") {
+      note(`Validation PASS, height ${solution.height}\n`);
+    } else {
+      stderr(`Validation FAIL: ${result}\n`);
+      code = 1;
+    }
+  }
+  try {
+    const output = flags.get("output");
+    const csv = stringifyCsv(problem, solution);
+    const svg = flags.get("svg");
+    if (typeof svg === "string") writeAtomically(svg, renderSvg(problem, solution));
+    if (typeof output === "string" && output !== "-") writeAtomically(output, csv);
+    else if (!flags.get("json")) stdout(csv);
+  } catch (error) {
+    stderr(`minimalloc: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (flags.get("print_solution")) stdout(renderLatex(problem, solution));
+  if (flags.get("json")) stdout(JSON.stringify(jsonOf(problem, solution, undefined, start)) + "\n");
+  return code;
+}
+
+/** Reads the flags and the input into a problem and solver options. */
+function configure(
+  flags: Map<string, string | boolean>,
+  stdin: () => string,
+): { problem: Problem; options: SolverOptions; heuristic: string | undefined } {
+  const options: SolverOptions = flags.get("reference") ? { ...REFERENCE_OPTIONS } : {};
+  for (const [flag, option] of Object.entries(SWITCHES)) {
+    const value = flags.get(flag);
+    if (typeof value === "boolean") options[option] = value;
+  }
+  options.minimizeCapacity = flags.get("minimize_capacity") === true;
+  const timeout = flags.get("timeout");
+  if (typeof timeout === "string") {
+    const ms = parseDuration(timeout);
+    if (Number.isFinite(ms)) options.timeout = ms;
+  }
+  const heuristics = flags.get("preordering_heuristics");
+  if (typeof heuristics === "string") {
+    const list = heuristics.split(",").map((h) => h.trim());
+    for (const h of list) {
+      if (!/^[ACLOTUWZ]+$/.test(h)) {
+        throw new UsageError(
+          `--preordering_heuristics expects letters from ACLOTUWZ, comma-separated, got "${h}"`,
+        );
+      }
+    }
+    options.preorderingHeuristics = list;
+  }
+  const heuristic = flags.get("heuristic");
+  if (typeof heuristic === "string" && !(heuristicNames as readonly string[]).includes(heuristic)) {
+    throw new UsageError(
+      `--heuristic expects one of ${heuristicNames.join(", ")}, got "${heuristic}"`,
+    );
+  }
+  const capacityFlag = flags.get("capacity");
+  let capacity = typeof capacityFlag === "string"
+    ? parseCount("capacity", capacityFlag)
+    : undefined;
+  // The reference's default capacity is 0; only an anytime minimization or
+  // a heuristic run does without one.
+  if (capacity === undefined && !(options.minimizeCapacity && options.anytimeMinimize !== false)) {
+    if (typeof heuristic !== "string") capacity = 0;
+  }
+  const input = flags.get("input");
+  if (typeof input !== "string") {
+    throw new UsageError("--input is required (use --input=- to read standard input)");
+  }
+  let text: string;
+  try {
+    text = input === "-" ? stdin() : readFileSync(input, "utf8");
+  } catch (error) {
+    const reason = (error as { code?: string }).code === "ENOENT"
+      ? "no such file"
+      : (error as Error).message;
+    throw new UsageError(`cannot read ${input}: ${reason}`);
+  }
+  const problem = parseCsv(text, { file: input === "-" ? "<stdin>" : input, capacity });
+  return { problem, options, heuristic: typeof heuristic === "string" ? heuristic : undefined };
+}
+
+/** One line saying why the solve failed. */
+function failureMessage(error: SolveError, problem: Problem, options: SolverOptions): string {
+  if (error.code === "timeout") {
+    return `the time limit of ${
+      (options.timeout ?? 0) / 1000
+    }s was hit before a solution was found`;
+  }
+  if (error.code === "cancelled") return "the solve was cancelled";
+  return options.minimizeCapacity
+    ? `no valid capacity: infeasible within ${problem.capacity ?? "any capacity"}`
+    : `infeasible: no solution fits within capacity ${problem.capacity}`;
+}
+
+/** The `--json` report. */
+function jsonOf(
+  problem: Problem,
+  solution: Solution | undefined,
+  error: SolveError | undefined,
+  start: number,
+): Record<string, unknown> {
+  const offsets: Record<string, number> = {};
+  if (solution) problem.buffers.forEach((b, i) => offsets[b.id] = solution.offsets[i]);
+  return {
+    status: error ? error.code : "solved",
+    height: solution?.height ?? null,
+    capacity: problem.capacity ?? null,
+    lowerBound: solution?.lowerBound ?? peakLoad(problem),
+    optimal: solution?.optimal ?? null,
+    backtracks: solution?.stats?.backtracks ?? error?.backtracks ?? 0,
+    nodes: solution?.stats?.nodes ?? error?.nodes ?? 0,
+    milliseconds: Math.round(performance.now() - start),
+    offsets,
+  };
+}
+
+/** A progress line on stderr every second while a long solve runs. */
+function progressTicker(
+  flags: Map<string, string | boolean>,
+  tty: boolean,
+  quiet: boolean,
+  start: number,
+  stderr: (text: string) => void,
+): { update: NonNullable<SolverOptions["onProgress"]>; stop: () => void } {
+  let lowerBound: number | undefined;
+  let best: number | undefined;
+  const live = !quiet && (tty || flags.get("progress") === true);
+  let shown = false;
+  const line = () => {
+    const elapsed = ((performance.now() - start) / 1000).toFixed(1);
+    let text = `[minimalloc] ${elapsed}s`;
+    if (lowerBound !== undefined) text += `, lower bound ${lowerBound}`;
+    if (best !== undefined) text += `, best height ${best}`;
+    if (lowerBound !== undefined && best !== undefined && lowerBound > 0) {
+      text += `, gap ${((best - lowerBound) / lowerBound * 100).toFixed(2)}%`;
+    }
+    if (tty) stderr(`\r\x1b[K${text}`);
+    else stderr(`${text}\n`);
+    shown = true;
+  };
+  const timer = live ? setInterval(line, 1000) : undefined;
+  return {
+    update(progress) {
+      lowerBound = progress.lowerBound;
+      best = progress.bestHeight;
+    },
+    stop() {
+      if (timer !== undefined) clearInterval(timer);
+      if (shown && tty) stderr("\r\x1b[K");
+    },
+  };
+}
+
+/**
+ * Writes a file through a temporary file beside it and a rename, so a
+ * failure or a kill never leaves a partial file behind.
+ */
+function writeAtomically(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new Error(`cannot write ${path}: ${reason}`);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`minimalloc: internal error: ${(error as Error)?.stack ?? error}\n`);
+    process.exitCode = 70;
+  }
+}

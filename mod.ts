@@ -1,0 +1,20 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+/**
+ * MiniMalloc: an exact static memory allocator for machine-learning
+ * compilers.
+ *
+ * @module
+ */
+
+export * from "./src/problem.ts";
+export * from "./src/errors.ts";
+export * from "./src/csv_parse.ts";
+export * from "./src/csv_stringify.ts";
+export * from "./src/sweep.ts";
+export * from "./src/solve.ts";
+export * from "./src/solve_async.ts";
+export * from "./src/validate.ts";
+export * from "./src/svg.ts";
+export * from "./src/latex.ts";
