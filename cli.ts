@@ -383,7 +383,18 @@ function writeAtomically(path: string, text: string): void {
   }
 }
 
-if (import.meta.main) {
+/**
+ * Runs the command on the process's own arguments and sets its exit code;
+ * an unexpected error exits with 70 (internal error) and its stack.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { runMain } from "@x/minimalloc/cli";
+ *
+ * await runMain();
+ * ```
+ */
+export async function runMain(): Promise<void> {
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
@@ -391,3 +402,5 @@ if (import.meta.main) {
     process.exitCode = 70;
   }
 }
+
+if (import.meta.main) await runMain();

@@ -18,3 +18,11 @@ export * from "./src/solve_async.ts";
 export * from "./src/validate.ts";
 export * from "./src/svg.ts";
 export * from "./src/latex.ts";
+
+// `deno run jsr:@x/minimalloc` runs this module: hand over to the command
+// line. The specifier is computed, so browser bundles of the library do
+// not pull in the command line's file access.
+if (import.meta.main) {
+  const cli = new URL("./cli.ts", import.meta.url).href;
+  import(cli).then((module) => module.runMain());
+}
