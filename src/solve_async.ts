@@ -110,17 +110,25 @@ async function drive(
   start: number,
 ): Promise<Solution> {
   const plain = plainOptions(options);
+  // Each thread has its own clock: time limits travel as time remaining.
+  const remaining = () =>
+    options.timeout === undefined
+      ? undefined
+      : Math.max(0, options.timeout - (performance.now() - start));
   if (!race) {
-    const reply = await pool.call(0, { kind: "solve", problem, options: plain });
+    const reply = await pool.call(0, {
+      kind: "solve",
+      problem,
+      options: { ...plain, timeout: remaining() },
+    });
     if (reply.kind !== "ok") throw failureOf(reply);
     return reply.solution;
   }
-  if (!options.minimizeCapacity) return await pool.race(problem, options, heuristics, start);
+  if (!options.minimizeCapacity) {
+    return await pool.race(problem, { ...options, timeout: remaining() }, heuristics, start);
+  }
 
   const counters: MinimizeCounters = { nodes: 0, backtracks: 0, timedOut: false };
-  const elapsed = () => performance.now() - start;
-  const remaining = () =>
-    options.timeout === undefined ? undefined : Math.max(0, options.timeout - elapsed());
   const probe = async (capacity: number, maxNodes?: number): Promise<unknown> => {
     try {
       return await pool.race(
