@@ -30,7 +30,8 @@ import { solveAsync } from "./src/solve_async.ts";
 import { validate } from "./src/validate.ts";
 import { renderLatex } from "./src/latex.ts";
 import { renderSvg } from "./src/svg.ts";
-import { heuristicNames, peakLoad, solveHeuristic } from "./src/heuristics.ts";
+import { heuristicNames, solveHeuristic } from "./src/heuristics.ts";
+import { peakLoad } from "./src/problem.ts";
 import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
 
 /** Where {@linkcode main} reads and writes, for tests. */
@@ -127,12 +128,12 @@ Exit codes: 0 solved, 1 solve or validation failed, 2 usage or input error.
  * @example Usage
  * ```ts
  * import { main } from "@x/minimalloc/cli";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * let out = "";
  * const code = await main(["--version"], { stdout: (text) => out += text });
- * assertEquals(code, 0);
- * assertEquals(out.startsWith("minimalloc "), true);
+ * deepEqual(code, 0);
+ * deepEqual(out.startsWith("minimalloc "), true);
  * ```
  *
  * @param args The command-line arguments, without the program name.

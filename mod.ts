@@ -18,6 +18,7 @@ export * from "./src/solve_async.ts";
 export * from "./src/validate.ts";
 export * from "./src/svg.ts";
 export * from "./src/latex.ts";
+export * from "./src/heuristics.ts";
 
 // `deno run jsr:@x/minimalloc` runs this module: hand over to the command
 // line. The specifier is computed, so browser bundles of the library do

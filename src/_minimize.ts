@@ -14,7 +14,8 @@ import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./solve.ts";
 import { CapacityBisection, OutrunError, solveOnce, timeoutError } from "./_solve_core.ts";
-import { peakLoad, solveHeuristic } from "./heuristics.ts";
+import { solveHeuristic } from "./heuristics.ts";
+import { peakLoad } from "./problem.ts";
 
 /** What one exact probe found. */
 export type ProbeOutcome = Solution | "infeasible" | "unknown";

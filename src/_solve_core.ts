@@ -6,7 +6,7 @@
 // the capacity bisection (SPEC 6).
 
 import { SolveError } from "./errors.ts";
-import type { Problem, Solution } from "./problem.ts";
+import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { BUDGET, INFEASIBLE, OK, Search, type SearchSwitches, TIMEOUT } from "./search.ts";
 import type { SolverOptions } from "./solve.ts";
 import { type Partition, sweep } from "./sweep.ts";
@@ -102,11 +102,11 @@ export function solveOnce(
     if (buffers[b].size === 0 && offsets[b] > capacity) fail(INFEASIBLE);
   }
   if (buffers.some((b) => b.size !== 0)) {
+    // More bytes live at one moment than the capacity dooms every
+    // partition search: say so before spending any (ours).
+    if (peakLoad(problem) > capacity) fail(INFEASIBLE);
     const swept = sweep(problem);
     search = new Search(problem, swept, switches);
-    // A section whose buffers cannot fit side by side dooms every partition
-    // search; say so before spending any.
-    if (search.maxSectionTotal() > capacity) fail(INFEASIBLE);
     const cap = limits.nodeCap ??
       (limits.maxNodes === undefined ? undefined : Float64Array.of(limits.maxNodes));
     const capped = () => cap !== undefined && search!.nodes > cap[0];

@@ -58,11 +58,11 @@ const GAP = /^([+-]?\d+)-([+-]?\d+)(?:@([+-]?\d+):([+-]?\d+))?$/;
  * @example Usage
  * ```ts
  * import { parseCsv } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const problem = parseCsv("id,lower,upper,size\nb1,0,3,4\nb2,3,9,4\n", { capacity: 8 });
- * assertEquals(problem.capacity, 8);
- * assertEquals(problem.buffers[1], { id: "b2", lower: 3, upper: 9, size: 4 });
+ * deepEqual(problem.capacity, 8);
+ * deepEqual(problem.buffers[1], { id: "b2", lower: 3, upper: 9, size: 4 });
  * ```
  *
  * @param text The CSV text.

@@ -30,7 +30,7 @@ export interface StringifyCsvOptions {
  * @example Usage
  * ```ts
  * import { stringifyCsv } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const problem = {
  *   capacity: 8,
@@ -39,7 +39,7 @@ export interface StringifyCsvOptions {
  *     { id: "b", lower: 1, upper: 3, size: 4 },
  *   ],
  * };
- * assertEquals(
+ * deepEqual(
  *   stringifyCsv(problem, { offsets: [0, 4], height: 8 }),
  *   "id,lower,upper,size,offset\na,0,2,4,0\nb,1,3,4,4\n",
  * );

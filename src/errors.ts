@@ -27,7 +27,7 @@ export interface SolveErrorOptions {
  * @example Usage
  * ```ts
  * import { SolveError, solve } from "@x/minimalloc";
- * import { assert, assertEquals } from "node:assert/strict";
+ * import { deepEqual, ok } from "node:assert/strict";
  *
  * const problem = {
  *   capacity: 3,
@@ -38,10 +38,10 @@ export interface SolveErrorOptions {
  * };
  * try {
  *   solve(problem);
- *   assert(false, "unreachable");
+ *   ok(false, "unreachable");
  * } catch (error) {
- *   assert(error instanceof SolveError);
- *   assertEquals(error.code, "infeasible");
+ *   ok(error instanceof SolveError);
+ *   deepEqual(error.code, "infeasible");
  * }
  * ```
  */
@@ -104,16 +104,16 @@ export interface CsvErrorOptions {
  * @example Usage
  * ```ts
  * import { CsvError, parseCsv } from "@x/minimalloc";
- * import { assert, assertEquals } from "node:assert/strict";
+ * import { deepEqual, ok } from "node:assert/strict";
  *
  * try {
  *   parseCsv("id,lower,upper,size\na,0,1,4x\n", { file: "input.csv" });
- *   assert(false, "unreachable");
+ *   ok(false, "unreachable");
  * } catch (error) {
- *   assert(error instanceof CsvError);
- *   assertEquals(error.code, "value");
- *   assertEquals(error.line, 2);
- *   assertEquals(error.column, "size");
+ *   ok(error instanceof CsvError);
+ *   deepEqual(error.code, "value");
+ *   deepEqual(error.line, 2);
+ *   deepEqual(error.column, "size");
  * }
  * ```
  */

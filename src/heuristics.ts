@@ -16,9 +16,9 @@ import type { Problem, Solution } from "./problem.ts";
  * @example Usage
  * ```ts
  * import { heuristicNames } from "@x/minimalloc";
- * import { assert } from "node:assert/strict";
+ * import { ok } from "node:assert/strict";
  *
- * assert(heuristicNames.includes("best"));
+ * ok(heuristicNames.includes("best"));
  * ```
  */
 export const heuristicNames: readonly string[] = ["best", "size"];
@@ -34,44 +34,15 @@ export interface HeuristicOptions {
 }
 
 /**
- * The largest total size live at one moment: no solution is lower.
- *
- * @example Usage
- * ```ts
- * import { peakLoad } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
- *
- * assertEquals(peakLoad({ buffers: [{ id: "a", lower: 0, upper: 2, size: 3 }] }), 3);
- * ```
- *
- * @param problem The problem.
- * @returns The peak load.
- */
-export function peakLoad(problem: Problem): number {
-  const events: [number, number][] = [];
-  for (const b of problem.buffers) {
-    events.push([b.lower, b.size], [b.upper, -b.size]);
-  }
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let load = 0;
-  let peak = 0;
-  for (const [, d] of events) {
-    load += d;
-    if (load > peak) peak = load;
-  }
-  return peak;
-}
-
-/**
  * Greedy by size with first fit.
  *
  * @example Usage
  * ```ts
  * import { solveHeuristic } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const s = solveHeuristic({ buffers: [{ id: "a", lower: 0, upper: 2, size: 3 }] });
- * assertEquals(s.height, 3);
+ * deepEqual(s.height, 3);
  * ```
  *
  * @param problem The problem.

@@ -17,12 +17,12 @@ import type { Problem, Solution } from "./problem.ts";
  * @example Usage
  * ```ts
  * import { renderLatex } from "@x/minimalloc";
- * import { assert } from "node:assert/strict";
+ * import { ok } from "node:assert/strict";
  *
  * const problem = { capacity: 4, buffers: [{ id: "a", lower: 0, upper: 2, size: 4 }] };
  * const picture = renderLatex(problem, { offsets: [0], height: 4 });
- * assert(picture.startsWith("\\begin{tikzpicture}"));
- * assert(picture.includes("{a}"));
+ * ok(picture.startsWith("\\begin{tikzpicture}"));
+ * ok(picture.includes("{a}"));
  * ```
  *
  * @param problem The buffers.

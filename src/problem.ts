@@ -103,12 +103,12 @@ export interface Solution {
  * @example Usage
  * ```ts
  * import { effectiveSize } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const p = { id: "p", lower: 0, upper: 10, size: 4 };
  * const q = { id: "q", lower: 5, upper: 15, size: 2 };
- * assertEquals(effectiveSize(p, q), 4);
- * assertEquals(effectiveSize(p, { id: "r", lower: 10, upper: 12, size: 1 }), undefined);
+ * deepEqual(effectiveSize(p, q), 4);
+ * deepEqual(effectiveSize(p, { id: "r", lower: 10, upper: 12, size: 1 }), undefined);
  * ```
  *
  * @param p The buffer below.
@@ -173,4 +173,60 @@ function pushEvents(
     }
   }
   events.push([b.upper, LIFESPAN_END, who, NaN, NaN]);
+}
+
+/**
+ * The peak load: the largest number of bytes live at one moment, counting
+ * a buffer's full size while it is fully live, its window's width during a
+ * windowed gap, and nothing during a gap without a window. No solution's
+ * height is lower.
+ *
+ * @example Usage
+ * ```ts
+ * import { peakLoad } from "@x/minimalloc";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * deepEqual(
+ *   peakLoad({
+ *     buffers: [
+ *       { id: "a", lower: 0, upper: 3, size: 2, gaps: [{ lower: 1, upper: 2 }] },
+ *       { id: "b", lower: 1, upper: 2, size: 2 },
+ *     ],
+ *   }),
+ *   2,
+ * );
+ * ```
+ *
+ * @param problem The problem (its capacity is not used).
+ * @returns The peak load, 0 for no buffers.
+ */
+export function peakLoad(problem: Problem): number {
+  // (time, change in bytes); at equal times decreases come first, since
+  // lifespans are half-open.
+  const times: number[] = [];
+  const deltas: number[] = [];
+  const add = (lower: number, upper: number, bytes: number) => {
+    if (bytes === 0 || lower >= upper) return;
+    times.push(lower, upper);
+    deltas.push(bytes, -bytes);
+  };
+  for (const b of problem.buffers) {
+    let t = b.lower;
+    for (const gap of b.gaps ?? []) {
+      add(t, gap.lower, b.size);
+      if (gap.window) add(gap.lower, gap.upper, gap.window.upper - gap.window.lower);
+      t = gap.upper;
+    }
+    add(t, b.upper, b.size);
+  }
+  const order = Array.from(times.keys()).sort((x, y) =>
+    times[x] - times[y] || deltas[x] - deltas[y]
+  );
+  let load = 0;
+  let peak = 0;
+  for (const i of order) {
+    load += deltas[i];
+    if (load > peak) peak = load;
+  }
+  return peak;
 }

@@ -107,6 +107,8 @@ export class Search {
 
   // An upper bound on the largest total in the current partition.
   #totalBound = 0;
+  // Whether the current partition needs the full check (see #rootCheck).
+  #fullCheck = false;
   #budget = Infinity;
   #nodeCap: Float64Array | undefined;
   #deadline = Infinity;
@@ -279,9 +281,11 @@ export class Search {
     this.#cand.set(order, base);
     this.#candTop = base + count;
     const savedBound = this.#totalBound;
+    const savedFull = this.#fullCheck;
     this.#totalBound = this.#rootCheck(sectionLo, sectionHi);
     const status = this.#node(base, count, buffers, sectionLo, sectionHi, 0, 0);
     this.#totalBound = savedBound;
+    this.#fullCheck = savedFull;
     this.#candTop = base;
     for (let i = 0; i < count; i++) this.#preorder[order[i]] = saved[i];
     return status;
@@ -453,7 +457,10 @@ export class Search {
       const placed = this.#place(b, offset, sectionLo, sectionHi);
       let result: SearchStatus = INFEASIBLE;
       const bound = this.#totalBound;
-      if (placed !== PLACE_FAILED && this.#checkOffset(sectionLo, sectionHi, offset)) {
+      if (
+        placed !== PLACE_FAILED && this.#checkOffset(sectionLo, sectionHi, offset) &&
+        (!this.#fullCheck || this.#checkAll(sectionLo, sectionHi, offset))
+      ) {
         result = sw.dynamicDecomposition
           ? this.#decompose(b, offset, index, base, k, partition, sectionLo, sectionHi)
           : this.#node(base, k, partition, sectionLo, sectionHi, offset, index);
@@ -528,7 +535,13 @@ export class Search {
         this.#pushFloor(s, floor[s]);
         floor[s] = top;
         total[s] -= width;
-        if ((inference ? top + total[s] : top) > capacity) overflow = true;
+      }
+    }
+    // Checked once all spans are in: spans of one buffer may share a
+    // section (see #rootCheck).
+    for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
+      for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) {
+        if ((inference ? floor[s] + total[s] : floor[s]) > capacity) overflow = true;
       }
     }
     if (affectedLo < affectedHi) {
@@ -622,9 +635,13 @@ export class Search {
   }
 
   /**
-   * At a partition's root, the floor half of the check holds for every
-   * section (a parent node checked them, or nothing is placed and the
-   * totals fit); returns the largest total as the first bound.
+   * At a partition's root the floor half of the check usually holds for
+   * every section already (a parent node checked them, or nothing is
+   * placed and the totals fit), so a placement need only check the
+   * sections it changes. Where it does not (the sweep counts a buffer
+   * twice when a gap without a window ends its lifespan), every node
+   * checks every section, as the reference does. Returns the largest total
+   * as the first bound.
    */
   #rootCheck(sectionLo: number, sectionHi: number): number {
     const inference = this.#sw.sectionInference;
@@ -633,10 +650,23 @@ export class Search {
       const t = this.#total[s];
       if (t > max) max = t;
       if ((inference ? this.#floor[s] + t : this.#floor[s]) > this.#capacity) {
-        throw new Error(`Internal error: section ${s} overflows at a partition's root`);
+        this.#fullCheck = true;
       }
     }
     return max;
+  }
+
+  /** The check of SPEC 5.6 over every section of the partition. */
+  #checkAll(sectionLo: number, sectionHi: number, offset: number): boolean {
+    const monotonic = this.#sw.monotonicFloor;
+    const inference = this.#sw.sectionInference;
+    for (let s = sectionLo; s < sectionHi; s++) {
+      let f = this.#floor[s];
+      if (monotonic && f < offset) f = offset;
+      if (inference) f += this.#total[s];
+      if (f > this.#capacity) return false;
+    }
+    return true;
   }
 
   /** Dynamic decomposition after placing b (SPEC 5.7). */

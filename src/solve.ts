@@ -121,13 +121,13 @@ export interface MinimizeProgress {
  * @example Usage
  * ```ts
  * import { REFERENCE_OPTIONS, solve } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const problem = {
  *   capacity: 4,
  *   buffers: [{ id: "a", lower: 0, upper: 1, size: 4 }],
  * };
- * assertEquals(solve(problem, { ...REFERENCE_OPTIONS }).offsets, [0]);
+ * deepEqual(solve(problem, { ...REFERENCE_OPTIONS }).offsets, [0]);
  * ```
  */
 export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
@@ -147,7 +147,7 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
  * @example Usage
  * ```ts
  * import { solve } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const solution = solve({
  *   capacity: 12,
@@ -159,8 +159,8 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
  *     { id: "b5", lower: 0, upper: 21, size: 4 },
  *   ],
  * });
- * assertEquals(solution.height, 12);
- * assertEquals(solution.offsets.length, 5);
+ * deepEqual(solution.height, 12);
+ * deepEqual(solution.offsets.length, 5);
  * ```
  *
  * @param problem The buffers and the capacity.
@@ -189,7 +189,7 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
  * @example Usage
  * ```ts
  * import { irreducibleInfeasibleSubset } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const subset = irreducibleInfeasibleSubset({
  *   capacity: 4,
@@ -199,7 +199,7 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
  *     { id: "c", lower: 1, upper: 3, size: 3 },
  *   ],
  * });
- * assertEquals(subset, [0, 2]);
+ * deepEqual(subset, [0, 2]);
  * ```
  *
  * @param problem An infeasible problem.

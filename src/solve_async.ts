@@ -43,7 +43,7 @@ const GRACE_MS = 50;
  * @example Usage
  * ```ts
  * import { solveAsync } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const solution = await solveAsync({
  *   capacity: 8,
@@ -52,7 +52,7 @@ const GRACE_MS = 50;
  *     { id: "b", lower: 1, upper: 3, size: 4 },
  *   ],
  * });
- * assertEquals(solution.height, 8);
+ * deepEqual(solution.height, 8);
  * ```
  *
  * @param problem The buffers and the capacity.

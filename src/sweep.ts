@@ -5,7 +5,7 @@
  * The sweep: preprocessing that cuts time into sections, groups buffers
  * into independent partitions, and records which buffers overlap.
  *
- * A worked example (five buffers, time across):
+ * A worked example (four buffers, time across):
  *
  * ```text
  *  time   0   1   2   3   4   5   6   7
@@ -95,7 +95,7 @@ interface Point {
  * @example Usage
  * ```ts
  * import { sweep } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const result = sweep({
  *   capacity: 2,
@@ -104,9 +104,9 @@ interface Point {
  *     { id: "b", lower: 1, upper: 3, size: 1 },
  *   ],
  * });
- * assertEquals(result.sections, [[0, 1], [1]]);
- * assertEquals(result.partitions.length, 1);
- * assertEquals(result.cuts, [1]);
+ * deepEqual(result.sections, [[0, 1], [1]]);
+ * deepEqual(result.partitions.length, 1);
+ * deepEqual(result.cuts, [1]);
  * ```
  *
  * @param problem The problem to sweep.

@@ -31,7 +31,7 @@ export type ValidationResult =
  * @example Usage
  * ```ts
  * import { validate } from "@x/minimalloc";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  *
  * const problem = {
  *   capacity: 8,
@@ -40,8 +40,8 @@ export type ValidationResult =
  *     { id: "b", lower: 1, upper: 3, size: 4 },
  *   ],
  * };
- * assertEquals(validate(problem, { offsets: [0, 4], height: 8 }), "good");
- * assertEquals(validate(problem, { offsets: [0, 2], height: 6 }), "bad overlap");
+ * deepEqual(validate(problem, { offsets: [0, 4], height: 8 }), "good");
+ * deepEqual(validate(problem, { offsets: [0, 2], height: 6 }), "bad overlap");
  * ```
  *
  * @param problem The problem.
