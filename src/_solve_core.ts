@@ -26,6 +26,7 @@ export function switchesOf(options: SolverOptions): SearchSwitches {
     dynamicDecomposition: options.dynamicDecomposition ?? true,
     monotonicFloor: options.monotonicFloor ?? true,
     hatlessPruning: options.hatlessPruning ?? true,
+    soundPruning: options.soundPruning ?? true,
   };
 }
 
@@ -80,7 +81,11 @@ export function solveOnce(
   const heuristics = limits.heuristic === undefined ? heuristicsOf(options) : [limits.heuristic];
   const buffers = problem.buffers;
   const capacity = problem.capacity ?? Infinity;
-  const offsets = buffers.map((b) => b.size === 0 ? (b.offset ?? 0) : 0);
+  // Buffers of size 0 (and, with sound pruning, buffers never live) take
+  // no bytes: they keep offset 0 or their fixed offset, outside the search.
+  const searched = switches.soundPruning ? trimEdgeGaps(problem) : problem;
+  const idle = (b: number) => searched.buffers[b].size === 0;
+  const offsets = buffers.map((b, i) => idle(i) ? (b.offset ?? 0) : 0);
   let search: Search | undefined;
   const fail = (status: number): never => {
     const counters = { nodes: search?.nodes ?? 0, backtracks: search?.backtracks ?? 0 };
@@ -99,48 +104,60 @@ export function solveOnce(
   };
   if (options.signal?.aborted) fail(TIMEOUT);
   for (let b = 0; b < buffers.length; b++) {
-    if (buffers[b].size === 0 && offsets[b] > capacity) fail(INFEASIBLE);
+    if (idle(b) && offsets[b] + buffers[b].size > capacity) fail(INFEASIBLE);
   }
-  if (buffers.some((b) => b.size !== 0)) {
+  if (searched.buffers.some((b) => b.size !== 0)) {
     // More bytes live at one moment than the capacity dooms every
     // partition search: say so before spending any (ours).
     if (peakLoad(problem) > capacity) fail(INFEASIBLE);
-    const swept = sweep(problem);
-    search = new Search(problem, swept, switches);
+    const swept = sweep(searched);
+    const engine = new Search(searched, swept, switches);
+    search = engine;
     const cap = limits.nodeCap ??
       (limits.maxNodes === undefined ? undefined : Float64Array.of(limits.maxNodes));
     const capped = () => cap !== undefined && search!.nodes > cap[0];
-    let status: number;
-    if (heuristics.length === 1) {
-      search.setLimits(Infinity, limits.deadline, options.signal, cap);
-      status = search.solveAll(swept.partitions, heuristics[0]);
-    } else if (options.portfolio === false) {
-      // The reference's round robin: the first heuristic to finish within
-      // the budget of a round decides.
-      let limit = buffers.length;
-      status = BUDGET;
-      while (status === BUDGET && !capped()) {
-        limit *= 2;
-        for (const heuristic of heuristics) {
-          search.setLimits(limit, limits.deadline, options.signal, cap);
-          status = search.solveAll(swept.partitions, heuristic);
-          if (status !== BUDGET || capped()) break;
+    const run = (): number => {
+      let status: number;
+      if (heuristics.length === 1) {
+        engine.setLimits(Infinity, limits.deadline, options.signal, cap);
+        status = engine.solveAll(swept.partitions, heuristics[0]);
+      } else if (options.portfolio === false) {
+        // The reference's round robin: the first heuristic to finish within
+        // the budget of a round decides.
+        let limit = buffers.length;
+        status = BUDGET;
+        while (status === BUDGET && !capped()) {
+          limit *= 2;
+          for (const heuristic of heuristics) {
+            engine.setLimits(limit, limits.deadline, options.signal, cap);
+            status = engine.solveAll(swept.partitions, heuristic);
+            if (status !== BUDGET || capped()) break;
+          }
         }
+      } else {
+        status = fewestNodes(
+          engine,
+          swept.partitions,
+          heuristics,
+          buffers.length,
+          limits,
+          options,
+          cap,
+        );
       }
-    } else {
-      status = fewestNodes(
-        search,
-        swept.partitions,
-        heuristics,
-        buffers.length,
-        limits,
-        options,
-        cap,
-      );
+      return status;
+    };
+    let status = run();
+    if (status === INFEASIBLE && !search.provesInfeasible) {
+      // Canonical order is fast but, with negative effective sizes, no
+      // proof: a solution it finds is valid, "infeasible" needs the full
+      // search.
+      search.relaxCanonical();
+      status = run();
     }
     if (status !== OK) fail(status);
     for (let b = 0; b < buffers.length; b++) {
-      if (buffers[b].size !== 0) offsets[b] = search.solution[b];
+      if (!idle(b)) offsets[b] = search.solution[b];
     }
   }
   let height = 0;
@@ -250,4 +267,33 @@ function fewestNodes(
       return bestStatus;
     }
   }
+}
+
+/**
+ * The same problem with every gap without a window that starts or ends a
+ * lifespan cut off the lifespan: the sweep's points (SPEC 4.1) count such
+ * a buffer twice in the sections of its gap, which can prune a feasible
+ * problem. Returns the problem itself when nothing changes.
+ */
+export function trimEdgeGaps(problem: Problem): Problem {
+  let changed = false;
+  const buffers = problem.buffers.map((b) => {
+    const gaps = b.gaps ?? [];
+    let first = 0;
+    let last = gaps.length;
+    let lower = b.lower;
+    let upper = b.upper;
+    while (first < last && !gaps[first].window && gaps[first].lower === lower) {
+      lower = gaps[first++].upper;
+    }
+    while (last > first && !gaps[last - 1].window && gaps[last - 1].upper === upper) {
+      upper = gaps[--last].lower;
+    }
+    if (first === 0 && last === gaps.length) return b;
+    changed = true;
+    // A buffer that is all gap is never live: it takes no bytes.
+    if (lower >= upper) return { ...b, size: 0, gaps: [] };
+    return { ...b, lower, upper, gaps: gaps.slice(first, last) };
+  });
+  return changed ? { ...problem, buffers } : problem;
 }

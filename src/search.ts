@@ -45,6 +45,8 @@ export interface SearchSwitches {
   monotonicFloor: boolean;
   /** Stop trying alternatives after a buffer with nothing above it. */
   hatlessPruning: boolean;
+  /** Keep every pruning rule a proof (see SolverOptions.soundPruning). */
+  soundPruning: boolean;
 }
 
 const NONE = -1;
@@ -61,6 +63,14 @@ export class Search {
   backtracks = 0;
 
   readonly #sw: SearchSwitches;
+  // The canonical rules and hatless pruning as they apply to this problem
+  // (see the constructor).
+  #canonical: boolean;
+  #canonicalIsProof: boolean;
+  // Per buffer: 1 when an effective size of zero or less ties it to a
+  // neighbour, so that the canonical tie rule may not skip it.
+  readonly #loose: Uint8Array;
+  readonly #hatless: boolean;
   readonly #capacity: number;
   readonly #n: number;
   readonly #size: Float64Array;
@@ -210,6 +220,26 @@ export class Search {
         this.#rangeHi[b] = spans[spans.length - 1].sectionRange.upper;
       }
     }
+    // Windows can make an effective size zero (a buffer may then sit at the
+    // same offset as one it must be above, so the order of equal offsets
+    // matters) or negative (it may sit lower, so offset order is no
+    // placement order). Sound pruning then exempts the buffers concerned
+    // from the tie rule (the others, with no such neighbour, can still go
+    // first in index order) or drops canonical order; and hatless pruning
+    // needs candidates tried by their minimum offset.
+    const sound = switches.soundPruning;
+    let minEs = Infinity;
+    this.#loose = new Uint8Array(n);
+    for (let b = 0; b < n; b++) {
+      for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
+        const es = this.#ovEs[i];
+        if (es < minEs) minEs = es;
+        if (sound && es <= 0) this.#loose[b] = this.#loose[this.#ovBuf[i]] = 1;
+      }
+    }
+    this.#canonical = switches.canonicalOnly;
+    this.#canonicalIsProof = !(sound && switches.canonicalOnly && minEs < 0);
+    this.#hatless = switches.hatlessPruning && !(sound && !switches.dynamicOrdering);
     this.#secStart = new Int32Array(sectionCount + 1);
     let secCount = 0;
     for (let s = 0; s < sectionCount; s++) {
@@ -444,12 +474,19 @@ export class Search {
       const b = this.#cand[i];
       const offset = minOffset[b];
       const index = preorder[b];
-      if (sw.canonicalOnly) {
-        if (offset < minAllowed || (offset === minAllowed && index < minIndex)) continue;
+      if (this.#canonical) {
+        if (
+          offset < minAllowed || (offset === minAllowed && index < minIndex && this.#loose[b] === 0)
+        ) {
+          continue;
+        }
       }
       if (sw.checkDominance && offset >= minHeight) continue;
       const fixed = this.#fixed[b];
       if (fixed !== NONE && offset > fixed) continue;
+      // Windows may leave a buffer's top bytes never live, so the sections
+      // do not see them: the whole buffer must still fit (SPEC 1).
+      if (offset + size[b] > this.#capacity) continue;
 
       assigned[b] = offset;
       const minMark = this.#minTop;
@@ -472,11 +509,25 @@ export class Search {
         status = result;
         break;
       }
-      if (sw.hatlessPruning && placed === PLACE_HATLESS) break;
+      if (this.#hatless && placed === PLACE_HATLESS) break;
     }
     this.#candTop = base;
     if (status === INFEASIBLE) this.backtracks++;
     return status;
+  }
+
+  /**
+   * Whether "infeasible" is a proof; with sound pruning it is not when
+   * canonical order holds but a negative effective size breaks it.
+   */
+  get provesInfeasible(): boolean {
+    return this.#canonicalIsProof;
+  }
+
+  /** Drops canonical order, so that the next run's "infeasible" is a proof. */
+  relaxCanonical(): void {
+    this.#canonical = false;
+    this.#canonicalIsProof = true;
   }
 
   /**

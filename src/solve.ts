@@ -100,6 +100,16 @@ export interface SolverOptions {
    * @default {true}
    */
   anytimeMinimize?: boolean;
+  /**
+   * Keep every pruning rule a proof, so that "infeasible" is always true
+   * (ours): where windows make effective sizes zero or negative, relax
+   * the canonical tie rule or canonical order; apply hatless pruning only
+   * with dynamic ordering; cut gaps without a window off the ends of
+   * lifespans, which the reference's sweep counts twice. Off, the search
+   * is the reference's, which can call such problems infeasible.
+   * @default {true}
+   */
+  soundPruning?: boolean;
   /** Called when a minimization's bounds improve. */
   onProgress?: (progress: MinimizeProgress) => void;
 }
@@ -133,6 +143,7 @@ export interface MinimizeProgress {
 export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   portfolio: false,
   anytimeMinimize: false,
+  soundPruning: false,
 });
 
 /**
