@@ -115,11 +115,15 @@ export function checkProblem(problem: Problem, capacityOptional = false): void {
     }
     const issue = bufferIssue(buffer);
     if (issue) {
-      throw new RangeError(`Cannot solve: buffer "${buffer.id}" ${issue.column}: ${issue.detail}`);
+      throw new RangeError(
+        `Cannot solve: buffer ${JSON.stringify(buffer.id)} ${issue.column}: ${issue.detail}`,
+      );
     }
     const earlier = seen.get(buffer.id);
     if (earlier !== undefined) {
-      throw new RangeError(`Cannot solve: buffers ${earlier} and ${i} share the id "${buffer.id}"`);
+      throw new RangeError(
+        `Cannot solve: buffers ${earlier} and ${i} share the id ${JSON.stringify(buffer.id)}`,
+      );
     }
     seen.set(buffer.id, i);
   }

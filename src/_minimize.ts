@@ -16,6 +16,7 @@ import type { SolverOptions } from "./solve.ts";
 import { CapacityBisection, OutrunError, solveOnce, timeoutError } from "./_solve_core.ts";
 import { solveHeuristic } from "./heuristics.ts";
 import { peakLoad } from "./problem.ts";
+import { validate } from "./validate.ts";
 
 /** What one exact probe found. */
 export type ProbeOutcome = Solution | "infeasible" | "unknown";
@@ -115,8 +116,8 @@ export function overlappingPairs(problem: Problem): number {
 export interface MinimizeStart {
   /** The peak load. */
   lowerBound: number;
-  /** The heuristic's solution. */
-  heuristic: Solution;
+  /** The heuristic's solution, when it has a valid one. */
+  heuristic: Solution | undefined;
   /** Whether exact probes are worth running. */
   exact: boolean;
 }
@@ -132,11 +133,15 @@ export function minimizeStart(
   const remaining = deadline - performance.now();
   // The heuristics get most of the time when they work alone.
   const timeLimit = exact ? Math.min(remaining * 0.25, 1000) : Math.min(remaining * 0.8, 10_000);
-  const heuristic = solveHeuristic(problem, {
+  let heuristic: Solution | undefined = solveHeuristic(problem, {
     timeLimit: Math.max(0, timeLimit),
     signal: options.signal,
   });
   void start;
+  // A heuristic answer is only a starting point once it is checked: the
+  // exact probes must not inherit a bug from it.
+  const { capacity: _, ...uncapped } = problem;
+  if (validate(uncapped, heuristic) !== "good") heuristic = undefined;
   return { lowerBound: peakLoad(problem), heuristic, exact };
 }
 

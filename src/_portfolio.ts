@@ -47,6 +47,9 @@ export function failureOf(reply: WorkerReply): Error {
 export class WorkerPool {
   readonly #workers: Worker[] = [];
   readonly #waiting = new Map<number, (reply: WorkerReply) => void>();
+  // Raised on close: some runtimes (Deno 2.9) do not stop a busy worker on
+  // terminate(), so the searches also poll this flag at their clock checks.
+  readonly #stop = new SharedArrayBuffer(4);
   #nextId = 0;
 
   /** @param size How many workers. */
@@ -78,6 +81,7 @@ export class WorkerPool {
 
   /** Stops every worker. */
   close(): void {
+    Atomics.store(new Int32Array(this.#stop), 0, 1);
     for (const worker of this.#workers) worker.terminate();
   }
 
@@ -91,7 +95,7 @@ export class WorkerPool {
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#waiting.set(id, resolve);
-      this.#workers[index].postMessage({ ...request, id });
+      this.#workers[index].postMessage({ ...request, id, stop: this.#stop });
     });
   }
 
@@ -130,7 +134,7 @@ export class WorkerPool {
     let nodes = 0;
     let backtracks = 0;
     for (const reply of replies) {
-      if (reply.kind === "error") throw failureOf(reply);
+      if (reply.kind === "error" || reply.kind === "start") throw failureOf(reply);
       const own = reply.kind === "ok" ? reply.solution.stats! : reply;
       nodes += own.nodes;
       backtracks += own.backtracks;

@@ -12,22 +12,26 @@ import { solve } from "./solve.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./solve.ts";
 
-/** A request to the worker. */
+/** A request to the worker; `stop` is the pool's shared stop flag. */
 export type WorkerRequest =
-  | {
-    id: number;
-    kind: "race";
-    problem: Problem;
-    options: SolverOptions;
-    heuristic: string;
-    cap: SharedArrayBuffer;
-  }
-  | { id: number; kind: "solve"; problem: Problem; options: SolverOptions }
-  | { id: number; kind: "start"; problem: Problem; options: SolverOptions };
+  & { stop?: SharedArrayBuffer }
+  & (
+    | {
+      id: number;
+      kind: "race";
+      problem: Problem;
+      options: SolverOptions;
+      heuristic: string;
+      cap: SharedArrayBuffer;
+    }
+    | { id: number; kind: "solve"; problem: Problem; options: SolverOptions }
+    | { id: number; kind: "start"; problem: Problem; options: SolverOptions }
+  );
 
 /** The worker's answer. */
 export type WorkerReply =
-  | { id: number; kind: "ok"; solution: Solution; lowerBound?: number; exact?: boolean }
+  | { id: number; kind: "ok"; solution: Solution }
+  | { id: number; kind: "start"; heuristic?: Solution; lowerBound: number; exact: boolean }
   | {
     id: number;
     kind: "failed";
@@ -49,6 +53,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
     const start = performance.now();
     // Time limits arrive relative: each thread has its own clock origin.
     const deadline = start + (request.options.timeout ?? Infinity);
+    if (request.stop !== undefined) request.options.signal = stopSignal(request.stop);
     if (request.kind === "race") {
       const solution = solveOnce(request.problem, request.options, {
         start,
@@ -63,8 +68,8 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       const first = minimizeStart(request.problem, request.options, start, deadline);
       reply = {
         id,
-        kind: "ok",
-        solution: first.heuristic,
+        kind: "start",
+        heuristic: first.heuristic,
         lowerBound: first.lowerBound,
         exact: first.exact,
       };
@@ -94,3 +99,16 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   }
   scope.postMessage(reply);
 };
+
+/**
+ * An abort signal raised by the pool's shared flag: the search reads only
+ * `aborted`, at its clock checks, which is all this provides.
+ */
+function stopSignal(stop: SharedArrayBuffer): AbortSignal {
+  const flag = new Int32Array(stop);
+  return {
+    get aborted(): boolean {
+      return Atomics.load(flag, 0) !== 0;
+    },
+  } as AbortSignal;
+}

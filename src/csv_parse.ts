@@ -88,12 +88,14 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
     if (column === undefined) {
       throw new CsvError(
         "header",
-        `unknown column "${name}" (expected id, lower, upper, size, alignment, hint, gaps or offset)`,
+        `unknown column ${
+          quote(name)
+        } (expected id, lower, upper, size, alignment, hint, gaps or offset)`,
         { file, line: header.line },
       );
     }
     if (at.has(column)) {
-      throw new CsvError("header", `column "${name}" repeats column ${column}`, {
+      throw new CsvError("header", `column ${quote(name)} repeats column ${column}`, {
         file,
         line: header.line,
       });
@@ -134,7 +136,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
     const int = (index: number, column: string): number => {
       const cell = fields[index].trim();
       if (!INTEGER.test(cell)) {
-        throw new CsvError("value", `expected an integer, got ${JSON.stringify(fields[index])}`, {
+        throw new CsvError("value", `expected an integer, got ${quote(fields[index])}`, {
           file,
           line,
           column,
@@ -144,7 +146,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
       if (!Number.isSafeInteger(value)) {
         throw new CsvError(
           "value",
-          `expected an integer within ±9007199254740991, got ${cell}`,
+          `expected an integer within ±9007199254740991, got ${quote(cell)}`,
           { file, line, column },
         );
       }
@@ -174,7 +176,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
     if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });
     const earlier = seen.get(buffer.id);
     if (earlier !== undefined) {
-      throw new CsvError("semantic", `id "${buffer.id}" is already used on line ${earlier}`, {
+      throw new CsvError("semantic", `id ${quote(buffer.id)} is already used on line ${earlier}`, {
         file,
         line,
         column: "id",
@@ -197,7 +199,7 @@ function parseGaps(cell: string, shift: number, where: { file?: string; line: nu
     if (!match || numbers!.some((x) => x !== undefined && !Number.isSafeInteger(x))) {
       throw new CsvError(
         "value",
-        `expected gaps like "L-U" or "L-U@A:B" with integers, got ${JSON.stringify(token)}`,
+        `expected gaps like "L-U" or "L-U@A:B" with integers, got ${quote(token)}`,
         { ...where, column: "gaps" },
       );
     }
@@ -297,4 +299,15 @@ function readRecords(text: string, file: string | undefined): CsvRecord[] {
     }
   }
   return records;
+}
+
+// Text read from the file goes into messages escaped (no control
+// characters reach a terminal) and cut short (one line, whatever the file).
+function quote(text: string): string {
+  const cut = text.length > 40 ? text.slice(0, 40) : text;
+  const quoted = JSON.stringify(cut).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return cut === text ? quoted : `${quoted.slice(0, -1)}…" (${text.length} characters)`;
 }

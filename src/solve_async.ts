@@ -156,11 +156,11 @@ async function drive(
     problem,
     options: { ...plain, timeout: remaining() },
   });
-  if (first.kind !== "ok") throw failureOf(first);
+  if (first.kind !== "start") throw failureOf(first);
   const bisection = new AnytimeBisection(
-    first.lowerBound!,
+    first.lowerBound,
     problem.capacity ?? Infinity,
-    first.solution,
+    first.heuristic,
     16 * problem.buffers.length,
   );
   options.onProgress?.(progressOf(bisection, start));

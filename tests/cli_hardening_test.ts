@@ -1,0 +1,308 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// The command line under pressure: time limits stop a hard search promptly
+// (a real process, timed with the wall clock), cancellation stops
+// solveAsync, a failed run never touches an existing output file nor leaves
+// temporary files behind, and the same input and flags give the same bytes
+// every time, with or without workers. Cases that need the challenging
+// suite in ../shared skip with a message when it is absent.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { main } from "../cli.ts";
+import { parseCsv } from "../src/csv_parse.ts";
+import type { Problem } from "../src/problem.ts";
+import { REFERENCE_OPTIONS, solve, type SolverOptions } from "../src/solve.ts";
+import { solveAsync } from "../src/solve_async.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const CLI = join(ROOT, "cli.ts");
+const EXAMPLE = join(ROOT, "examples", "input.12.csv");
+const EXAMPLE_OUTPUT = "id,lower,upper,size,offset\nb1,0,3,4,8\nb2,3,9,4,8\nb3,0,9,4,4\n" +
+  "b4,9,21,4,4\nb5,0,21,4,0\n";
+const SHARED = new URL("../../shared/", import.meta.url);
+const CHALLENGING = fileURLToPath(new URL("benchmarks/challenging/", SHARED));
+const SKIP = existsSync(CHALLENGING)
+  ? undefined
+  : "../shared not found: the challenging suite is not available in this checkout";
+const challenging = (name: string) => join(CHALLENGING, `${name}.1048576.csv`);
+/** Flags that make challenging A a long search. */
+const HARD = ["--nosection_inference", "--nocheck_dominance", "--nocanonical_only"];
+const HARD_OPTIONS: SolverOptions = {
+  sectionInference: false,
+  checkDominance: false,
+  canonicalOnly: false,
+};
+const IS_DENO = "Deno" in globalThis;
+
+interface Run {
+  /** The exit code, or null if the process was killed. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time from the spawn to the exit, in milliseconds. */
+  ms: number;
+}
+
+/** Spawns a process; kills it (code null) if it has not exited after `limitMs`. */
+function run(command: string[], limitMs = 60_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: "pipe" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => stdout += text);
+    child.stderr.setEncoding("utf8").on("data", (text: string) => stderr += text);
+    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - start });
+    });
+  });
+}
+
+/** The command line as a real process, under the runtime running the tests. */
+function cli(args: string[], limitMs?: number): Promise<Run> {
+  const runtime = IS_DENO ? [process.execPath, "run", "-A", CLI] : [process.execPath, CLI];
+  return run([...runtime, ...args], limitMs);
+}
+
+/** Evaluates a module's code in a fresh process of the same runtime. */
+function evaluate(code: string, limitMs?: number): Promise<Run> {
+  const runtime = IS_DENO ? [process.execPath, "eval"] : [process.execPath, "-e"];
+  return run([...runtime, code], limitMs);
+}
+
+/** Runs the command in-process, collecting its output. */
+async function inProcess(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (text) => stdout += text,
+    stderr: (text) => stderr += text,
+    stdin: () => "",
+    stderrIsTty: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A fresh directory holding an existing output file (and picture). */
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), "minimalloc-hardening-"));
+  const output = join(dir, "out.csv");
+  const svg = join(dir, "out.svg");
+  // Bytes no run would write: any change shows.
+  const precious = new Uint8Array([0x70, 0x72, 0x65, 0x63, 0x69, 0x6f, 0x75, 0x73, 0, 0xff, 10]);
+  writeFileSync(output, precious);
+  writeFileSync(svg, precious);
+  return {
+    dir,
+    output,
+    svg,
+    /** Checks that both files are untouched and nothing else is there. */
+    assertUntouched() {
+      assert.deepEqual(new Uint8Array(readFileSync(output)), precious, "the output file changed");
+      assert.deepEqual(new Uint8Array(readFileSync(svg)), precious, "the SVG file changed");
+      assert.deepEqual(readdirSync(dir).sort(), ["out.csv", "out.svg"], "files were left behind");
+    },
+    [Symbol.dispose]() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function load(name: string): Problem {
+  return parseCsv(readFileSync(challenging(name), "utf8"), { capacity: 1048576 });
+}
+
+describe("time limits", () => {
+  for (const extra of [[], ["--reference"]]) {
+    const name = `--timeout=1s stops a hard search: exit 1 within 1.5 s ${extra.join(" ")}`;
+    it(name, { skip: SKIP }, async () => {
+      using space = workspace();
+      const { code, stderr, ms } = await cli([
+        `--input=${challenging("A")}`,
+        "--capacity=1048576",
+        ...HARD,
+        "--timeout=1s",
+        `--output=${space.output}`,
+        `--svg=${space.svg}`,
+        ...extra,
+      ]);
+      assert.equal(code, 1, stderr);
+      assert.ok(ms < 1500, `the process took ${ms.toFixed(0)} ms`);
+      assert.match(stderr, /^minimalloc: the time limit of 1s was hit/m);
+      assert.doesNotMatch(stderr, /^\s+at /m);
+      space.assertUntouched();
+    });
+  }
+
+  // The library, in a fresh process: workers that outlive a cancelled
+  // solve must not hang the test runner.
+  const cancelAfter = (options: string, exit: boolean) => `
+    const { parseCsv, solveAsync } = await import(${JSON.stringify(join(ROOT, "mod.ts"))});
+    const { readFileSync } = await import("node:fs");
+    const problem = parseCsv(readFileSync(${JSON.stringify(challenging("A"))}, "utf8"),
+      { capacity: 1048576 });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    setTimeout(() => { abortedAt = performance.now(); controller.abort(); }, 200);
+    try {
+      await solveAsync(problem, { ...${options}, signal: controller.signal });
+      console.log(JSON.stringify({ code: "solved" }));
+    } catch (error) {
+      const late = performance.now() - abortedAt;
+      console.log(JSON.stringify({ code: error.code, name: error.name, late }));
+    }
+    ${exit ? "process.exit(0);" : ""}
+  `;
+  const HARD_JSON = JSON.stringify(HARD_OPTIONS);
+  const REFERENCE_HARD_JSON = JSON.stringify({ ...REFERENCE_OPTIONS, ...HARD_OPTIONS });
+  for (const [label, options] of [["", HARD_JSON], [" (REFERENCE_OPTIONS)", REFERENCE_HARD_JSON]]) {
+    it(`solveAsync rejects with "cancelled" within 300 ms of the abort${label}`, {
+      skip: SKIP,
+    }, async () => {
+      const { code, stdout, stderr } = await evaluate(cancelAfter(options, true), 30_000);
+      assert.equal(code, 0, stderr);
+      const result = JSON.parse(stdout.trim().split("\n").pop()!);
+      assert.equal(result.name, "SolveError", stdout);
+      assert.equal(result.code, "cancelled");
+      assert.ok(result.late < 300, `rejected ${result.late.toFixed(0)} ms after the abort`);
+    });
+  }
+  it(
+    "after a cancelled solveAsync the workers stop and the process can exit",
+    {
+      skip: SKIP,
+    },
+    async () => {
+      const { code, stdout } = await evaluate(cancelAfter(HARD_JSON, false), 5_000);
+      assert.match(stdout, /"cancelled"/);
+      assert.equal(code, 0, "the process did not exit within 5 s of starting");
+    },
+  );
+});
+
+describe("nothing lost", () => {
+  it("an infeasible solve leaves the existing output byte-identical, no temp files", async () => {
+    using space = workspace();
+    const { code, stderr } = await inProcess([
+      "--capacity=11",
+      `--input=${EXAMPLE}`,
+      `--output=${space.output}`,
+      `--svg=${space.svg}`,
+    ]);
+    assert.equal(code, 1);
+    assert.match(stderr, /infeasible: no solution fits within capacity 11/);
+    space.assertUntouched();
+  });
+
+  it("a malformed input leaves the existing output byte-identical, no temp files", async () => {
+    using space = workspace();
+    const input = fileURLToPath(new URL("./data/malformed/non_integer.csv", import.meta.url));
+    const { code } = await inProcess([
+      "--capacity=100",
+      `--input=${input}`,
+      `--output=${space.output}`,
+      `--svg=${space.svg}`,
+    ]);
+    assert.equal(code, 2);
+    space.assertUntouched();
+  });
+
+  it("a bad flag leaves the existing output byte-identical", async () => {
+    using space = workspace();
+    const { code } = await inProcess([
+      "--capacity=12",
+      `--input=${EXAMPLE}`,
+      `--output=${space.output}`,
+      `--svg=${space.svg}`,
+      "--timeout=soon",
+    ]);
+    assert.equal(code, 2);
+    space.assertUntouched();
+  });
+
+  it("a successful solve replaces the output, leaving no temp files", async () => {
+    using space = workspace();
+    const { code, stdout } = await inProcess([
+      "--capacity=12",
+      `--input=${EXAMPLE}`,
+      `--output=${space.output}`,
+      `--svg=${space.svg}`,
+    ]);
+    assert.equal(code, 0);
+    assert.equal(stdout, "");
+    assert.equal(readFileSync(space.output, "utf8"), EXAMPLE_OUTPUT);
+    assert.match(readFileSync(space.svg, "utf8"), /^<svg/);
+    assert.deepEqual(readdirSync(space.dir).sort(), ["out.csv", "out.svg"]);
+  });
+
+  it(
+    "a failed validation leaves the existing output byte-identical",
+    async () => {
+      using space = workspace();
+      const input = join(space.dir, "in.csv");
+      writeFileSync(input, "id,lower,upper,size,gaps\na,0,1,2,0-1@0:1\n");
+      const { code, stderr } = await inProcess([
+        "--capacity=1",
+        `--input=${input}`,
+        `--output=${space.output}`,
+        "--validate",
+      ]);
+      rmSync(input);
+      assert.equal(code, 1, stderr);
+      space.assertUntouched();
+    },
+  );
+});
+
+describe("determinism", () => {
+  const threeRuns = async (args: string[]) => {
+    const runs: Run[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await cli(args));
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.equal(runs[1].stdout, runs[0].stdout, "run 2 differs from run 1");
+    assert.equal(runs[2].stdout, runs[0].stdout, "run 3 differs from run 1");
+    return runs[0].stdout;
+  };
+
+  it("the example gives the same bytes in 3 runs", async () => {
+    assert.equal(await threeRuns(["--capacity=12", `--input=${EXAMPLE}`]), EXAMPLE_OUTPUT);
+  });
+
+  for (const name of ["C", "K"]) {
+    it(`challenging ${name} gives the same bytes in 3 runs (worker portfolio)`, {
+      skip: SKIP,
+    }, async () => {
+      const out = await threeRuns(["--capacity=1048576", `--input=${challenging(name)}`]);
+      const problem = load(name);
+      assert.equal(out.split("\n").length, problem.buffers.length + 2);
+    });
+  }
+
+  const variants: [string, SolverOptions][] = [
+    ["default", {}],
+    ["REFERENCE_OPTIONS", REFERENCE_OPTIONS],
+  ];
+  for (const [label, options] of variants) {
+    for (const name of ["C", "K"]) {
+      it(`solveAsync equals solve on challenging ${name} (${label})`, {
+        skip: SKIP,
+      }, async () => {
+        const problem = load(name);
+        const expected = solve(problem, { ...options });
+        const actual = await solveAsync(problem, { ...options });
+        assert.deepEqual(actual.offsets, expected.offsets);
+        assert.equal(actual.height, expected.height);
+      });
+    }
+  }
+});
