@@ -226,13 +226,19 @@ function readRecords(text: string, file: string | undefined): CsvRecord[] {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
+  // The next quote, found once per quote rather than once per line (a
+  // file without quotes would otherwise be scanned to its end every line).
+  let nextQuote = -1;
   while (i < n) {
     const startLine = line;
     // Fast path: a line without quotes.
     let end = text.indexOf("\n", i);
     if (end === -1) end = n;
-    const quote = text.indexOf('"', i);
-    if (quote === -1 || quote > end) {
+    if (nextQuote !== n && nextQuote < i) {
+      nextQuote = text.indexOf('"', i);
+      if (nextQuote === -1) nextQuote = n;
+    }
+    if (nextQuote > end) {
       let stop = end;
       if (stop > i && text.charCodeAt(stop - 1) === 13) stop--;
       const content = text.slice(i, stop);
