@@ -96,12 +96,16 @@ function hasConflict(buffers: Buffer[], offsets: number[]): boolean {
       if (gap.lower > t) pieces.push({ time: t, end: gap.lower, lo: o, hi: o + b.size });
       if (gap.window) {
         hasWindow = true;
-        pieces.push({
-          time: gap.lower,
-          end: gap.upper,
-          lo: o + gap.window.lower,
-          hi: o + gap.window.upper,
-        });
+        // An empty window holds no bytes (and would break the distinct
+        // lower bytes the sweep relies on); the pairwise check covers it.
+        if (gap.window.upper > gap.window.lower) {
+          pieces.push({
+            time: gap.lower,
+            end: gap.upper,
+            lo: o + gap.window.lower,
+            hi: o + gap.window.upper,
+          });
+        }
       }
       t = gap.upper;
     }

@@ -162,6 +162,21 @@ describe("validate: overlaps in time", () => {
     assert.equal(check(problem, [0, 0], 4), "bad overlap");
   });
 
+  it("accepts a buffer on top of an empty window, in either order", () => {
+    // During [14,17) b8 holds no bytes; b19 starts at b8's top byte.
+    const b8 = {
+      id: "b8",
+      lower: 11,
+      upper: 18,
+      size: 9,
+      gaps: [{ lower: 14, upper: 17, window: { lower: 9, upper: 9 } }],
+    };
+    const b19 = { id: "b19", lower: 14, upper: 19, size: 10 };
+    assert.equal(check({ capacity: 47, buffers: [b8, b19] }, [28, 37], 47), "good");
+    assert.equal(check({ capacity: 47, buffers: [b19, b8] }, [37, 28], 47), "good");
+    assert.equal(check({ capacity: 47, buffers: [b8, b19] }, [29, 37], 47), "bad overlap");
+  });
+
   it("rejects a buffer inside a windowed gap overlapping the window", () => {
     // During [3,6) p holds bytes [1,3) of its 4; q lives [4,5), size 2.
     const problem = {
