@@ -2,16 +2,21 @@
 // This module is browser compatible.
 
 /**
- * Fast heuristics and the peak-load lower bound. (Placeholder: greedy by
- * size with first fit; being replaced by the full set.)
+ * Fast heuristics: upper bounds on the smallest height, found in about
+ * O(n log n) per pass, for problems too big for the exact search or as its
+ * starting point.
  *
  * @module
  */
 
-import type { Problem, Solution } from "./problem.ts";
+import { SolveError } from "./errors.ts";
+import { peakLoad, type Problem, type Solution } from "./problem.ts";
+import { validate } from "./validate.ts";
+import { BestFit, heightOf, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
 
 /**
- * The heuristics {@linkcode solveHeuristic} knows.
+ * The heuristics {@linkcode solveHeuristic} knows: `"best"` runs all of
+ * them and keeps the lowest.
  *
  * @example Usage
  * ```ts
@@ -19,66 +24,279 @@ import type { Problem, Solution } from "./problem.ts";
  * import { ok } from "node:assert/strict";
  *
  * ok(heuristicNames.includes("best"));
+ * ok(heuristicNames.includes("size"));
  * ```
  */
-export const heuristicNames: readonly string[] = ["best", "size"];
+export const heuristicNames: readonly string[] = ["best", "size", "lifespan", "area", "skyline"];
 
 /** Options for {@linkcode solveHeuristic}. */
 export interface HeuristicOptions {
-  /** Which heuristic. */
+  /**
+   * Which heuristic, one of {@linkcode heuristicNames}.
+   * @default {"best"}
+   */
   heuristic?: string;
-  /** Milliseconds for improvement. */
+  /**
+   * A safety stop in milliseconds. The work done is fixed by the problem,
+   * so results do not depend on the machine's speed; this only cuts an
+   * improvement phase short on a slow machine.
+   * @default {Infinity}
+   */
   timeLimit?: number;
-  /** Cancels the improvement. */
+  /**
+   * Stops the improvement phase early; the best solution so far is
+   * returned.
+   */
   signal?: AbortSignal;
 }
 
 /**
- * Greedy by size with first fit.
+ * Finds a valid placement fast, ignoring the capacity: the caller compares
+ * the height with it. Pinned buffers keep their offsets; the others get
+ * aligned offsets.
+ *
+ * - `"size"`: best fit in order of size, largest first (the TFLite and
+ *   XLA greedy); ties go to the longer lifespan.
+ * - `"lifespan"`: best fit in order of lifespan, longest first.
+ * - `"area"`: best fit in order of size times lifespan, largest first.
+ * - `"skyline"`: the canonical order: fill the lowest point of the
+ *   skyline with the best buffer that fits there.
+ * - `"best"` (the default): all of the above and an improvement phase;
+ *   the lowest wins.
+ *
+ * Deterministic: the same problem gives the same solution. A time limit or
+ * an aborted signal stops the improvement early and returns the best so
+ * far; the first greedy pass always completes, so a solution is always
+ * returned.
  *
  * @example Usage
  * ```ts
- * import { solveHeuristic } from "@x/minimalloc";
+ * import { peakLoad, solveHeuristic, validate } from "@x/minimalloc";
  * import { deepEqual } from "node:assert/strict";
  *
- * const s = solveHeuristic({ buffers: [{ id: "a", lower: 0, upper: 2, size: 3 }] });
- * deepEqual(s.height, 3);
+ * const problem = {
+ *   buffers: [
+ *     { id: "a", lower: 0, upper: 2, size: 3 },
+ *     { id: "b", lower: 1, upper: 3, size: 2 },
+ *     { id: "c", lower: 2, upper: 4, size: 3, alignment: 2 },
+ *   ],
+ * };
+ * const solution = solveHeuristic(problem);
+ * deepEqual(validate(problem, solution), "good");
+ * deepEqual(solution.height, 5);
+ * deepEqual(solution.lowerBound, peakLoad(problem));
  * ```
  *
- * @param problem The problem.
- * @param _options Unused.
- * @returns A valid solution.
+ * @param problem The problem; its capacity is not used.
+ * @param options Which heuristic, and safety stops.
+ * @returns A valid solution, with the peak load as `lowerBound`.
+ * @throws {SolveError} With code `"infeasible"` when two pinned buffers
+ * overlap; with no code for an unknown heuristic name.
  */
-export function solveHeuristic(problem: Problem, _options: HeuristicOptions = {}): Solution {
-  const n = problem.buffers.length;
-  const order = problem.buffers.map((_, i) => i).sort((a, b) =>
-    (problem.buffers[b].offset !== undefined ? 1 : 0) -
-      (problem.buffers[a].offset !== undefined ? 1 : 0) ||
-    problem.buffers[b].size - problem.buffers[a].size || a - b
-  );
-  const offsets = new Array<number>(n).fill(0);
-  const placed: number[] = [];
-  for (const i of order) {
-    const b = problem.buffers[i];
-    if (b.offset !== undefined) {
-      offsets[i] = b.offset;
-      placed.push(i);
-      continue;
-    }
-    const busy = placed.filter((j) => {
-      const c = problem.buffers[j];
-      return c.lower < b.upper && b.lower < c.upper && c.size > 0;
-    }).map((j) => [offsets[j], offsets[j] + problem.buffers[j].size]).sort((x, y) => x[0] - y[0]);
-    const a = b.alignment ?? 1;
-    let o = 0;
-    for (const [lo, hi] of busy) {
-      if (o + b.size <= lo) break;
-      if (hi > o) o = Math.ceil(hi / a) * a;
-    }
-    offsets[i] = o;
-    placed.push(i);
+export function solveHeuristic(problem: Problem, options: HeuristicOptions = {}): Solution {
+  const name = options.heuristic ?? "best";
+  if (!heuristicNames.includes(name)) {
+    throw new RangeError(
+      `Unknown heuristic "${name}": expected one of ${heuristicNames.join(", ")}`,
+    );
   }
+  const started = performance.now();
+  checkPins(problem);
+  const p = new Prepared(problem);
+  const lowerBound = peakLoad(problem);
+  const limit = options.timeLimit ?? Infinity;
+  const signal = options.signal;
+  // Also stops once the height meets the lower bound: nothing can beat it.
+  const stop: Stop = () =>
+    bestHeight <= lowerBound || signal?.aborted === true || performance.now() - started > limit;
+  const never: Stop = () => false;
+  const best = new Float64Array(p.n);
+  const offsets = new Float64Array(p.n);
+  let bestHeight = Infinity;
+  const keep = (height: number): void => {
+    if (height < bestHeight) {
+      bestHeight = height;
+      best.set(offsets);
+    }
+  };
+  if (name === "size" || name === "lifespan" || name === "area") {
+    const fit = new BestFit(p);
+    keep(fit.run(orderBy(p, name), offsets, never));
+  } else {
+    // The skyline fills time left to right; the mirrored problem (time
+    // reversed) has the same solutions but fills differently.
+    const skies = [new Skyline(p), new Skyline(new Prepared(mirror(problem)))];
+    // Each rule, with and without the preference for buffers that start
+    // at the segment's left end. The first pass always completes, so there
+    // is a solution to return.
+    let start: Start | undefined;
+    for (const sky of skies) {
+      for (const rule of SKYLINE_RULES) {
+        const pref = preference(p, rule);
+        for (const left of [false, true]) {
+          const h = sky.run(pref, offsets, bestHeight === Infinity ? never : stop, left);
+          if (Number.isNaN(h)) break;
+          if (h < bestHeight) start = { sky, pref, left, height: h };
+          keep(h);
+        }
+      }
+    }
+    if (name === "best") {
+      // Best fit too, where a pass is cheap enough.
+      const fit = p.pairs <= BEST_FIT_PAIRS ? new BestFit(p) : undefined;
+      if (fit !== undefined) {
+        for (const rule of BEST_FIT_RULES) {
+          if (stop()) break;
+          keep(fit.run(orderBy(p, rule), offsets, stop));
+        }
+      }
+      if (start !== undefined && !stop()) improve(p, start, offsets, stop, keep);
+      // Dropping every buffer as low as it goes, in offset order, never
+      // raises one, and sometimes lowers the top.
+      if (fit !== undefined && !stop()) {
+        const order = Int32Array.from(p.free).sort((a, b) => best[a] - best[b] || a - b);
+        offsets.set(best);
+        keep(fit.run(order, offsets, stop, true));
+      }
+    }
+  }
+  return {
+    offsets: Array.from(best),
+    height: bestHeight === Infinity ? heightOf(p, best) : bestHeight,
+    lowerBound,
+  };
+}
+
+type Rule = "size" | "lifespan" | "area";
+const SKYLINE_RULES: readonly Rule[] = ["size", "area", "lifespan"];
+const BEST_FIT_RULES: readonly Rule[] = ["size", "lifespan", "area"];
+// Best fit costs about one step per pair of buffers live at once: above
+// this many pairs a pass takes more than a few hundred milliseconds.
+const BEST_FIT_PAIRS = 3_000_000;
+// The improvement phase's fixed work: skyline passes times buffers.
+const IMPROVE_WORK = 600_000;
+const IMPROVE_MAX_PASSES = 1_500;
+
+/**
+ * Improves the skyline's preferences by a seeded (1+1) search: perturb the
+ * best preferences, rerun, keep the result unless it is higher. The number
+ * of passes depends only on the problem's size, so the result does not
+ * depend on the machine; `stop` only cuts it short.
+ */
+function improve(
+  p: Prepared,
+  start: Start,
+  offsets: Float64Array,
+  stop: Stop,
+  keep: (height: number) => void,
+): void {
+  const cnt = p.free.length;
+  if (cnt < 2) return;
+  const passes = Math.min(IMPROVE_MAX_PASSES, Math.floor(IMPROVE_WORK / cnt));
+  const random = mulberry32(0x6d696e69 ^ cnt);
+  const sky = start.sky;
+  const pref = Float64Array.from(start.pref);
+  let left = start.left;
+  let height = start.height;
+  const trial = new Float64Array(p.n);
+  for (let pass = 0; pass < passes; pass++) {
+    if (stop()) return;
+    // Perturb a random share of the buffers by a random amount.
+    const share = [0.02, 0.1, 0.5][Math.floor(random() * 3)];
+    const amount = cnt * [0.005, 0.05, 0.3][Math.floor(random() * 3)];
+    trial.set(pref);
+    for (let k = 0; k < cnt; k++) {
+      if (random() < share) {
+        const i = p.free[k];
+        trial[i] += amount * (random() - 0.5);
+      }
+    }
+    const trialLeft = random() < 0.2 ? !left : left;
+    const h = sky.run(trial, offsets, stop, trialLeft);
+    if (Number.isNaN(h)) return;
+    keep(h);
+    // Equal heights are accepted too: that lets the search drift across
+    // plateaus.
+    if (h <= height) {
+      height = h;
+      left = trialLeft;
+      pref.set(trial);
+    }
+  }
+}
+
+/** A skyline pass to improve on. */
+interface Start {
+  sky: Skyline;
+  pref: Float64Array;
+  left: boolean;
+  height: number;
+}
+
+/** The problem with time reversed: it has exactly the same solutions. */
+function mirror(problem: Problem): Problem {
+  return {
+    buffers: problem.buffers.map((b) => ({
+      ...b,
+      lower: -b.upper,
+      upper: -b.lower,
+      gaps: b.gaps?.map((g) => ({ ...g, lower: -g.upper, upper: -g.lower })).reverse(),
+    })),
+  };
+}
+
+/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The free buffers in a rule's order, preferred first. */
+function orderBy(p: Prepared, rule: Rule): Int32Array {
+  const size = p.size;
+  const life = new Float64Array(p.n);
+  for (let i = 0; i < p.n; i++) life[i] = p.upper[i] - p.lower[i];
+  const order = Int32Array.from(p.free);
+  if (rule === "size") {
+    order.sort((a, b) => size[b] - size[a] || life[b] - life[a] || a - b);
+  } else if (rule === "lifespan") {
+    order.sort((a, b) => life[b] - life[a] || size[b] - size[a] || a - b);
+  } else {
+    order.sort((a, b) => size[b] * life[b] - size[a] * life[a] || size[b] - size[a] || a - b);
+  }
+  return order;
+}
+
+/** Distinct preference values per buffer for a rule (higher = preferred). */
+function preference(p: Prepared, rule: Rule): Float64Array {
+  const order = orderBy(p, rule);
+  const pref = new Float64Array(p.n);
+  for (let r = 0; r < order.length; r++) pref[order[r]] = order.length - r;
+  return pref;
+}
+
+/** Throws when two pinned buffers overlap: then no solution exists. */
+function checkPins(problem: Problem): void {
+  const pinned = problem.buffers.filter((b) => b.offset !== undefined);
+  if (pinned.length === 0) return;
   let height = 0;
-  for (let i = 0; i < n; i++) height = Math.max(height, offsets[i] + problem.buffers[i].size);
-  return { offsets, height };
+  for (const b of pinned) height = Math.max(height, b.offset! + b.size);
+  const result = validate({ buffers: pinned }, {
+    offsets: pinned.map((b) => b.offset!),
+    height,
+  });
+  if (result !== "good") {
+    throw new SolveError(
+      "infeasible",
+      result === "bad overlap"
+        ? "Two pinned buffers overlap"
+        : `A pinned buffer's offset is invalid (${result})`,
+    );
+  }
 }

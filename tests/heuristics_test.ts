@@ -1,0 +1,173 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// The fast heuristics: every one gives a valid placement on random small
+// problems with gaps, windows, alignment and pins; pins stay put; pins
+// that overlap are a proof of infeasibility; the same input gives the same
+// output.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { Buffer, Gap, Problem } from "../src/problem.ts";
+import { peakLoad } from "../src/problem.ts";
+import { SolveError } from "../src/errors.ts";
+import { validate } from "../src/validate.ts";
+import { heuristicNames, solveHeuristic } from "../src/heuristics.ts";
+
+/** A seeded PRNG (mulberry32), so failures reproduce. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random problem with gaps (some windowed), alignments and zero sizes. */
+function randomProblem(seed: number, n: number): Problem {
+  const random = prng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const lower = int(0, 30);
+    const upper = lower + int(1, 12);
+    const size = random() < 0.05 ? 0 : int(1, 16);
+    const b: Buffer = { id: `b${i}`, lower, upper, size };
+    if (random() < 0.3) b.alignment = [2, 4, 8][int(0, 2)];
+    if (random() < 0.3 && upper - lower >= 3) {
+      const gl = int(lower + 1, upper - 2);
+      const gu = int(gl + 1, upper - 1);
+      const gap: Gap = { lower: gl, upper: gu };
+      if (random() < 0.5 && size > 1) {
+        const wl = int(0, size - 1);
+        gap.window = { lower: wl, upper: int(wl + 1, size) };
+      }
+      b.gaps = [gap];
+    }
+    buffers.push(b);
+  }
+  return { buffers };
+}
+
+/** The same problem with some buffers pinned where a solution put them. */
+function withPins(problem: Problem, seed: number): Problem {
+  const random = prng(seed);
+  const solution = solveHeuristic(problem, { heuristic: "size" });
+  return {
+    buffers: problem.buffers.map((b, i) =>
+      random() < 0.25 ? { ...b, offset: solution.offsets[i] } : b
+    ),
+  };
+}
+
+describe("solveHeuristic", () => {
+  it("names best and one entry per heuristic", () => {
+    assert.ok(heuristicNames.includes("best"));
+    assert.deepEqual(new Set(heuristicNames).size, heuristicNames.length);
+  });
+
+  for (const name of heuristicNames) {
+    it(`${name}: valid on random problems with gaps, windows, alignment and pins`, () => {
+      for (let seed = 1; seed <= 30; seed++) {
+        const plain = randomProblem(seed, 5 + (seed % 4) * 10);
+        for (const problem of [plain, withPins(plain, seed + 1000)]) {
+          const solution = solveHeuristic(problem, { heuristic: name });
+          assert.deepEqual(validate(problem, solution), "good", `seed ${seed}`);
+          assert.ok(solution.height >= peakLoad(problem), `seed ${seed}`);
+          assert.deepEqual(solution.lowerBound, peakLoad(problem));
+          problem.buffers.forEach((b, i) => {
+            if (b.offset !== undefined) assert.deepEqual(solution.offsets[i], b.offset);
+            if (b.size === 0 && b.offset === undefined) assert.deepEqual(solution.offsets[i], 0);
+          });
+        }
+      }
+    });
+  }
+
+  it("ignores the capacity", () => {
+    const problem = {
+      capacity: 1,
+      buffers: [
+        { id: "a", lower: 0, upper: 2, size: 3 },
+        { id: "b", lower: 1, upper: 3, size: 2 },
+      ],
+    };
+    const solution = solveHeuristic(problem);
+    assert.deepEqual(solution.height, 5);
+    assert.deepEqual(validate({ buffers: problem.buffers }, solution), "good");
+  });
+
+  it("uses the time a gap frees", () => {
+    const problem = {
+      buffers: [
+        { id: "a", lower: 0, upper: 10, size: 4, gaps: [{ lower: 3, upper: 7 }] },
+        { id: "b", lower: 3, upper: 7, size: 4 },
+      ],
+    };
+    for (const heuristic of ["size", "lifespan", "area", "best"]) {
+      const solution = solveHeuristic(problem, { heuristic });
+      assert.deepEqual(validate(problem, solution), "good");
+      assert.deepEqual(solution.height, 4, heuristic);
+    }
+  });
+
+  it("throws infeasible when pinned buffers overlap", () => {
+    const problem = {
+      buffers: [
+        { id: "a", lower: 0, upper: 4, size: 4, offset: 0 },
+        { id: "b", lower: 2, upper: 6, size: 4, offset: 2 },
+        { id: "c", lower: 0, upper: 6, size: 1 },
+      ],
+    };
+    for (const heuristic of heuristicNames) {
+      assert.throws(
+        () => solveHeuristic(problem, { heuristic }),
+        (error) => error instanceof SolveError && error.code === "infeasible",
+      );
+    }
+  });
+
+  it("keeps pins that only meet in a gap", () => {
+    const problem = {
+      buffers: [
+        { id: "a", lower: 0, upper: 9, size: 4, offset: 0, gaps: [{ lower: 3, upper: 6 }] },
+        { id: "b", lower: 3, upper: 6, size: 4, offset: 0 },
+        { id: "c", lower: 0, upper: 9, size: 2 },
+      ],
+    };
+    for (const heuristic of heuristicNames) {
+      const solution = solveHeuristic(problem, { heuristic });
+      assert.deepEqual(validate(problem, solution), "good");
+      assert.deepEqual(solution.height, 6);
+    }
+  });
+
+  it("is deterministic", () => {
+    const problem = withPins(randomProblem(7, 60), 8);
+    for (const heuristic of heuristicNames) {
+      const first = solveHeuristic(problem, { heuristic });
+      const second = solveHeuristic(structuredClone(problem), { heuristic });
+      assert.deepEqual(second, first);
+    }
+  });
+
+  it("returns a solution when already cancelled", () => {
+    const problem = randomProblem(3, 40);
+    const solution = solveHeuristic(problem, { signal: AbortSignal.abort(), timeLimit: 0 });
+    assert.deepEqual(validate(problem, solution), "good");
+  });
+
+  it("solves the empty problem", () => {
+    for (const heuristic of heuristicNames) {
+      const solution = solveHeuristic({ buffers: [] }, { heuristic });
+      assert.deepEqual(solution.offsets, []);
+      assert.deepEqual(solution.height, 0);
+    }
+  });
+
+  it("rejects an unknown name", () => {
+    assert.throws(() => solveHeuristic({ buffers: [] }, { heuristic: "nope" }), RangeError);
+  });
+});
