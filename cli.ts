@@ -58,6 +58,8 @@ const SWITCHES = {
   hatless_pruning: "hatlessPruning",
   portfolio: "portfolio",
   anytime_minimize: "anytimeMinimize",
+  sound_pruning: "soundPruning",
+  heuristic_first: "heuristicFirst",
 } as const;
 
 const SPEC: FlagSpec = {
@@ -112,6 +114,8 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --hatless_pruning       stop after a buffer with nothing above it
   --portfolio             race the preordering heuristics on workers (ours)
   --anytime_minimize      minimize from the peak load and a heuristic bound (ours)
+  --sound_pruning         say infeasible only when proved, windows included (ours)
+  --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
 
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal
@@ -304,6 +308,7 @@ function failureMessage(error: SolveError, problem: Problem, options: SolverOpti
     }s was hit before a solution was found`;
   }
   if (error.code === "cancelled") return "the solve was cancelled";
+  if (error.code === "too-large") return error.message.replace(/^\w/, (c) => c.toLowerCase());
   return options.minimizeCapacity
     ? `no valid capacity: infeasible within ${problem.capacity ?? "any capacity"}`
     : `infeasible: no solution fits within capacity ${problem.capacity}`;

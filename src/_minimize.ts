@@ -26,6 +26,21 @@ export type ProbeOutcome = Solution | "infeasible" | "unknown";
 // typical time limit; the heuristics carry such problems alone.
 const EXACT_PAIR_LIMIT = 4_000_000;
 
+// How many times the round's budget the probe at the lower bound gets,
+// and at most which share of the time left (nodes cost more near it).
+const LOW_BUDGET = 16;
+const LOW_SHARE = 0.25;
+
+/** A probe of the anytime bisection. */
+export interface AnytimeProbe {
+  /** The capacity to try. */
+  capacity: number;
+  /** Its node budget. */
+  maxNodes: number;
+  /** At most this share of the time left, if given: a timeout is then "unknown". */
+  share?: number;
+}
+
 /** The bisection state between the proved lower bound and the best solution. */
 export class AnytimeBisection {
   /** Every capacity below this is proved infeasible. */
@@ -38,6 +53,7 @@ export class AnytimeBisection {
   #hi: number;
   #mid = 0;
   #unknown = false;
+  #lowFirst = true;
 
   /**
    * @param lowerBound A proved lower bound on the height.
@@ -64,7 +80,7 @@ export class AnytimeBisection {
   }
 
   /** The next probe (capacity and node budget), or undefined when done. */
-  next(): { capacity: number; maxNodes: number } | undefined {
+  next(): AnytimeProbe | undefined {
     if (this.optimal) return undefined;
     if (this.#lo > this.#hi) {
       if (!this.#unknown) return undefined;
@@ -73,6 +89,14 @@ export class AnytimeBisection {
       this.#lo = this.provedLower;
       this.#hi = this.#ceiling();
       if (this.#lo > this.#hi) return undefined;
+    }
+    if (this.#lowFirst) {
+      // The first probe is at the lower bound itself, with a larger budget:
+      // real problems often fit their peak load exactly, and a solution
+      // there ends the minimization with a proof.
+      this.#lowFirst = false;
+      this.#mid = this.#lo;
+      return { capacity: this.#mid, maxNodes: this.#budget * LOW_BUDGET, share: LOW_SHARE };
     }
     this.#mid = Math.floor((this.#lo + this.#hi) / 2);
     return { capacity: this.#mid, maxNodes: this.#budget };
@@ -110,6 +134,37 @@ export function overlappingPairs(problem: Problem): number {
     pairs += i - ended;
   }
   return pairs;
+}
+
+/**
+ * Before an exact search at a fixed capacity on a problem too large for
+ * it to pay (ours, {@linkcode SolverOptions.heuristicFirst}): the
+ * heuristics, stopped as soon as they fit the capacity. Returns a valid
+ * solution within the capacity, or undefined. `always` skips the size
+ * test (after the exact search gave up).
+ */
+export function heuristicFirst(
+  problem: Problem,
+  options: SolverOptions,
+  start: number,
+  deadline: number,
+  always = false,
+): Solution | undefined {
+  if (options.heuristicFirst === false || problem.capacity === undefined) return undefined;
+  if (!always && overlappingPairs(problem) <= EXACT_PAIR_LIMIT) return undefined;
+  const remaining = deadline - performance.now();
+  const solution = solveHeuristic(problem, {
+    timeLimit: Math.max(0, Math.min(remaining * 0.5, 10_000)),
+    signal: options.signal,
+    target: problem.capacity,
+  });
+  if (solution.height > problem.capacity || validate(problem, solution) !== "good") {
+    return undefined;
+  }
+  return {
+    ...solution,
+    stats: { nodes: 0, backtracks: 0, elapsedMs: performance.now() - start },
+  };
 }
 
 /** The starting point: lower bound, heuristic solution and whether to search. */
@@ -180,6 +235,7 @@ export function finishMinimize(
 ): Solution {
   const best = bisection.best;
   if (best === undefined) {
+    if (counters.failure !== undefined) throw counters.failure;
     if (counters.timedOut) throw timeoutError(options, counters);
     throw new SolveError(
       "infeasible",
@@ -222,16 +278,18 @@ export function minimizeAnytime(
   if (first.exact) {
     for (let probe = bisection.next(); probe !== undefined; probe = bisection.next()) {
       let result: unknown;
+      const now = performance.now();
+      const own = probe.share === undefined ? deadline : now + (deadline - now) * probe.share;
       try {
         result = solveOnce({ ...problem, capacity: probe.capacity }, options, {
           start,
-          deadline,
+          deadline: own,
           maxNodes: probe.maxNodes,
         });
       } catch (error) {
         result = error;
       }
-      const outcome = classifyProbe(result, counters);
+      const outcome = classifyProbe(result, counters, own < deadline);
       if (outcome === undefined) break;
       bisection.report(outcome);
       if (outcome !== "unknown") options.onProgress?.(progressOf(bisection, start));
@@ -248,16 +306,20 @@ export interface MinimizeCounters {
   backtracks: number;
   /** Whether the time limit stopped it. */
   timedOut: boolean;
+  /** A failure that stopped it otherwise ("too-large"). */
+  failure?: SolveError;
 }
 
 /**
  * Turns a probe's result (a solution or what it threw) into an outcome,
  * adding up its counters; undefined means the time limit hit and the
- * minimization stops. Other errors are rethrown.
+ * minimization stops (unless the probe had a shorter limit of its own).
+ * Other errors are rethrown.
  */
 export function classifyProbe(
   result: unknown,
   counters: MinimizeCounters,
+  ownTimeLimit = false,
 ): ProbeOutcome | undefined {
   if (result instanceof OutrunError) {
     counters.nodes += result.nodes;
@@ -267,7 +329,13 @@ export function classifyProbe(
     counters.nodes += result.nodes;
     counters.backtracks += result.backtracks;
     if (result.code === "infeasible") return "infeasible";
+    if (result.code === "too-large") {
+      counters.failure = result;
+      return undefined;
+    }
     if (result.code === "timeout") {
+      // A probe's own share of the time ran out, not the minimization's.
+      if (ownTimeLimit) return "unknown";
       counters.timedOut = true;
       return undefined;
     }

@@ -9,7 +9,7 @@ import { SolveError } from "./errors.ts";
 import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { BUDGET, INFEASIBLE, OK, Search, type SearchSwitches, TIMEOUT } from "./search.ts";
 import type { SolverOptions } from "./solve.ts";
-import { type Partition, sweep } from "./sweep.ts";
+import { type Partition, sweep, type SweepResult } from "./sweep.ts";
 
 const DEFAULT_HEURISTICS = ["WAT", "TAW", "TWA"];
 const HEURISTIC_LETTERS = /^[ACLOTUWZ]+$/;
@@ -109,8 +109,22 @@ export function solveOnce(
   if (searched.buffers.some((b) => b.size !== 0)) {
     // More bytes live at one moment than the capacity dooms every
     // partition search: say so before spending any (ours).
+    if (performance.now() > limits.deadline) fail(TIMEOUT);
     if (peakLoad(problem) > capacity) fail(INFEASIBLE);
-    const swept = sweep(searched);
+    // The sweep stops at the time limit too: on 10^5 buffers it alone can
+    // take longer than the limit.
+    const stop = {
+      get aborted(): boolean {
+        return options.signal?.aborted === true || performance.now() > limits.deadline;
+      },
+    } as AbortSignal;
+    let swept: SweepResult;
+    try {
+      swept = sweep(searched, { signal: stop });
+    } catch (error) {
+      if (error instanceof SolveError && error.code === "cancelled") fail(TIMEOUT);
+      throw error;
+    }
     const engine = new Search(searched, swept, switches);
     search = engine;
     const cap = limits.nodeCap ??
@@ -147,13 +161,27 @@ export function solveOnce(
       }
       return status;
     };
-    let status = run();
+    // The search recurses about once per buffer placed in a row: tens of
+    // thousands in one partition overflow the stack. Say so plainly.
+    const guarded = (): number => {
+      try {
+        return run();
+      } catch (error) {
+        if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) throw error;
+        throw new SolveError(
+          "too-large",
+          `The exact search needs more stack than this runtime has (${buffers.length} buffers)`,
+          { nodes: engine.nodes, backtracks: engine.backtracks, cause: error },
+        );
+      }
+    };
+    let status = guarded();
     if (status === INFEASIBLE && !search.provesInfeasible) {
       // Canonical order is fast but, with negative effective sizes, no
       // proof: a solution it finds is valid, "infeasible" needs the full
       // search.
       search.relaxCanonical();
-      status = run();
+      status = guarded();
     }
     if (status !== OK) fail(status);
     for (let b = 0; b < buffers.length; b++) {

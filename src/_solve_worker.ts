@@ -35,7 +35,7 @@ export type WorkerReply =
   | {
     id: number;
     kind: "failed";
-    code: "infeasible" | "timeout" | "cancelled" | "outrun";
+    code: "infeasible" | "timeout" | "cancelled" | "too-large" | "outrun";
     message: string;
     nodes: number;
     backtracks: number;

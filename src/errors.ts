@@ -7,8 +7,13 @@
  * @module
  */
 
-/** Why a solve failed. */
-export type SolveErrorCode = "infeasible" | "timeout" | "cancelled";
+/**
+ * Why a solve failed: proved `"infeasible"`, the time limit hit
+ * (`"timeout"`), the caller `"cancelled"` it, or the exact search needed
+ * more stack than the runtime has (`"too-large"`: tens of thousands of
+ * buffers in one partition) and no heuristic fitted.
+ */
+export type SolveErrorCode = "infeasible" | "timeout" | "cancelled" | "too-large";
 
 /** Options for {@linkcode SolveError}. */
 export interface SolveErrorOptions {

@@ -48,6 +48,11 @@ export interface HeuristicOptions {
    * returned.
    */
   signal?: AbortSignal;
+  /**
+   * Stops improving once the height is at most this (for example the
+   * capacity the caller needs); the peak load always stops it.
+   */
+  target?: number;
 }
 
 /**
@@ -106,9 +111,11 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   const lowerBound = peakLoad(problem);
   const limit = options.timeLimit ?? Infinity;
   const signal = options.signal;
-  // Also stops once the height meets the lower bound: nothing can beat it.
+  // Also stops once the height meets the lower bound (nothing can beat
+  // it) or the target.
+  const enough = Math.max(lowerBound, options.target ?? -Infinity);
   const stop: Stop = () =>
-    bestHeight <= lowerBound || signal?.aborted === true || performance.now() - started > limit;
+    bestHeight <= enough || signal?.aborted === true || performance.now() - started > limit;
   const never: Stop = () => false;
   const best = new Float64Array(p.n);
   const offsets = new Float64Array(p.n);

@@ -12,7 +12,7 @@ import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import { checkProblem } from "./_check.ts";
 import { solveOnce } from "./_solve_core.ts";
-import { minimizeAnytime, minimizeReference } from "./_minimize.ts";
+import { heuristicFirst, minimizeAnytime, minimizeReference } from "./_minimize.ts";
 
 /** Options for {@linkcode solve}. Every search switch defaults to on. */
 export interface SolverOptions {
@@ -110,6 +110,13 @@ export interface SolverOptions {
    * @default {true}
    */
   soundPruning?: boolean;
+  /**
+   * On problems too large for the exact search to pay (more than four
+   * million pairs of buffers live at once), try the fast heuristics first
+   * and answer with theirs when it fits the capacity (ours).
+   * @default {true}
+   */
+  heuristicFirst?: boolean;
   /** Called when a minimization's bounds improve. */
   onProgress?: (progress: MinimizeProgress) => void;
 }
@@ -144,6 +151,7 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   portfolio: false,
   anytimeMinimize: false,
   soundPruning: false,
+  heuristicFirst: false,
 });
 
 /**
@@ -184,12 +192,23 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
   checkProblem(problem, options.minimizeCapacity && options.anytimeMinimize !== false);
   const start = performance.now();
   const deadline = start + (options.timeout ?? Infinity);
+  if (options.signal?.aborted) throw new SolveError("cancelled", "The solve was cancelled");
   if (options.minimizeCapacity) {
     return options.anytimeMinimize === false
       ? minimizeReference(problem, options, start, deadline)
       : minimizeAnytime(problem, options, start, deadline);
   }
-  return solveOnce(problem, options, { start, deadline });
+  const quick = heuristicFirst(problem, options, start, deadline);
+  if (quick !== undefined) return quick;
+  try {
+    return solveOnce(problem, options, { start, deadline });
+  } catch (error) {
+    // Too large for the exact search: a heuristic that fits still answers.
+    if (!(error instanceof SolveError) || error.code !== "too-large") throw error;
+    const fallback = heuristicFirst(problem, options, start, deadline, true);
+    if (fallback === undefined) throw error;
+    return fallback;
+  }
 }
 
 /**

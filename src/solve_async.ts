@@ -17,6 +17,7 @@ import {
   AnytimeBisection,
   classifyProbe,
   finishMinimize,
+  heuristicFirst,
   type MinimizeCounters,
   progressOf,
 } from "./_minimize.ts";
@@ -74,6 +75,11 @@ export async function solveAsync(
   }
   if (options.signal?.aborted) throw new SolveError("cancelled", "The solve was cancelled");
   const start = performance.now();
+  if (!options.minimizeCapacity) {
+    const deadline = start + (options.timeout ?? Infinity);
+    const quick = heuristicFirst(problem, options, start, deadline);
+    if (quick !== undefined) return quick;
+  }
   const race = (options.portfolio ?? true) && heuristics.length > 1;
   const pool = new WorkerPool(race ? heuristics.length : 1);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -93,6 +99,15 @@ export async function solveAsync(
   });
   try {
     return await Promise.race([stop, drive(problem, options, pool, race, heuristics, start)]);
+  } catch (error) {
+    // Too large for the exact search: a heuristic that fits still answers.
+    if (options.minimizeCapacity || !(error instanceof SolveError) || error.code !== "too-large") {
+      throw error;
+    }
+    const deadline = start + (options.timeout ?? Infinity);
+    const fallback = heuristicFirst(problem, options, start, deadline, true);
+    if (fallback === undefined) throw error;
+    return fallback;
   } finally {
     pool.close();
     if (timer !== undefined) clearTimeout(timer);
@@ -129,11 +144,11 @@ async function drive(
   }
 
   const counters: MinimizeCounters = { nodes: 0, backtracks: 0, timedOut: false };
-  const probe = async (capacity: number, maxNodes?: number): Promise<unknown> => {
+  const probe = async (capacity: number, maxNodes?: number, share = 1): Promise<unknown> => {
     try {
       return await pool.race(
         { ...problem, capacity },
-        { ...options, timeout: remaining() },
+        { ...options, timeout: shareOf(remaining(), share) },
         heuristics,
         start,
         maxNodes,
@@ -166,11 +181,18 @@ async function drive(
   options.onProgress?.(progressOf(bisection, start));
   if (first.exact) {
     for (let next = bisection.next(); next !== undefined; next = bisection.next()) {
-      const outcome = classifyProbe(await probe(next.capacity, next.maxNodes), counters);
+      const result = await probe(next.capacity, next.maxNodes, next.share);
+      const own = next.share !== undefined && (remaining() ?? 0) > 0;
+      const outcome = classifyProbe(result, counters, own);
       if (outcome === undefined) break;
       bisection.report(outcome);
       if (outcome !== "unknown") options.onProgress?.(progressOf(bisection, start));
     }
   }
   return finishMinimize(bisection, problem, options, start, counters);
+}
+
+/** A share of the time left, or no limit. */
+function shareOf(remaining: number | undefined, share: number): number | undefined {
+  return remaining === undefined ? undefined : remaining * share;
 }

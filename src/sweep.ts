@@ -30,6 +30,19 @@
  */
 
 import { type Buffer, effectiveSize, type Problem, type Window } from "./problem.ts";
+import { SolveError } from "./errors.ts";
+
+/** Options for {@linkcode sweep}. */
+export interface SweepOptions {
+  /**
+   * Abandons the sweep when aborted (checked every few thousand steps):
+   * on 10^5 buffers the overlap lists alone can take seconds.
+   */
+  signal?: AbortSignal;
+}
+
+// Steps (points, pairs or section entries) between two looks at the signal.
+const CHECK_EVERY = 1 << 13;
 
 /** A half-open range of section indices `[lower, upper)`. */
 export interface SectionRange {
@@ -110,16 +123,34 @@ interface Point {
  * ```
  *
  * @param problem The problem to sweep.
+ * @param options A signal to abandon the sweep.
  * @returns The sections, partitions, spans, overlaps and cuts.
+ * @throws {SolveError} With code `"cancelled"` when the signal aborts.
  */
-export function sweep(problem: Problem): SweepResult {
+export function sweep(problem: Problem, options: SweepOptions = {}): SweepResult {
+  const signal = options.signal;
+  let steps = 0;
+  const tick = (work: number): void => {
+    steps += work;
+    if (steps >= CHECK_EVERY) {
+      steps = 0;
+      if (signal?.aborted) throw new SolveError("cancelled", "The sweep was cancelled");
+    }
+  };
   const buffers = problem.buffers;
   const n = buffers.length;
   const points: Point[] = [];
+  tick(CHECK_EVERY);
   for (let b = 0; b < n; b++) {
+    tick(4);
     if (buffers[b].size !== 0) pushPoints(points, buffers[b], b);
   }
-  points.sort((p, q) => p.time - q.time || p.kind - q.kind || p.buffer - q.buffer);
+  // The sort alone takes a while on 10^5 buffers: the comparator looks at
+  // the signal too (throwing out of a sort is allowed).
+  points.sort((p, q) => {
+    tick(1);
+    return p.time - q.time || p.kind - q.kind || p.buffer - q.buffer;
+  });
 
   const actives = new Set<number>();
   const alive = new Set<number>();
@@ -131,11 +162,13 @@ export function sweep(problem: Problem): SweepResult {
   let lastSectionTime: number | undefined = undefined;
   let lastSectionIndex = 0;
   for (const point of points) {
+    tick(1);
     const b = point.buffer;
     if (lastSectionTime === undefined) lastSectionTime = point.time;
     if (point.kind === RIGHT) {
       if (lastSectionTime < point.time) {
         lastSectionTime = point.time;
+        tick(actives.size);
         sections.push([...actives].sort((x, y) => x - y));
       }
       actives.delete(b);
@@ -157,6 +190,7 @@ export function sweep(problem: Problem): SweepResult {
       }
       if (point.endpoint) {
         partitions[partitions.length - 1].buffers.push(b);
+        tick(alive.size);
         for (const a of alive) {
           const ab = effectiveSize(buffers[a], buffers[b]);
           if (ab !== undefined) overlapLists[a].push({ buffer: b, effectiveSize: ab });

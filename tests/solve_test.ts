@@ -249,11 +249,19 @@ describe("solve failures", () => {
     assertValid({ ...I, capacity: 19 }, solve({ ...I, capacity: 19 }));
   });
 
-  it("says timeout when the time limit is 0 on a hard search", () => {
+  it("says timeout when the time limit is 0 on a hard search, before searching", () => {
+    for (const options of [REFERENCE_OPTIONS, {}]) {
+      const error = solveError(I, { ...options, ...ALL_OFF, timeout: 0 });
+      assert.equal(error.code, "timeout");
+      assert.equal(error.nodes, 0);
+    }
+  });
+
+  it("says timeout during a hard search, with its nodes", () => {
     // With every technique off, proving I infeasible takes over a million
     // nodes; the clock is read every few hundred.
     for (const options of [REFERENCE_OPTIONS, {}]) {
-      const error = solveError(I, { ...options, ...ALL_OFF, timeout: 0 });
+      const error = solveError(I, { ...options, ...ALL_OFF, timeout: 50 });
       assert.equal(error.code, "timeout");
       assert.ok(error.nodes > 0);
     }
@@ -541,5 +549,32 @@ describe("search switches (SPEC 5.1), each off in reference mode", () => {
       }
     }
     assert.ok(changed > 0);
+  });
+});
+
+describe("heuristicFirst", () => {
+  // 3,000 buffers live at once make 4.5 million pairs, past the point
+  // where the exact search pays.
+  const wide: Problem = {
+    buffers: Array.from({ length: 3000 }, (_, i) => ({
+      id: `b${i}`,
+      lower: i % 3,
+      upper: 10 + (i % 5),
+      size: 1 + (i % 4),
+    })),
+  };
+  const total = wide.buffers.reduce((sum, b) => sum + b.size, 0);
+
+  it("answers a very large problem with a heuristic that fits, without a search", () => {
+    const problem = { ...wide, capacity: total };
+    const solution = solve(problem);
+    assertValid(problem, solution);
+    assert.equal(solution.stats?.nodes, 0);
+  });
+
+  it("stays off in REFERENCE_OPTIONS and for problems the exact search handles", () => {
+    assert.equal(REFERENCE_OPTIONS.heuristicFirst, false);
+    const small = { ...F, capacity: F.capacity };
+    assert.ok((solve(small).stats?.nodes ?? 0) > 0);
   });
 });

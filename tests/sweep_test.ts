@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Buffer, effectiveSize, type Problem } from "../src/problem.ts";
 import { sweep, type SweepResult } from "../src/sweep.ts";
+import { SolveError } from "../src/errors.ts";
 
 function problem(buffers: Buffer[]): Problem {
   return { buffers, capacity: 100 };
@@ -429,5 +430,16 @@ describe("sweep invariants on random problems", () => {
       }
       assert.deepEqual(result.cuts, cuts, where);
     }
+  });
+});
+
+describe("sweep with a signal", () => {
+  it("throws a cancelled SolveError when the signal is aborted", () => {
+    const problem = { buffers: [{ id: "a", lower: 0, upper: 2, size: 1 }] };
+    assert.throws(
+      () => sweep(problem, { signal: AbortSignal.abort() }),
+      (error) => error instanceof SolveError && error.code === "cancelled",
+    );
+    assert.equal(sweep(problem, { signal: new AbortController().signal }).sections.length, 1);
   });
 });
