@@ -13,7 +13,13 @@
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./solve.ts";
-import { CapacityBisection, OutrunError, solveOnce, timeoutError } from "./_solve_core.ts";
+import {
+  CapacityBisection,
+  OutrunError,
+  overlappingPairs,
+  solveOnce,
+  timeoutError,
+} from "./_solve_core.ts";
 import { solveHeuristic } from "./heuristics.ts";
 import { peakLoad } from "./problem.ts";
 import { validate } from "./validate.ts";
@@ -25,6 +31,9 @@ export type ProbeOutcome = Solution | "infeasible" | "unknown";
 // sets take too much time and memory for the exact search to pay within a
 // typical time limit; the heuristics carry such problems alone.
 const EXACT_PAIR_LIMIT = 4_000_000;
+
+// A generous bound on the heuristics' first pass, in milliseconds a buffer.
+const PASS_MS_PER_BUFFER = 0.02;
 
 // How many times the round's budget the probe at the lower bound gets,
 // and at most which share of the time left (nodes cost more near it).
@@ -121,26 +130,12 @@ export class AnytimeBisection {
   }
 }
 
-/** How many pairs of buffers are live at once, counted in O(n log n). */
-export function overlappingPairs(problem: Problem): number {
-  const lowers = problem.buffers.map((b) => b.lower).sort((a, b) => a - b);
-  const uppers = problem.buffers.map((b) => b.upper).sort((a, b) => a - b);
-  // A pair meets when one starts while the other is live: count, for each
-  // start, the buffers started before it and not yet ended.
-  let pairs = 0;
-  let ended = 0;
-  for (let i = 0; i < lowers.length; i++) {
-    while (ended < uppers.length && uppers[ended] <= lowers[i]) ended++;
-    pairs += i - ended;
-  }
-  return pairs;
-}
-
 /**
  * Before an exact search at a fixed capacity on a problem too large for
  * it to pay (ours, {@linkcode SolverOptions.heuristicFirst}): the
  * heuristics, stopped as soon as they fit the capacity. Returns a valid
- * solution within the capacity, or undefined. `always` skips the size
+ * solution within the capacity, "missed" when the heuristics ran but did
+ * not fit, or undefined when they did not run. `always` skips the size
  * test (after the exact search gave up).
  */
 export function heuristicFirst(
@@ -149,17 +144,20 @@ export function heuristicFirst(
   start: number,
   deadline: number,
   always = false,
-): Solution | undefined {
+): Solution | "missed" | undefined {
   if (options.heuristicFirst === false || problem.capacity === undefined) return undefined;
   if (!always && overlappingPairs(problem) <= EXACT_PAIR_LIMIT) return undefined;
   const remaining = deadline - performance.now();
+  // The heuristics' first pass always completes: skip them when it could
+  // overrun the time limit (a pass takes a few microseconds a buffer).
+  if (remaining < problem.buffers.length * PASS_MS_PER_BUFFER) return undefined;
   const solution = solveHeuristic(problem, {
     timeLimit: Math.max(0, Math.min(remaining * 0.5, 10_000)),
     signal: options.signal,
     target: problem.capacity,
   });
   if (solution.height > problem.capacity || validate(problem, solution) !== "good") {
-    return undefined;
+    return "missed";
   }
   return {
     ...solution,

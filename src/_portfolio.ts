@@ -50,6 +50,10 @@ export class WorkerPool {
   // Raised on close: some runtimes (Deno 2.9) do not stop a busy worker on
   // terminate(), so the searches also poll this flag at their clock checks.
   readonly #stop = new SharedArrayBuffer(4);
+  // Buffers travel as JSON text, made once per list: structured cloning
+  // 10^4 objects for every worker and probe blocks this thread for longer
+  // than a time limit may allow, while a string copies fast.
+  readonly #json = new WeakMap<Problem["buffers"], string>();
   #nextId = 0;
 
   /** @param size How many workers. */
@@ -95,7 +99,20 @@ export class WorkerPool {
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#waiting.set(id, resolve);
-      this.#workers[index].postMessage({ ...request, id, stop: this.#stop });
+      const { problem, ...rest } = request;
+      let json = this.#json.get(problem.buffers);
+      if (json === undefined) {
+        json = JSON.stringify(problem.buffers);
+        this.#json.set(problem.buffers, json);
+      }
+      const { buffers: _, ...shell } = problem;
+      this.#workers[index].postMessage({
+        ...rest,
+        problem: shell,
+        buffersJson: json,
+        id,
+        stop: this.#stop,
+      });
     });
   }
 

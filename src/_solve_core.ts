@@ -71,6 +71,10 @@ export class OutrunError extends Error {
   }
 }
 
+// Past this many pairs of buffers live at once the exact search's data
+// would take gigabytes (about 50 bytes a pair).
+const MAX_EXACT_PAIRS = 16_000_000;
+
 /** One solve at the problem's capacity (SPEC 5.3). */
 export function solveOnce(
   problem: Problem,
@@ -111,6 +115,16 @@ export function solveOnce(
     // partition search: say so before spending any (ours).
     if (performance.now() > limits.deadline) fail(TIMEOUT);
     if (peakLoad(problem) > capacity) fail(INFEASIBLE);
+    // The overlap lists and sections grow with the pairs of buffers live at
+    // once: past this many, they would take gigabytes before the search
+    // starts (the reference overruns a minute there).
+    const pairs = overlappingPairs(searched);
+    if (pairs > MAX_EXACT_PAIRS) {
+      throw new SolveError(
+        "too-large",
+        `The exact search needs too much memory: ${pairs} pairs of buffers are live at once (at most ${MAX_EXACT_PAIRS})`,
+      );
+    }
     // The sweep stops at the time limit too: on 10^5 buffers it alone can
     // take longer than the limit.
     const stop = {
@@ -324,4 +338,19 @@ export function trimEdgeGaps(problem: Problem): Problem {
     return { ...b, lower, upper, gaps: gaps.slice(first, last) };
   });
   return changed ? { ...problem, buffers } : problem;
+}
+
+/** How many pairs of buffers are live at once, counted in O(n log n). */
+export function overlappingPairs(problem: Problem): number {
+  const lowers = problem.buffers.map((b) => b.lower).sort((a, b) => a - b);
+  const uppers = problem.buffers.map((b) => b.upper).sort((a, b) => a - b);
+  // A pair meets when one starts while the other is live: count, for each
+  // start, the buffers started before it and not yet ended.
+  let pairs = 0;
+  let ended = 0;
+  for (let i = 0; i < lowers.length; i++) {
+    while (ended < uppers.length && uppers[ended] <= lowers[i]) ended++;
+    pairs += i - ended;
+  }
+  return pairs;
 }

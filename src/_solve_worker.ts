@@ -12,9 +12,12 @@ import { solve } from "./solve.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./solve.ts";
 
-/** A request to the worker; `stop` is the pool's shared stop flag. */
+/**
+ * A request to the worker; `stop` is the pool's shared stop flag, and
+ * `buffersJson` the problem's buffers as JSON (then absent from `problem`).
+ */
 export type WorkerRequest =
-  & { stop?: SharedArrayBuffer }
+  & { stop?: SharedArrayBuffer; buffersJson?: string }
   & (
     | {
       id: number;
@@ -54,6 +57,9 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
     // Time limits arrive relative: each thread has its own clock origin.
     const deadline = start + (request.options.timeout ?? Infinity);
     if (request.stop !== undefined) request.options.signal = stopSignal(request.stop);
+    if (request.buffersJson !== undefined) {
+      request.problem = { ...request.problem, buffers: JSON.parse(request.buffersJson) };
+    }
     if (request.kind === "race") {
       const solution = solveOnce(request.problem, request.options, {
         start,

@@ -199,14 +199,15 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
       : minimizeAnytime(problem, options, start, deadline);
   }
   const quick = heuristicFirst(problem, options, start, deadline);
-  if (quick !== undefined) return quick;
+  if (typeof quick === "object") return quick;
   try {
     return solveOnce(problem, options, { start, deadline });
   } catch (error) {
     // Too large for the exact search: a heuristic that fits still answers.
     if (!(error instanceof SolveError) || error.code !== "too-large") throw error;
+    if (quick === "missed") throw error;
     const fallback = heuristicFirst(problem, options, start, deadline, true);
-    if (fallback === undefined) throw error;
+    if (typeof fallback !== "object") throw error;
     return fallback;
   }
 }

@@ -27,9 +27,10 @@ import { failureOf, plainOptions, WorkerPool, workersAvailable } from "./_portfo
 // would cost more than it saves, and the search's own clock checks keep
 // the time limit.
 const WORKERS_MIN_BUFFERS = 64;
+const WORKERS_MIN_TIMEOUT = 500;
 // Workers stop at the time limit by themselves (returning the best found
 // so far, when minimizing); past this grace they are terminated.
-const GRACE_MS = 50;
+const GRACE_MS = 20;
 
 /**
  * Solves like {@linkcode solve}, returning a promise, with the work on Web
@@ -69,34 +70,41 @@ export async function solveAsync(
   const anytime = options.minimizeCapacity === true && options.anytimeMinimize !== false;
   checkProblem(problem, anytime);
   const heuristics = heuristicsOf(options);
-  if (problem.buffers.length < WORKERS_MIN_BUFFERS || !workersAvailable()) {
+  // Small problems, short time limits (starting workers takes about a
+  // tenth of a second) and runtimes without workers solve on this thread;
+  // solve() computes the same answer.
+  const short = options.timeout !== undefined && options.timeout < WORKERS_MIN_TIMEOUT;
+  if (problem.buffers.length < WORKERS_MIN_BUFFERS || short || !workersAvailable()) {
     await Promise.resolve();
     return solve(problem, options);
   }
   if (options.signal?.aborted) throw new SolveError("cancelled", "The solve was cancelled");
   const start = performance.now();
+  let quick: ReturnType<typeof heuristicFirst>;
   if (!options.minimizeCapacity) {
     const deadline = start + (options.timeout ?? Infinity);
-    const quick = heuristicFirst(problem, options, start, deadline);
-    if (quick !== undefined) return quick;
+    quick = heuristicFirst(problem, options, start, deadline);
+    if (typeof quick === "object") return quick;
   }
   const race = (options.portfolio ?? true) && heuristics.length > 1;
-  const pool = new WorkerPool(race ? heuristics.length : 1);
+  // The clock starts before the workers: starting them takes a while.
+  let pool: WorkerPool | undefined = undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
     if (options.timeout !== undefined && Number.isFinite(options.timeout)) {
       timer = setTimeout(() => {
-        pool.close();
+        pool?.close();
         reject(timeoutError(options, { nodes: 0, backtracks: 0 }));
-      }, Math.max(0, options.timeout) + GRACE_MS);
+      }, Math.max(0, options.timeout - (performance.now() - start)) + GRACE_MS);
     }
     onAbort = () => {
-      pool.close();
+      pool?.close();
       reject(new SolveError("cancelled", "The solve was cancelled"));
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
   });
+  pool = new WorkerPool(race ? heuristics.length : 1);
   try {
     return await Promise.race([stop, drive(problem, options, pool, race, heuristics, start)]);
   } catch (error) {
@@ -104,9 +112,10 @@ export async function solveAsync(
     if (options.minimizeCapacity || !(error instanceof SolveError) || error.code !== "too-large") {
       throw error;
     }
+    if (quick === "missed") throw error;
     const deadline = start + (options.timeout ?? Infinity);
     const fallback = heuristicFirst(problem, options, start, deadline, true);
-    if (fallback === undefined) throw error;
+    if (typeof fallback !== "object") throw error;
     return fallback;
   } finally {
     pool.close();

@@ -578,3 +578,26 @@ describe("heuristicFirst", () => {
     assert.ok((solve(small).stats?.nodes ?? 0) > 0);
   });
 });
+
+describe("too large for the exact search", () => {
+  // 5,700 buffers live at once: 16.2 million pairs, past the memory limit.
+  const huge: Problem = {
+    buffers: Array.from({ length: 5700 }, (_, i) => ({
+      id: `b${i}`,
+      lower: 0,
+      upper: 10,
+      size: 1 + (i % 3),
+    })),
+  };
+  huge.capacity = huge.buffers.reduce((sum, b) => sum + b.size, 0);
+
+  it("says too-large, before taking the memory, when no heuristic may answer", () => {
+    const error = solveError(huge, { ...REFERENCE_OPTIONS });
+    assert.equal(error.code, "too-large");
+    assert.match(error.message, /16242150 pairs/);
+  });
+
+  it("answers with a heuristic that fits when heuristicFirst is on", () => {
+    assertValid(huge, solve(huge));
+  });
+});
