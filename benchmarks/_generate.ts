@@ -8,6 +8,7 @@
 // `deno eval 'import { generateProblem as g } from "./benchmarks/_generate.ts"; console.log(g({ buffers: 20 }))'`
 
 import type { Buffer, Gap, Problem, Solution } from "../src/problem.ts";
+import { mulberry32 } from "../src/_random.ts";
 
 /** Options for {@linkcode generateProblem}. The same options give the same problem. */
 export interface GenerateOptions {
@@ -115,18 +116,6 @@ export interface GeneratedProblem {
    * (without windows; a windowed gap counts as the whole buffer here).
    */
   peakLoad: number;
-}
-
-/** mulberry32: a small seeded 32-bit generator of floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -16,6 +16,7 @@ import { stringifyCsv } from "../src/csv_stringify.ts";
 import type { Problem, Solution } from "../src/problem.ts";
 import { REFERENCE_OPTIONS, solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
+import { median, pathOf } from "./_util.ts";
 
 const SHARED = new URL("../../shared/", import.meta.url);
 const CLI = new URL("../cli.ts", import.meta.url);
@@ -103,18 +104,6 @@ function parseArgs(args: string[]): Args {
 function usage(message: string): never {
   console.error(`challenging.ts: ${message}\n\n${USAGE}`);
   Deno.exit(2);
-}
-
-/** A file URL as a path for the operating system. */
-function pathOf(url: URL): string {
-  const path = decodeURIComponent(url.pathname);
-  return Deno.build.os === "windows" ? path.slice(1) : path;
-}
-
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

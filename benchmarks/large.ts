@@ -20,6 +20,7 @@ import { parseCsv } from "../src/csv_parse.ts";
 import { peakLoad, type Problem, type Solution } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
+import { median, pathOf } from "./_util.ts";
 
 const LARGE = new URL("../../shared/benchmarks/large/", import.meta.url);
 const CLI = new URL("../cli.ts", import.meta.url);
@@ -77,18 +78,6 @@ function parseArgs(args: string[]): Args {
 function usage(message: string): never {
   console.error(`large.ts: ${message}\n\n${USAGE}`);
   Deno.exit(2);
-}
-
-/** A file URL as a path for the operating system. */
-function pathOf(url: URL): string {
-  const path = decodeURIComponent(url.pathname);
-  return Deno.build.os === "windows" ? path.slice(1) : path;
-}
-
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function progress(text: string): void {

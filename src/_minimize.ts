@@ -191,11 +191,13 @@ export function minimizeStart(
     signal: options.signal,
   });
   void start;
+  // The heuristics computed the peak load already.
+  const lowerBound = heuristic.lowerBound ?? peakLoad(problem);
   // A heuristic answer is only a starting point once it is checked: the
   // exact probes must not inherit a bug from it.
   const { capacity: _, ...uncapped } = problem;
   if (validate(uncapped, heuristic) !== "good") heuristic = undefined;
-  return { lowerBound: peakLoad(problem), heuristic, exact };
+  return { lowerBound, heuristic, exact };
 }
 
 /**

@@ -12,6 +12,7 @@
 import { SolveError } from "./errors.ts";
 import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { validate } from "./validate.ts";
+import { mulberry32 } from "./_random.ts";
 import { BestFit, heightOf, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
 
 /**
@@ -249,18 +250,6 @@ function mirror(problem: Problem): Problem {
       upper: -b.lower,
       gaps: b.gaps?.map((g) => ({ ...g, lower: -g.upper, upper: -g.lower })).reverse(),
     })),
-  };
-}
-
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -9,7 +9,6 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +19,7 @@ import { parseCsv } from "../src/csv_parse.ts";
 import type { Problem } from "../src/problem.ts";
 import { REFERENCE_OPTIONS, solve, type SolverOptions } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
+import { type Run, run } from "./_process.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(ROOT, "cli.ts");
@@ -41,43 +41,16 @@ const HARD_OPTIONS: SolverOptions = {
 };
 const IS_DENO = "Deno" in globalThis;
 
-interface Run {
-  /** The exit code, or null if the process was killed. */
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Wall time from the spawn to the exit, in milliseconds. */
-  ms: number;
-}
-
-/** Spawns a process; kills it (code null) if it has not exited after `limitMs`. */
-function run(command: string[], limitMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: "pipe" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (text: string) => stdout += text);
-    child.stderr.setEncoding("utf8").on("data", (text: string) => stderr += text);
-    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - start });
-    });
-  });
-}
-
 /** The command line as a real process, under the runtime running the tests. */
 function cli(args: string[], limitMs?: number): Promise<Run> {
   const runtime = IS_DENO ? [process.execPath, "run", "-A", CLI] : [process.execPath, CLI];
-  return run([...runtime, ...args], limitMs);
+  return run([...runtime, ...args], { limitMs });
 }
 
 /** Evaluates a module's code in a fresh process of the same runtime. */
 function evaluate(code: string, limitMs?: number): Promise<Run> {
   const runtime = IS_DENO ? [process.execPath, "eval"] : [process.execPath, "-e"];
-  return run([...runtime, code], limitMs);
+  return run([...runtime, code], { limitMs });
 }
 
 /** Runs the command in-process, collecting its output. */

@@ -12,22 +12,11 @@ import { peakLoad } from "../src/problem.ts";
 import { SolveError } from "../src/errors.ts";
 import { validate } from "../src/validate.ts";
 import { heuristicNames, solveHeuristic } from "../src/heuristics.ts";
-
-/** A seeded PRNG (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../src/_random.ts";
 
 /** A random problem with gaps (some windowed), alignments and zero sizes. */
 function randomProblem(seed: number, n: number): Problem {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const buffers: Buffer[] = [];
   for (let i = 0; i < n; i++) {
@@ -53,7 +42,7 @@ function randomProblem(seed: number, n: number): Problem {
 
 /** The same problem with some buffers pinned where a solution put them. */
 function withPins(problem: Problem, seed: number): Problem {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const solution = solveHeuristic(problem, { heuristic: "size" });
   return {
     buffers: problem.buffers.map((b, i) =>
