@@ -154,8 +154,8 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
     flags = parseFlags(args, SPEC);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    stderr(`minimalloc: ${error.message}\n`);
-    stderr("Try --help for the list of flags.\n");
+    // One line, as for every usage error.
+    stderr(`minimalloc: ${error.message}; try --help\n`);
     return 2;
   }
   if (flags.get("help")) {

@@ -1,0 +1,313 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// The command line as a user runs it, in a real process under the runtime
+// running the tests: the README's quick start, the reference tool's flag
+// syntax (spaces, --noNAME, --NAME=false, dashes, --input -, --output),
+// usage errors, `mod.ts` as the command, exit codes 0/1/2, --reference on
+// challenging K byte for byte against the reference's output, --svg and
+// --json, --minimize_capacity, --heuristic, and --timeout. Cases that need
+// the challenging suite in ../shared skip with a message when it is absent.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseCsv } from "../src/csv_parse.ts";
+import type { Problem } from "../src/problem.ts";
+import { validate } from "../src/validate.ts";
+import { type Run, run } from "./_process.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const CLI = join(ROOT, "cli.ts");
+const MOD = join(ROOT, "mod.ts");
+const EXAMPLE = join(ROOT, "examples", "input.12.csv");
+/** The output README.md's "Quick start" shows for `deno task solve`. */
+const README_OUTPUT = `id,lower,upper,size,offset
+b1,0,3,4,8
+b2,3,9,4,8
+b3,0,9,4,4
+b4,9,21,4,4
+b5,0,21,4,0
+`;
+const VERSION: string = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8")).version;
+const ELAPSED = /^Elapsed time \d+\.\d{3}s$/m;
+
+const SHARED = new URL("../../shared/", import.meta.url);
+const CHALLENGING = fileURLToPath(new URL("benchmarks/challenging/", SHARED));
+const REFERENCE = fileURLToPath(new URL("conformance/reference/", SHARED));
+const SKIP = existsSync(CHALLENGING) && existsSync(REFERENCE)
+  ? undefined
+  : "../shared not found: the challenging suite and the reference outputs are not available";
+const challenging = (name: string) => join(CHALLENGING, `${name}.1048576.csv`);
+const K_BUFFERS = 454;
+
+const IS_DENO = "Deno" in globalThis;
+/** How the runtime running the tests runs a script with file access. */
+const RUN = IS_DENO ? [process.execPath, "run", "--allow-read", "--allow-write"] : [
+  process.execPath,
+];
+
+/** Runs cli.ts with the given flags. */
+function cli(args: string[], stdin?: string, limitMs?: number): Promise<Run> {
+  return run([...RUN, CLI, ...args], { stdin: stdin ?? "", limitMs });
+}
+
+/** A fresh temporary directory, removed on dispose. */
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), "minimalloc-cli-"));
+  return {
+    dir,
+    [Symbol.dispose]() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The lines of stderr that are not the `Elapsed time` line. */
+function otherLines(stderr: string): string[] {
+  return stderr.split("\n").filter((line) => line !== "" && !ELAPSED.test(line));
+}
+
+/**
+ * Checks that `offsets` (in the input's buffer order) solve the input at
+ * `capacity` (or at their own height) and returns their height.
+ */
+function assertSolves(input: Problem, offsets: number[], capacity?: number): number {
+  const height = Math.max(0, ...input.buffers.map((b, i) => offsets[i] + b.size));
+  const problem = { ...input, capacity: capacity ?? height };
+  assert.equal(validate(problem, { offsets, height }), "good");
+  return height;
+}
+
+/**
+ * Checks that an output CSV repeats the input's buffers with an offset
+ * each, that the offsets solve the input, and returns their height.
+ */
+function assertValidOutput(csv: string, inputPath: string, capacity?: number): number {
+  const input = parseCsv(readFileSync(inputPath, "utf8"));
+  const output = parseCsv(csv);
+  assert.equal(csv.split("\n")[0], "id,lower,upper,size,offset");
+  assert.deepEqual(
+    output.buffers.map(({ id, lower, upper, size }) => ({ id, lower, upper, size })),
+    input.buffers.map(({ id, lower, upper, size }) => ({ id, lower, upper, size })),
+    "the output's buffers differ from the input's",
+  );
+  const offsets = output.buffers.map((b) => b.offset);
+  assert.ok(offsets.every((o) => o !== undefined), "a buffer has no offset");
+  return assertSolves(input, offsets as number[], capacity);
+}
+
+describe("the README's quick start", () => {
+  it("cli.ts --capacity=12 on the example prints the README's CSV and the elapsed time, exit 0", async () => {
+    const { code, stdout, stderr } = await cli(["--capacity=12", `--input=${EXAMPLE}`]);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, README_OUTPUT);
+    assert.match(stderr, ELAPSED);
+    assert.deepEqual(otherLines(stderr), [], "unexpected lines on stderr");
+  });
+
+  it("mod.ts run as a program behaves exactly like cli.ts (same output and exit codes)", {
+    skip: !IS_DENO && typeof import.meta.main !== "boolean"
+      ? "this Bun does not support import.meta.main, which mod.ts needs to run as a program"
+      : undefined,
+  }, async () => {
+    const [solved, infeasible, usage] = await Promise.all([
+      run([...RUN, MOD, "--capacity=12", `--input=${EXAMPLE}`], { stdin: "" }),
+      run([...RUN, MOD, "--capacity=11", `--input=${EXAMPLE}`], { stdin: "" }),
+      run([...RUN, MOD, "--capacity=12", `--input=${EXAMPLE}`, "--nosuch_flag"], { stdin: "" }),
+    ]);
+    assert.equal(solved.code, 0, solved.stderr);
+    assert.equal(solved.stdout, README_OUTPUT);
+    assert.match(solved.stderr, ELAPSED);
+    assert.equal(infeasible.code, 1, infeasible.stderr);
+    assert.equal(infeasible.stdout, "");
+    assert.match(infeasible.stderr, /^minimalloc: infeasible/m);
+    assert.equal(usage.code, 2, usage.stderr);
+    assert.match(usage.stderr, /^minimalloc: unknown flag --nosuch_flag/);
+  });
+});
+
+describe("the reference tool's flag syntax", () => {
+  it("--capacity 12 (a space), --novalidate, --validate=false and --validate=true", async () => {
+    const [spaced, novalidate, validateFalse, validateTrue] = await Promise.all([
+      cli(["--capacity", "12", "--input", EXAMPLE]),
+      cli(["--capacity=12", `--input=${EXAMPLE}`, "--novalidate"]),
+      cli(["--capacity=12", `--input=${EXAMPLE}`, "--validate=false"]),
+      cli(["--capacity=12", `--input=${EXAMPLE}`, "--validate=true"]),
+    ]);
+    for (const [label, r] of Object.entries({ spaced, novalidate, validateFalse, validateTrue })) {
+      assert.equal(r.code, 0, `${label}: ${r.stderr}`);
+      assert.equal(r.stdout, README_OUTPUT, label);
+      assert.match(r.stderr, ELAPSED, label);
+    }
+    for (const r of [spaced, novalidate, validateFalse]) {
+      assert.doesNotMatch(r.stderr, /Validation/);
+    }
+    assert.match(validateTrue.stderr, /^Validation PASS, height 12$/m);
+  });
+
+  it("dashed spellings: --minimize-capacity --no-canonical-only --capacity=12", async () => {
+    const { code, stdout, stderr } = await cli([
+      "--minimize-capacity",
+      "--no-canonical-only",
+      "--capacity=12",
+      `--input=${EXAMPLE}`,
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /proved optimal/, "--minimize-capacity was not taken");
+    assert.equal(assertValidOutput(stdout, EXAMPLE, 12), 12);
+  });
+
+  it("--input - reads standard input; --output=FILE writes the file and nothing on stdout", async () => {
+    using temp = tempDir();
+    const output = join(temp.dir, "out.csv");
+    const [stdin, file] = await Promise.all([
+      cli(["--capacity=12", "--input", "-"], readFileSync(EXAMPLE, "utf8")),
+      cli(["--capacity=12", `--input=${EXAMPLE}`, `--output=${output}`]),
+    ]);
+    assert.equal(stdin.code, 0, stdin.stderr);
+    assert.equal(stdin.stdout, README_OUTPUT);
+    assert.equal(file.code, 0, file.stderr);
+    assert.equal(file.stdout, "");
+    assert.match(file.stderr, ELAPSED);
+    assert.equal(readFileSync(output, "utf8"), README_OUTPUT);
+    assert.deepEqual(readdirSync(temp.dir), ["out.csv"], "a temporary file was left behind");
+  });
+
+  it("--help (exit 0, lists --capacity) and --version (the version in deno.json)", async () => {
+    const [help, version] = await Promise.all([cli(["--help"]), cli(["--version"])]);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: minimalloc /);
+    assert.match(help.stdout, /--capacity/);
+    assert.equal(VERSION, "0.1.0");
+    assert.equal(version.code, 0, version.stderr);
+    assert.equal(version.stdout, `minimalloc ${VERSION}\n`);
+  });
+
+  it("an unknown flag exits 2 with exactly one line on stderr and nothing on stdout", async () => {
+    const { code, stdout, stderr } = await cli([
+      "--capacity=12",
+      `--input=${EXAMPLE}`,
+      "--capacityy=3",
+    ]);
+    assert.equal(code, 2, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^minimalloc: unknown flag --capacityy/);
+    assert.equal(
+      stderr.split("\n").filter((line) => line !== "").length,
+      1,
+      `stderr must be exactly one line: ${JSON.stringify(stderr)}`,
+    );
+  });
+});
+
+describe("solving", () => {
+  it("an infeasible capacity (11 on the example) exits 1 with a one-line reason, nothing on stdout", async () => {
+    const { code, stdout, stderr } = await cli(["--capacity=11", `--input=${EXAMPLE}`]);
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, "");
+    const lines = otherLines(stderr);
+    assert.equal(lines.length, 1, `expected one line besides the elapsed time: ${stderr}`);
+    assert.match(lines[0], /^minimalloc: infeasible: no solution fits within capacity 11$/);
+  });
+
+  it("--minimize_capacity without --capacity: exit 0, proved optimal, valid output of height 12", async () => {
+    const { code, stdout, stderr } = await cli(["--minimize_capacity", `--input=${EXAMPLE}`]);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /^Minimized height 12, proved optimal$/m);
+    // The peak load of the example is 12, so 12 is the optimum.
+    assert.equal(assertValidOutput(stdout, EXAMPLE), 12);
+  });
+
+  it("--heuristic=size and --heuristic=best give valid output; --heuristic=nope exits 2", async () => {
+    const [size, best, nope] = await Promise.all(
+      ["size", "best", "nope"].map((name) =>
+        cli(["--capacity=12", `--input=${EXAMPLE}`, `--heuristic=${name}`])
+      ),
+    );
+    for (const [name, r] of [["size", size], ["best", best]] as const) {
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      assertValidOutput(r.stdout, EXAMPLE, 12);
+    }
+    assert.equal(nope.code, 2, nope.stderr);
+    assert.equal(nope.stdout, "");
+    assert.match(nope.stderr, /^minimalloc: --heuristic expects one of .*"nope"/);
+  });
+});
+
+describe("challenging K and A (../shared)", () => {
+  it("--reference on K writes the reference's output byte for byte", { skip: SKIP }, async () => {
+    using temp = tempDir();
+    const output = join(temp.dir, "K.1048576.csv");
+    const { code, stdout, stderr } = await cli([
+      "--reference",
+      "--capacity=1048576",
+      `--input=${challenging("K")}`,
+      `--output=${output}`,
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, "");
+    const expected = readFileSync(join(REFERENCE, "K.1048576.csv"));
+    assert.ok(readFileSync(output).equals(expected), "the output differs from the reference's");
+  });
+
+  it(
+    "--svg on K has one data-id element per buffer; --json prints status, height and all offsets",
+    {
+      skip: SKIP,
+    },
+    async () => {
+      using temp = tempDir();
+      const svgPath = join(temp.dir, "K.svg");
+      const { code, stdout, stderr } = await cli([
+        "--capacity=1048576",
+        `--input=${challenging("K")}`,
+        "--json",
+        `--svg=${svgPath}`,
+      ]);
+      assert.equal(code, 0, stderr);
+      const input = parseCsv(readFileSync(challenging("K"), "utf8"));
+      const ids = input.buffers.map((b) => b.id);
+      assert.equal(ids.length, K_BUFFERS);
+
+      const svg = readFileSync(svgPath, "utf8");
+      assert.match(svg, /^<svg/);
+      const svgIds = [...svg.matchAll(/ data-id="([^"]*)"/g)].map((m) => m[1]);
+      assert.equal(svgIds.length, K_BUFFERS);
+      assert.deepEqual([...svgIds].sort(), [...ids].sort());
+
+      const lines = stdout.split("\n").filter((line) => line !== "");
+      assert.equal(lines.length, 1, "--json must print one line and no CSV");
+      const json = JSON.parse(lines[0]);
+      assert.equal(json.status, "solved");
+      assert.equal(json.height, 1048576);
+      assert.equal(json.capacity, 1048576);
+      assert.deepEqual(Object.keys(json.offsets).sort(), [...ids].sort());
+      assertSolves(input, ids.map((id) => json.offsets[id]), 1048576);
+    },
+  );
+
+  it("--timeout=1s stops a hard search on A: exit 1 within 1.5 s, the time limit on stderr", {
+    skip: SKIP,
+  }, async () => {
+    const { code, stdout, stderr, ms } = await cli(
+      [
+        `--input=${challenging("A")}`,
+        "--nosection_inference",
+        "--nocheck_dominance",
+        "--nocanonical_only",
+        "--timeout=1s",
+        "--capacity=1048576",
+      ],
+      "",
+      10_000,
+    );
+    assert.equal(code, 1, stderr);
+    assert.ok(ms < 1500, `the process took ${ms.toFixed(0)} ms`);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^minimalloc: the time limit of 1s was hit/m);
+  });
+});
