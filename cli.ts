@@ -25,12 +25,12 @@ import { CsvError, SolveError } from "./src/errors.ts";
 import { parseCsv } from "./src/csv_parse.ts";
 import { stringifyCsv } from "./src/csv_stringify.ts";
 import type { Problem, Solution } from "./src/problem.ts";
-import { REFERENCE_OPTIONS, type SolverOptions } from "./src/solve.ts";
+import { type MinimizeProgress, REFERENCE_OPTIONS, type SolverOptions } from "./src/options.ts";
 import { solveAsync } from "./src/solve_async.ts";
 import { validate } from "./src/validate.ts";
 import { renderLatex } from "./src/latex.ts";
 import { renderSvg } from "./src/svg.ts";
-import { heuristicNames, solveHeuristic } from "./src/heuristics.ts";
+import { heuristicNames } from "./src/heuristics.ts";
 import { peakLoad } from "./src/problem.ts";
 import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
 
@@ -172,9 +172,8 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
   };
   let problem: Problem;
   let options: SolverOptions;
-  let heuristic: string | undefined;
   try {
-    ({ problem, options, heuristic } = configure(flags, stdin));
+    ({ problem, options } = configure(flags, stdin));
   } catch (error) {
     if (error instanceof UsageError || error instanceof CsvError) {
       stderr(`minimalloc: ${error.message}\n`);
@@ -188,9 +187,7 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
   options.onProgress = ticker.update;
   let solution: Solution;
   try {
-    solution = heuristic !== undefined
-      ? solveHeuristic(problem, { heuristic, timeLimit: options.timeout, signal: options.signal })
-      : await solveAsync(problem, options);
+    solution = await solveAsync(problem, options);
   } catch (error) {
     ticker.stop();
     note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
@@ -244,7 +241,7 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
 function configure(
   flags: Map<string, string | boolean>,
   stdin: () => string,
-): { problem: Problem; options: SolverOptions; heuristic: string | undefined } {
+): { problem: Problem; options: SolverOptions } {
   const options: SolverOptions = flags.get("reference") ? { ...REFERENCE_OPTIONS } : {};
   for (const [flag, option] of Object.entries(SWITCHES)) {
     const value = flags.get(flag);
@@ -269,10 +266,13 @@ function configure(
     options.preorderingHeuristics = list;
   }
   const heuristic = flags.get("heuristic");
-  if (typeof heuristic === "string" && !(heuristicNames as readonly string[]).includes(heuristic)) {
-    throw new UsageError(
-      `--heuristic expects one of ${heuristicNames.join(", ")}, got "${heuristic}"`,
-    );
+  if (typeof heuristic === "string") {
+    if (!heuristicNames.includes(heuristic)) {
+      throw new UsageError(
+        `--heuristic expects one of ${heuristicNames.join(", ")}, got "${heuristic}"`,
+      );
+    }
+    options.heuristic = heuristic;
   }
   const capacityFlag = flags.get("capacity");
   let capacity = typeof capacityFlag === "string"
@@ -297,7 +297,7 @@ function configure(
     throw new UsageError(`cannot read ${input}: ${reason}`);
   }
   const problem = parseCsv(text, { file: input === "-" ? "<stdin>" : input, capacity });
-  return { problem, options, heuristic: typeof heuristic === "string" ? heuristic : undefined };
+  return { problem, options };
 }
 
 /** One line saying why the solve failed. */
@@ -308,7 +308,9 @@ function failureMessage(error: SolveError, problem: Problem, options: SolverOpti
     }s was hit before a solution was found`;
   }
   if (error.code === "cancelled") return "the solve was cancelled";
-  if (error.code === "too-large") return error.message.replace(/^\w/, (c) => c.toLowerCase());
+  if (error.code === "too-large" || error.code === "no-fit") {
+    return error.message.replace(/^\w/, (c) => c.toLowerCase());
+  }
   return options.minimizeCapacity
     ? `no valid capacity: infeasible within ${problem.capacity ?? "any capacity"}`
     : `infeasible: no solution fits within capacity ${problem.capacity}`;
@@ -362,7 +364,7 @@ function progressTicker(
   };
   const timer = live ? setInterval(line, 1000) : undefined;
   return {
-    update(progress) {
+    update(progress: MinimizeProgress) {
       lowerBound = progress.lowerBound;
       best = progress.bestHeight;
     },

@@ -13,6 +13,7 @@ export * from "./src/errors.ts";
 export * from "./src/csv_parse.ts";
 export * from "./src/csv_stringify.ts";
 export * from "./src/sweep.ts";
+export * from "./src/options.ts";
 export * from "./src/solve.ts";
 export * from "./src/solve_async.ts";
 export * from "./src/validate.ts";

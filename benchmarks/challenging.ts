@@ -14,7 +14,8 @@
 import { parseCsv } from "../src/csv_parse.ts";
 import { stringifyCsv } from "../src/csv_stringify.ts";
 import type { Problem, Solution } from "../src/problem.ts";
-import { REFERENCE_OPTIONS, solve } from "../src/solve.ts";
+import { REFERENCE_OPTIONS } from "../src/options.ts";
+import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 import { median, pathOf } from "./_util.ts";
 

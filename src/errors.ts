@@ -9,11 +9,14 @@
 
 /**
  * Why a solve failed: proved `"infeasible"`, the time limit hit
- * (`"timeout"`), the caller `"cancelled"` it, or the exact search needed
- * more stack than the runtime has (`"too-large"`: tens of thousands of
- * buffers in one partition) and no heuristic fitted.
+ * (`"timeout"`), the caller `"cancelled"` it, the exact search needed more
+ * memory or stack than the runtime has (`"too-large"`: millions of pairs
+ * of buffers live at once, or tens of thousands of buffers in one
+ * partition) and no heuristic fitted, or a heuristic alone was asked for
+ * and its height is above the capacity without a proof that nothing fits
+ * (`"no-fit"`).
  */
-export type SolveErrorCode = "infeasible" | "timeout" | "cancelled" | "too-large";
+export type SolveErrorCode = "infeasible" | "timeout" | "cancelled" | "too-large" | "no-fit";
 
 /** Options for {@linkcode SolveError}. */
 export interface SolveErrorOptions {

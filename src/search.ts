@@ -4,9 +4,29 @@
 /**
  * The branch-and-bound search over canonical solutions (SPEC section 5).
  *
- * The state lives in flat typed arrays; every change made while placing a
- * buffer is pushed on an undo trail, so going back up the tree costs no
- * allocation. Results are small integer codes rather than exceptions.
+ * Two parts: a {@linkcode SearchModel}, what the sweep says about a
+ * problem in flat typed arrays, built once and shared; and a
+ * {@linkcode Search}, one search's state (minimum offsets, floors,
+ * totals, an undo trail), so several searches of one problem (one per
+ * preordering heuristic) can live side by side. Every change made while
+ * placing a buffer is pushed on the undo trail, so going back up the tree
+ * costs no allocation.
+ *
+ * The search keeps its path in an explicit stack of frames rather than in
+ * recursion, so its depth is bounded by memory, not by the runtime's call
+ * stack, and it can pause when its node budget is spent and resume later
+ * where it stopped: that lets a portfolio advance several searches in
+ * turn on one thread. Frames, innermost last:
+ *
+ * ```text
+ *   root       the sweep's partitions, one after another (SPEC 5.3)
+ *   partition  a partition's preorder and candidates (SPEC 5.4)
+ *   node       one node: its candidates tried in turn (SPEC 5.5)
+ *   decompose  after a placement, the sub-partitions (SPEC 5.7)
+ *   node ...
+ * ```
+ *
+ * Results are small integer codes rather than exceptions.
  *
  * @module
  */
@@ -18,12 +38,14 @@ import type { SweepResult } from "./sweep.ts";
 export const OK = 0;
 /** The search proved there is none. */
 export const INFEASIBLE = 1;
-/** The node budget ran out. */
+/** The node budget ran out (the search was given up). */
 export const BUDGET = 2;
 /** The time limit passed or the caller cancelled. */
 export const TIMEOUT = 3;
-/** A search outcome: {@linkcode OK}, {@linkcode INFEASIBLE}, {@linkcode BUDGET} or {@linkcode TIMEOUT}. */
-export type SearchStatus = 0 | 1 | 2 | 3;
+/** The node budget ran out; the search can resume where it stopped. */
+export const PAUSED = 4;
+/** A search outcome: {@linkcode OK}, {@linkcode INFEASIBLE}, {@linkcode BUDGET}, {@linkcode TIMEOUT} or {@linkcode PAUSED}. */
+export type SearchStatus = 0 | 1 | 2 | 3 | 4;
 
 /** The search switches of SPEC 5.1, all resolved to booleans. */
 export interface SearchSwitches {
@@ -53,36 +75,269 @@ const NONE = -1;
 // How many nodes between two looks at the clock; a look costs ~50 ns.
 const CLOCK_EVERY = 256;
 
-/** The search over one problem, reused across heuristics and budgets. */
+/** A partition as the sweep gives it. */
+interface PartitionRange {
+  buffers: number[];
+  sectionRange: { lower: number; upper: number };
+}
+
+/**
+ * What the sweep says about a problem, in flat typed arrays: sizes,
+ * overlaps, section spans and sections. Built once per problem, read by
+ * every {@linkcode Search} of it, never changed.
+ */
+export class SearchModel {
+  /** The search switches. */
+  readonly switches: SearchSwitches;
+  /** How many buffers. */
+  readonly n: number;
+  /** The sweep's partitions. */
+  readonly partitions: readonly PartitionRange[];
+  /** Per buffer: size, lifespan, alignment, fixed offset (-1 for none). */
+  readonly size: Float64Array;
+  /** Per buffer: when it starts. */
+  readonly lower: Float64Array;
+  /** Per buffer: when it ends. */
+  readonly upper: Float64Array;
+  /** Per buffer: its alignment. */
+  readonly align: Float64Array;
+  /** Per buffer: its fixed offset, or -1. */
+  readonly fixed: Float64Array;
+  /** Overlaps of buffer b: entries ovStart[b] .. ovStart[b + 1]. */
+  readonly ovStart: Int32Array;
+  /** The other buffer of each overlap. */
+  readonly ovBuf: Int32Array;
+  /** The effective size of each overlap. */
+  readonly ovEs: Float64Array;
+  /** Section spans of buffer b: entries spStart[b] .. spStart[b + 1]. */
+  readonly spStart: Int32Array;
+  /** First section of each span. */
+  readonly spLo: Int32Array;
+  /** One past the last section of each span. */
+  readonly spHi: Int32Array;
+  /** Window start of each span. */
+  readonly spWinLo: Float64Array;
+  /** Window end of each span. */
+  readonly spWinHi: Float64Array;
+  /** Per buffer: its first section. */
+  readonly rangeLo: Int32Array;
+  /** Per buffer: one past its last section. */
+  readonly rangeHi: Int32Array;
+  /** Buffers of section s: secBuf[secStart[s] .. secStart[s + 1]]. */
+  readonly secStart: Int32Array;
+  /** The buffers of every section, section after section. */
+  readonly secBuf: Int32Array;
+  /** Per section: the total of the widths of its spans, nothing placed. */
+  readonly total: Float64Array;
+  /** Per section boundary: buffers covering both sides (SPEC 4.3). */
+  readonly cuts: Int32Array;
+  /**
+   * Per buffer: 1 when an effective size of zero or less ties it to a
+   * neighbour, so that the canonical tie rule may not skip it.
+   */
+  readonly loose: Uint8Array;
+  /** Whether canonical order's "infeasible" is a proof here. */
+  readonly canonicalIsProof: boolean;
+  /** Whether hatless pruning applies. */
+  readonly hatless: boolean;
+  /** Exact areas, where size × lifespan passes 2^53. */
+  readonly areaBig: BigInt64Array | undefined;
+
+  /**
+   * Builds the model of a problem from its sweep.
+   *
+   * @param problem The problem.
+   * @param sweep The problem's sweep.
+   * @param switches The search switches.
+   */
+  constructor(problem: Problem, sweep: SweepResult, switches: SearchSwitches) {
+    this.switches = switches;
+    this.partitions = sweep.partitions;
+    const n = problem.buffers.length;
+    this.n = n;
+    this.size = new Float64Array(n);
+    this.lower = new Float64Array(n);
+    this.upper = new Float64Array(n);
+    this.align = new Float64Array(n);
+    this.fixed = new Float64Array(n).fill(NONE);
+    this.rangeLo = new Int32Array(n);
+    this.rangeHi = new Int32Array(n);
+    let needBig = false;
+    for (let b = 0; b < n; b++) {
+      const buf = problem.buffers[b];
+      this.size[b] = buf.size;
+      this.lower[b] = buf.lower;
+      this.upper[b] = buf.upper;
+      this.align[b] = buf.alignment ?? 1;
+      if (buf.offset !== undefined) this.fixed[b] = buf.offset;
+      if (buf.size * (buf.upper - buf.lower) > Number.MAX_SAFE_INTEGER) needBig = true;
+    }
+    if (needBig) {
+      // Areas past 2^53 lose bits as doubles; order them exactly.
+      this.areaBig = new BigInt64Array(n);
+      for (let b = 0; b < n; b++) {
+        const buf = problem.buffers[b];
+        this.areaBig[b] = BigInt(buf.size) * BigInt(buf.upper - buf.lower);
+      }
+    }
+    this.ovStart = new Int32Array(n + 1);
+    this.spStart = new Int32Array(n + 1);
+    let ovCount = 0;
+    let spCount = 0;
+    for (let b = 0; b < n; b++) {
+      this.ovStart[b] = ovCount;
+      this.spStart[b] = spCount;
+      ovCount += sweep.overlaps[b].length;
+      spCount += sweep.sectionSpans[b].length;
+    }
+    this.ovStart[n] = ovCount;
+    this.spStart[n] = spCount;
+    this.ovBuf = new Int32Array(ovCount);
+    this.ovEs = new Float64Array(ovCount);
+    this.spLo = new Int32Array(spCount);
+    this.spHi = new Int32Array(spCount);
+    this.spWinLo = new Float64Array(spCount);
+    this.spWinHi = new Float64Array(spCount);
+    const sectionCount = sweep.sections.length;
+    this.total = new Float64Array(sectionCount);
+    this.cuts = Int32Array.from(sweep.cuts);
+    for (let b = 0; b < n; b++) {
+      let i = this.ovStart[b];
+      for (const overlap of sweep.overlaps[b]) {
+        this.ovBuf[i] = overlap.buffer;
+        this.ovEs[i] = overlap.effectiveSize;
+        i++;
+      }
+      let j = this.spStart[b];
+      const spans = sweep.sectionSpans[b];
+      for (const span of spans) {
+        this.spLo[j] = span.sectionRange.lower;
+        this.spHi[j] = span.sectionRange.upper;
+        this.spWinLo[j] = span.window.lower;
+        this.spWinHi[j] = span.window.upper;
+        const width = span.window.upper - span.window.lower;
+        for (let s = span.sectionRange.lower; s < span.sectionRange.upper; s++) {
+          this.total[s] += width;
+        }
+        j++;
+      }
+      if (spans.length > 0) {
+        this.rangeLo[b] = spans[0].sectionRange.lower;
+        this.rangeHi[b] = spans[spans.length - 1].sectionRange.upper;
+      }
+    }
+    // Windows can make an effective size zero (a buffer may then sit at the
+    // same offset as one it must be above, so the order of equal offsets
+    // matters) or negative (it may sit lower, so offset order is no
+    // placement order). Sound pruning then exempts the buffers concerned
+    // from the tie rule (the others, with no such neighbour, can still go
+    // first in index order) or drops canonical order; and hatless pruning
+    // needs candidates tried by their minimum offset.
+    const sound = switches.soundPruning;
+    let minEs = Infinity;
+    this.loose = new Uint8Array(n);
+    for (let b = 0; b < n; b++) {
+      for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
+        const es = this.ovEs[i];
+        if (es < minEs) minEs = es;
+        if (sound && es <= 0) this.loose[b] = this.loose[this.ovBuf[i]] = 1;
+      }
+    }
+    this.canonicalIsProof = !(sound && switches.canonicalOnly && minEs < 0);
+    this.hatless = switches.hatlessPruning && !(sound && !switches.dynamicOrdering);
+    this.secStart = new Int32Array(sectionCount + 1);
+    let secCount = 0;
+    for (let s = 0; s < sectionCount; s++) {
+      this.secStart[s] = secCount;
+      secCount += sweep.sections[s].length;
+    }
+    this.secStart[sectionCount] = secCount;
+    this.secBuf = new Int32Array(secCount);
+    for (let s = 0, i = 0; s < sectionCount; s++) {
+      for (const b of sweep.sections[s]) this.secBuf[i++] = b;
+    }
+  }
+}
+
+// Frame kinds.
+const ROOT = 0;
+const PARTITION = 1;
+const NODE = 2;
+const DECOMPOSE = 3;
+// What a frame step returns besides a status: a child frame was pushed.
+const PUSHED = -1;
+// The status passed to a frame that is entered rather than returned to.
+const ENTER = -1;
+
+/**
+ * One frame of the search's stack. Frames are reused by depth, so going
+ * down the tree allocates nothing; each kind uses the fields it needs.
+ */
+class Frame {
+  kind = ROOT;
+  /** NODE: the parent's candidates are cand[from .. from + count). */
+  from = 0;
+  count = 0;
+  /** NODE: this node's candidates are cand[base .. base + k); PARTITION: its base. */
+  base = 0;
+  k = 0;
+  /** NODE: the candidate being tried (-1 before entry); ROOT, DECOMPOSE: the part. */
+  i = -1;
+  sectionLo = 0;
+  sectionHi = 0;
+  minAllowed = 0;
+  minIndex = 0;
+  minHeight = 0;
+  status = 0;
+  /** NODE: the candidate placed, and what undoes it. */
+  b = 0;
+  offset = 0;
+  index = 0;
+  minMark = 0;
+  floorMark = 0;
+  placed = 0;
+  bound = 0;
+  /** DECOMPOSE: the placed buffer's section range. */
+  lo = 0;
+  hi = 0;
+  savedFull = false;
+  partition: ArrayLike<number> = [];
+  order: Int32Array = new Int32Array(0);
+  saved: Int32Array = new Int32Array(0);
+  cutPoints: number[] | undefined = undefined;
+}
+
+/**
+ * One search's state over a {@linkcode SearchModel}: it searches with one
+ * preordering heuristic at one capacity, and can pause when its node
+ * budget is spent and resume later.
+ */
 export class Search {
-  /** Offsets found, per buffer (valid after a successful partition). */
+  /** Offsets found, per buffer (valid after {@linkcode OK}). */
   readonly solution: Float64Array;
-  /** Nodes visited so far. */
+  /** Nodes visited so far, over every run. */
   nodes = 0;
-  /** Backtracks so far. */
+  /** Backtracks so far, over every run. */
   backtracks = 0;
 
+  readonly #model: SearchModel;
   readonly #sw: SearchSwitches;
-  // The canonical rules and hatless pruning as they apply to this problem
-  // (see the constructor).
+  // The canonical rules as they apply now (see setRelaxed).
   #canonical: boolean;
   #canonicalIsProof: boolean;
-  // Per buffer: 1 when an effective size of zero or less ties it to a
-  // neighbour, so that the canonical tie rule may not skip it.
   readonly #loose: Uint8Array;
   readonly #hatless: boolean;
-  readonly #capacity: number;
+  #capacity = Infinity;
+  #heuristic = "";
   readonly #n: number;
   readonly #size: Float64Array;
   readonly #lower: Float64Array;
   readonly #upper: Float64Array;
   readonly #align: Float64Array;
   readonly #fixed: Float64Array;
-  // Overlaps of buffer b: entries ovStart[b] .. ovStart[b + 1].
   readonly #ovStart: Int32Array;
   readonly #ovBuf: Int32Array;
   readonly #ovEs: Float64Array;
-  // Section spans of buffer b: entries spStart[b] .. spStart[b + 1].
   readonly #spStart: Int32Array;
   readonly #spLo: Int32Array;
   readonly #spHi: Int32Array;
@@ -90,9 +345,9 @@ export class Search {
   readonly #spWinHi: Float64Array;
   readonly #rangeLo: Int32Array;
   readonly #rangeHi: Int32Array;
-  // Buffers of section s: secBuf[secStart[s] .. secStart[s + 1]].
   readonly #secStart: Int32Array;
   readonly #secBuf: Int32Array;
+  readonly #areaBig: BigInt64Array | undefined;
 
   readonly #assigned: Float64Array;
   readonly #minOffset: Float64Array;
@@ -120,205 +375,466 @@ export class Search {
   // Whether the current partition needs the full check (see #rootCheck).
   #fullCheck = false;
   #budget = Infinity;
-  #nodeCap: Float64Array | undefined;
   #deadline = Infinity;
-  #signal: AbortSignal | undefined;
+  #signal: { readonly aborted: boolean } | undefined;
+  #pauseAt = Infinity;
   #clock = 0;
-  #areaBig: BigInt64Array | undefined;
+  // The path: frames[0 .. depth]; -1 when no search is under way.
+  readonly #frames: Frame[] = [];
+  #depth = -1;
+  // Set while a paused search is being given up: nodes then say BUDGET.
+  #abandoning = false;
 
   /**
-   * Prepares the search state from a problem and its sweep.
+   * A fresh search state over a model.
    *
-   * @param problem The problem (its capacity is the limit).
-   * @param sweep The problem's sweep.
-   * @param switches The search switches.
+   * @param model The problem's model.
    */
-  constructor(problem: Problem, sweep: SweepResult, switches: SearchSwitches) {
-    this.#sw = switches;
-    this.#capacity = problem.capacity ?? Infinity;
-    const n = problem.buffers.length;
+  constructor(model: SearchModel) {
+    this.#model = model;
+    this.#sw = model.switches;
+    const n = model.n;
     this.#n = n;
-    this.#size = new Float64Array(n);
-    this.#lower = new Float64Array(n);
-    this.#upper = new Float64Array(n);
-    this.#align = new Float64Array(n);
-    this.#fixed = new Float64Array(n).fill(NONE);
-    this.#minOffset = new Float64Array(n);
-    this.#assigned = new Float64Array(n).fill(NONE);
+    this.#canonical = model.switches.canonicalOnly;
+    this.#canonicalIsProof = model.canonicalIsProof;
+    this.#loose = model.loose;
+    this.#hatless = model.hatless;
+    this.#size = model.size;
+    this.#lower = model.lower;
+    this.#upper = model.upper;
+    this.#align = model.align;
+    this.#fixed = model.fixed;
+    this.#ovStart = model.ovStart;
+    this.#ovBuf = model.ovBuf;
+    this.#ovEs = model.ovEs;
+    this.#spStart = model.spStart;
+    this.#spLo = model.spLo;
+    this.#spHi = model.spHi;
+    this.#spWinLo = model.spWinLo;
+    this.#spWinHi = model.spWinHi;
+    this.#rangeLo = model.rangeLo;
+    this.#rangeHi = model.rangeHi;
+    this.#secStart = model.secStart;
+    this.#secBuf = model.secBuf;
+    this.#areaBig = model.areaBig;
     this.solution = new Float64Array(n);
-    this.#preorder = new Int32Array(n);
-    this.#rangeLo = new Int32Array(n);
-    this.#rangeHi = new Int32Array(n);
-    let needBig = false;
+    this.#assigned = new Float64Array(n).fill(NONE);
+    this.#minOffset = new Float64Array(n);
     for (let b = 0; b < n; b++) {
-      const buf = problem.buffers[b];
-      this.#size[b] = buf.size;
-      this.#lower[b] = buf.lower;
-      this.#upper[b] = buf.upper;
-      this.#align[b] = buf.alignment ?? 1;
-      if (buf.offset !== undefined) {
-        this.#fixed[b] = buf.offset;
-        this.#minOffset[b] = buf.offset;
-      }
-      if (buf.size * (buf.upper - buf.lower) > Number.MAX_SAFE_INTEGER) needBig = true;
+      if (model.fixed[b] !== NONE) this.#minOffset[b] = model.fixed[b];
     }
-    if (needBig) {
-      // Areas past 2^53 lose bits as doubles; order them exactly.
-      this.#areaBig = new BigInt64Array(n);
-      for (let b = 0; b < n; b++) {
-        const buf = problem.buffers[b];
-        this.#areaBig[b] = BigInt(buf.size) * BigInt(buf.upper - buf.lower);
-      }
-    }
-
-    this.#ovStart = new Int32Array(n + 1);
-    this.#spStart = new Int32Array(n + 1);
-    let ovCount = 0;
-    let spCount = 0;
-    for (let b = 0; b < n; b++) {
-      this.#ovStart[b] = ovCount;
-      this.#spStart[b] = spCount;
-      ovCount += sweep.overlaps[b].length;
-      spCount += sweep.sectionSpans[b].length;
-    }
-    this.#ovStart[n] = ovCount;
-    this.#spStart[n] = spCount;
-    this.#ovBuf = new Int32Array(ovCount);
-    this.#ovEs = new Float64Array(ovCount);
-    this.#spLo = new Int32Array(spCount);
-    this.#spHi = new Int32Array(spCount);
-    this.#spWinLo = new Float64Array(spCount);
-    this.#spWinHi = new Float64Array(spCount);
-    const sectionCount = sweep.sections.length;
-    this.#total = new Float64Array(sectionCount);
-    this.#floor = new Float64Array(sectionCount);
-    this.#cuts = Int32Array.from(sweep.cuts);
-    this.#affectedDiff = new Int32Array(sectionCount + 1);
     this.#live = Float64Array.from(this.#minOffset);
-    for (let b = 0; b < n; b++) {
-      let i = this.#ovStart[b];
-      for (const overlap of sweep.overlaps[b]) {
-        this.#ovBuf[i] = overlap.buffer;
-        this.#ovEs[i] = overlap.effectiveSize;
-        i++;
-      }
-      let j = this.#spStart[b];
-      const spans = sweep.sectionSpans[b];
-      for (const span of spans) {
-        this.#spLo[j] = span.sectionRange.lower;
-        this.#spHi[j] = span.sectionRange.upper;
-        this.#spWinLo[j] = span.window.lower;
-        this.#spWinHi[j] = span.window.upper;
-        const width = span.window.upper - span.window.lower;
-        for (let s = span.sectionRange.lower; s < span.sectionRange.upper; s++) {
-          this.#total[s] += width;
-        }
-        j++;
-      }
-      if (spans.length > 0) {
-        this.#rangeLo[b] = spans[0].sectionRange.lower;
-        this.#rangeHi[b] = spans[spans.length - 1].sectionRange.upper;
-      }
-    }
-    // Windows can make an effective size zero (a buffer may then sit at the
-    // same offset as one it must be above, so the order of equal offsets
-    // matters) or negative (it may sit lower, so offset order is no
-    // placement order). Sound pruning then exempts the buffers concerned
-    // from the tie rule (the others, with no such neighbour, can still go
-    // first in index order) or drops canonical order; and hatless pruning
-    // needs candidates tried by their minimum offset.
-    const sound = switches.soundPruning;
-    let minEs = Infinity;
-    this.#loose = new Uint8Array(n);
-    for (let b = 0; b < n; b++) {
-      for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
-        const es = this.#ovEs[i];
-        if (es < minEs) minEs = es;
-        if (sound && es <= 0) this.#loose[b] = this.#loose[this.#ovBuf[i]] = 1;
-      }
-    }
-    this.#canonical = switches.canonicalOnly;
-    this.#canonicalIsProof = !(sound && switches.canonicalOnly && minEs < 0);
-    this.#hatless = switches.hatlessPruning && !(sound && !switches.dynamicOrdering);
-    this.#secStart = new Int32Array(sectionCount + 1);
-    let secCount = 0;
-    for (let s = 0; s < sectionCount; s++) {
-      this.#secStart[s] = secCount;
-      secCount += sweep.sections[s].length;
-    }
-    this.#secStart[sectionCount] = secCount;
-    this.#secBuf = new Int32Array(secCount);
-    for (let s = 0, i = 0; s < sectionCount; s++) {
-      for (const b of sweep.sections[s]) this.#secBuf[i++] = b;
-    }
-  }
-
-  /** The largest section total: a lower bound on any solution's height. */
-  maxSectionTotal(): number {
-    let max = 0;
-    for (let s = 0; s < this.#total.length; s++) {
-      if (this.#total[s] > max) max = this.#total[s];
-    }
-    return max;
+    this.#preorder = new Int32Array(n);
+    const sectionCount = model.total.length;
+    this.#total = Float64Array.from(model.total);
+    this.#floor = new Float64Array(sectionCount);
+    this.#cuts = Int32Array.from(model.cuts);
+    this.#affectedDiff = new Int32Array(sectionCount + 1);
   }
 
   /**
-   * Sets the limits for the next {@linkcode Search.solvePartition} calls.
-   *
-   * @param budget Nodes allowed from now on.
-   * @param deadline `performance.now()` time past which the search stops.
-   * @param signal Cancels the search when aborted.
-   * @param nodeCap `nodeCap[0]` caps the total node count; another thread
-   *   may lower it while the search runs (a portfolio's winner so far).
+   * Whether "infeasible" is a proof; with sound pruning it is not when
+   * canonical order holds but a negative effective size breaks it.
    */
-  setLimits(
+  get provesInfeasible(): boolean {
+    return this.#canonicalIsProof;
+  }
+
+  /** Whether a search is under way (paused), to be resumed or abandoned. */
+  get paused(): boolean {
+    return this.#depth >= 0;
+  }
+
+  /**
+   * Starts a search of every partition (SPEC 5.3 for one heuristic); run
+   * it with {@linkcode Search.run}. A search still paused is abandoned
+   * first.
+   *
+   * @param capacity No buffer may reach above this.
+   * @param heuristic Letters of the preordering heuristic.
+   * @param relaxed Search without canonical order, so that "infeasible"
+   *   is a proof where canonical order's is not.
+   */
+  begin(capacity: number, heuristic: string, relaxed = false): void {
+    if (this.#depth >= 0) this.abandon();
+    this.#capacity = capacity;
+    this.#heuristic = heuristic;
+    this.#canonical = relaxed ? false : this.#sw.canonicalOnly;
+    this.#canonicalIsProof = relaxed ? true : this.#model.canonicalIsProof;
+    const root = this.#push(ROOT);
+    root.i = 0;
+  }
+
+  /**
+   * Runs the search begun (or paused) until it ends or its budget is spent.
+   *
+   * @param budget Nodes allowed in this run.
+   * @param deadline `performance.now()` time past which the search stops.
+   * @param signal Stops the search when aborted (an AbortSignal, or any
+   *   object with an `aborted` property, such as a flag shared with
+   *   another thread).
+   * @param pauseAt `performance.now()` time past which the search pauses
+   *   (resumable, unlike the deadline): a time slice.
+   * @returns {@linkcode OK} (offsets in `solution`), {@linkcode INFEASIBLE},
+   *   {@linkcode TIMEOUT}, or {@linkcode PAUSED}: resume with another run,
+   *   or give up with {@linkcode Search.abandon}. The search's state is
+   *   back to where it began after any outcome but PAUSED.
+   */
+  run(
     budget: number,
     deadline: number,
-    signal?: AbortSignal,
-    nodeCap?: Float64Array,
-  ): void {
+    signal?: { readonly aborted: boolean },
+    pauseAt = Infinity,
+  ): SearchStatus {
+    if (this.#depth < 0) throw new Error("Internal error: no search was begun");
     this.#budget = budget;
     this.#deadline = deadline;
     this.#signal = signal;
-    this.#nodeCap = nodeCap;
+    this.#pauseAt = pauseAt;
+    return this.#loop();
+  }
+
+  /** Gives up a paused search, restoring the state (as "budget" did in SPEC 5.5). */
+  abandon(): void {
+    if (this.#depth < 0) return;
+    this.#abandoning = true;
+    try {
+      this.#loop();
+    } finally {
+      this.#abandoning = false;
+    }
+  }
+
+  /** Steps the frames until the root returns or a node pauses. */
+  #loop(): SearchStatus {
+    let status = ENTER;
+    for (;;) {
+      const frame = this.#frames[this.#depth];
+      let result: number;
+      switch (frame.kind) {
+        case NODE:
+          result = this.#node(frame, status);
+          break;
+        case DECOMPOSE:
+          result = this.#decompose(frame, status);
+          break;
+        case PARTITION:
+          result = this.#partition(frame, status);
+          break;
+        default:
+          result = this.#root(frame, status);
+      }
+      if (result === PUSHED) {
+        status = ENTER;
+        continue;
+      }
+      if (result === PAUSED) return PAUSED;
+      this.#depth--;
+      if (this.#depth < 0) return result as SearchStatus;
+      status = result;
+    }
+  }
+
+  #push(kind: number): Frame {
+    const depth = ++this.#depth;
+    let frame = this.#frames[depth];
+    if (frame === undefined) {
+      frame = new Frame();
+      this.#frames[depth] = frame;
+    }
+    frame.kind = kind;
+    frame.i = -1;
+    return frame;
+  }
+
+  #pushNode(
+    from: number,
+    count: number,
+    partition: ArrayLike<number>,
+    sectionLo: number,
+    sectionHi: number,
+    minAllowed: number,
+    minIndex: number,
+  ): number {
+    const frame = this.#push(NODE);
+    frame.from = from;
+    frame.count = count;
+    frame.partition = partition;
+    frame.sectionLo = sectionLo;
+    frame.sectionHi = sectionHi;
+    frame.minAllowed = minAllowed;
+    frame.minIndex = minIndex;
+    return PUSHED;
+  }
+
+  #pushPartition(buffers: ArrayLike<number>, sectionLo: number, sectionHi: number): number {
+    const frame = this.#push(PARTITION);
+    frame.partition = buffers;
+    frame.sectionLo = sectionLo;
+    frame.sectionHi = sectionHi;
+    return PUSHED;
+  }
+
+  /** The sweep's partitions in order; stops at the first failure (SPEC 5.3). */
+  #root(frame: Frame, status: number): number {
+    if (status !== ENTER) {
+      if (status !== OK) return status;
+      frame.i++;
+    }
+    const partitions = this.#model.partitions;
+    if (frame.i >= partitions.length) return OK;
+    const partition = partitions[frame.i];
+    return this.#pushPartition(
+      partition.buffers,
+      partition.sectionRange.lower,
+      partition.sectionRange.upper,
+    );
+  }
+
+  /** Solves one partition with the heuristic (SPEC 5.4). */
+  #partition(frame: Frame, status: number): number {
+    const preorder = this.#preorder;
+    if (status === ENTER) {
+      const buffers = frame.partition;
+      const count = buffers.length;
+      const order = this.#preorderBuffers(buffers, this.#heuristic);
+      // Nested partitions reuse buffers' preorder slots; keep the parent's.
+      const saved = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        saved[i] = preorder[order[i]];
+        preorder[order[i]] = i;
+      }
+      frame.order = order;
+      frame.saved = saved;
+      const base = this.#candTop;
+      this.#ensureCand(base + count);
+      this.#cand.set(order, base);
+      this.#candTop = base + count;
+      frame.base = base;
+      frame.bound = this.#totalBound;
+      frame.savedFull = this.#fullCheck;
+      this.#totalBound = this.#rootCheck(frame.sectionLo, frame.sectionHi);
+      return this.#pushNode(base, count, buffers, frame.sectionLo, frame.sectionHi, 0, 0);
+    }
+    this.#totalBound = frame.bound;
+    this.#fullCheck = frame.savedFull;
+    this.#candTop = frame.base;
+    const order = frame.order;
+    const saved = frame.saved;
+    for (let i = 0; i < order.length; i++) preorder[order[i]] = saved[i];
+    return status;
   }
 
   /**
-   * Solves one partition with a preordering heuristic (SPEC 5.4).
-   *
-   * @param buffers The partition's buffers, in sweep order.
-   * @param sectionLo The partition's first section.
-   * @param sectionHi One past its last section.
-   * @param heuristic Letters of the preordering heuristic.
-   * @returns The outcome; on {@linkcode OK}, offsets are in `solution`.
+   * One node (SPEC 5.5). The parent's candidates are `cand[from .. from +
+   * count)`; this node's own list is stacked above them. Entered once,
+   * then returned to after each candidate's subtree.
    */
-  solvePartition(
-    buffers: ArrayLike<number>,
-    sectionLo: number,
-    sectionHi: number,
-    heuristic: string,
-  ): SearchStatus {
-    const count = buffers.length;
-    const order = this.#preorderBuffers(buffers, heuristic);
-    // Nested partitions reuse buffers' preorder slots; keep the parent's.
-    const saved = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      saved[i] = this.#preorder[order[i]];
-      this.#preorder[order[i]] = i;
+  #node(frame: Frame, status: number): number {
+    const assigned = this.#assigned;
+    const minOffset = this.#minOffset;
+    const preorder = this.#preorder;
+    const size = this.#size;
+    const sw = this.#sw;
+    if (frame.i < 0) {
+      if (this.#abandoning) return BUDGET;
+      if (this.#budget <= 0) return PAUSED;
+      this.#budget--;
+      this.nodes++;
+      if (++this.#clock >= CLOCK_EVERY) {
+        this.#clock = 0;
+        const now = performance.now();
+        if (now > this.#deadline || this.#signal?.aborted) return TIMEOUT;
+        if (now > this.#pauseAt) {
+          // The time slice is over: this node is visited on resume.
+          this.#budget++;
+          this.nodes--;
+          return PAUSED;
+        }
+      }
+      // This node's candidates: the parent's, minus the placed ones.
+      const from = frame.from;
+      const count = frame.count;
+      const base = this.#candTop;
+      this.#ensureCand(base + count);
+      const cand = this.#cand;
+      let k = 0;
+      for (let i = from; i < from + count; i++) {
+        const b = cand[i];
+        if (assigned[b] === NONE) cand[base + k++] = b;
+      }
+      if (k === 0) {
+        const partition = frame.partition;
+        for (let i = 0; i < partition.length; i++) {
+          const b = partition[i];
+          this.solution[b] = assigned[b];
+        }
+        return OK;
+      }
+      if (sw.dynamicOrdering) {
+        // Insertion sort: the parent's order is nearly right already.
+        for (let i = base + 1; i < base + k; i++) {
+          const b = cand[i];
+          const mb = minOffset[b];
+          const pb = preorder[b];
+          let j = i - 1;
+          while (j >= base) {
+            const c = cand[j];
+            if (minOffset[c] < mb || (minOffset[c] === mb && preorder[c] < pb)) break;
+            cand[j + 1] = c;
+            j--;
+          }
+          cand[j + 1] = b;
+        }
+      }
+      this.#candTop = base + k;
+      let minHeight = Infinity;
+      for (let i = base; i < base + k; i++) {
+        const h = minOffset[cand[i]] + size[cand[i]];
+        if (h < minHeight) minHeight = h;
+      }
+      frame.base = base;
+      frame.k = k;
+      frame.minHeight = minHeight;
+      frame.status = INFEASIBLE;
+      frame.i = base;
+    } else {
+      // Back from the subtree of the candidate at frame.i.
+      const b = frame.b;
+      this.#totalBound = frame.bound;
+      this.#unplace(b, frame.minMark, frame.floorMark);
+      assigned[b] = NONE;
+      if (status !== INFEASIBLE) {
+        frame.status = status;
+        return this.#leave(frame);
+      }
+      if (this.#hatless && frame.placed === PLACE_HATLESS) return this.#leave(frame);
+      frame.i++;
     }
-    const base = this.#candTop;
-    this.#ensureCand(base + count);
-    this.#cand.set(order, base);
-    this.#candTop = base + count;
-    const savedBound = this.#totalBound;
-    const savedFull = this.#fullCheck;
-    this.#totalBound = this.#rootCheck(sectionLo, sectionHi);
-    const status = this.#node(base, count, buffers, sectionLo, sectionHi, 0, 0);
-    this.#totalBound = savedBound;
-    this.#fullCheck = savedFull;
-    this.#candTop = base;
-    for (let i = 0; i < count; i++) this.#preorder[order[i]] = saved[i];
-    return status;
+    const base = frame.base;
+    const end = base + frame.k;
+    const minAllowed = frame.minAllowed;
+    const minIndex = frame.minIndex;
+    const minHeight = frame.minHeight;
+    const sectionLo = frame.sectionLo;
+    const sectionHi = frame.sectionHi;
+    for (let i = frame.i; i < end; i++) {
+      const b = this.#cand[i];
+      const offset = minOffset[b];
+      const index = preorder[b];
+      if (this.#canonical) {
+        if (
+          offset < minAllowed || (offset === minAllowed && index < minIndex && this.#loose[b] === 0)
+        ) {
+          continue;
+        }
+      }
+      if (sw.checkDominance && offset >= minHeight) continue;
+      const fixed = this.#fixed[b];
+      if (fixed !== NONE && offset > fixed) continue;
+      // Windows may leave a buffer's top bytes never live, so the sections
+      // do not see them: the whole buffer must still fit (SPEC 1).
+      if (offset + size[b] > this.#capacity) continue;
+
+      assigned[b] = offset;
+      const minMark = this.#minTop;
+      const floorMark = this.#floorTop;
+      const placed = this.#place(b, offset, sectionLo, sectionHi);
+      const bound = this.#totalBound;
+      if (
+        placed !== PLACE_FAILED && this.#checkOffset(sectionLo, sectionHi, offset) &&
+        (!this.#fullCheck || this.#checkAll(sectionLo, sectionHi, offset))
+      ) {
+        frame.i = i;
+        frame.b = b;
+        frame.minMark = minMark;
+        frame.floorMark = floorMark;
+        frame.placed = placed;
+        frame.bound = bound;
+        if (sw.dynamicDecomposition) {
+          const child = this.#push(DECOMPOSE);
+          child.b = b;
+          child.offset = offset;
+          child.index = index;
+          child.from = base;
+          child.count = frame.k;
+          child.partition = frame.partition;
+          child.sectionLo = sectionLo;
+          child.sectionHi = sectionHi;
+          return PUSHED;
+        }
+        return this.#pushNode(base, frame.k, frame.partition, sectionLo, sectionHi, offset, index);
+      }
+      this.#totalBound = bound;
+      this.#unplace(b, minMark, floorMark);
+      assigned[b] = NONE;
+      if (this.#hatless && placed === PLACE_HATLESS) break;
+    }
+    return this.#leave(frame);
+  }
+
+  /** A node's last step: its candidates off the stack, a backtrack counted. */
+  #leave(frame: Frame): number {
+    this.#candTop = frame.base;
+    if (frame.status === INFEASIBLE) this.backtracks++;
+    return frame.status;
+  }
+
+  /** Dynamic decomposition after placing b (SPEC 5.7). */
+  #decompose(frame: Frame, status: number): number {
+    const cuts = this.#cuts;
+    if (status === ENTER) {
+      const b = frame.b;
+      this.solution[b] = frame.offset;
+      const lo = this.#rangeLo[b];
+      const hi = this.#rangeHi[b];
+      frame.lo = lo;
+      frame.hi = hi;
+      let cutPoints: number[] | undefined;
+      for (let s = lo; s + 1 < hi; s++) {
+        if (--cuts[s] === 0) (cutPoints ??= [frame.sectionLo]).push(s + 1);
+      }
+      frame.cutPoints = cutPoints;
+      if (cutPoints === undefined) {
+        frame.i = -1;
+        return this.#pushNode(
+          frame.from,
+          frame.count,
+          frame.partition,
+          frame.sectionLo,
+          frame.sectionHi,
+          frame.offset,
+          frame.index,
+        );
+      }
+      cutPoints.push(frame.sectionHi);
+      frame.status = OK;
+      frame.i = 0;
+    } else if (frame.cutPoints === undefined) {
+      frame.status = status;
+    } else {
+      // Back from the sub-partition at frame.i.
+      frame.status = status;
+      frame.i++;
+    }
+    const cutPoints = frame.cutPoints;
+    if (cutPoints !== undefined) {
+      const partition = frame.partition;
+      const assigned = this.#assigned;
+      for (; frame.i + 1 < cutPoints.length && frame.status === OK; frame.i++) {
+        const x = cutPoints[frame.i];
+        const y = cutPoints[frame.i + 1];
+        const sub: number[] = [];
+        for (let i = 0; i < partition.length; i++) {
+          const q = partition[i];
+          if (assigned[q] === NONE && this.#rangeLo[q] < y && x < this.#rangeHi[q]) sub.push(q);
+        }
+        if (sub.length === 0) continue;
+        return this.#pushPartition(sub, x, y);
+      }
+    }
+    for (let s = frame.lo; s + 1 < frame.hi; s++) cuts[s]++;
+    return frame.status;
   }
 
   /** Orders a partition's buffers by a heuristic (SPEC 5.4). */
@@ -400,134 +916,6 @@ export class Search {
     const grown = new Int32Array(Math.max(length, this.#cand.length * 2));
     grown.set(this.#cand.subarray(0, this.#candTop));
     this.#cand = grown;
-  }
-
-  /**
-   * One node (SPEC 5.5). The parent's candidates are `cand[from .. from +
-   * count)`; this node's own list is stacked above them.
-   */
-  #node(
-    from: number,
-    count: number,
-    partition: ArrayLike<number>,
-    sectionLo: number,
-    sectionHi: number,
-    minAllowed: number,
-    minIndex: number,
-  ): SearchStatus {
-    if (this.#budget <= 0) return BUDGET;
-    this.#budget--;
-    this.nodes++;
-    if (++this.#clock >= CLOCK_EVERY) {
-      this.#clock = 0;
-      if (performance.now() > this.#deadline || this.#signal?.aborted) return TIMEOUT;
-      if (this.#nodeCap !== undefined && this.nodes > this.#nodeCap[0]) return BUDGET;
-    }
-    const assigned = this.#assigned;
-    const minOffset = this.#minOffset;
-    const preorder = this.#preorder;
-    const size = this.#size;
-
-    // This node's candidates: the parent's, minus the placed ones.
-    const base = this.#candTop;
-    this.#ensureCand(base + count);
-    const cand = this.#cand;
-    let k = 0;
-    for (let i = from; i < from + count; i++) {
-      const b = cand[i];
-      if (assigned[b] === NONE) cand[base + k++] = b;
-    }
-    if (k === 0) {
-      for (let i = 0; i < partition.length; i++) {
-        const b = partition[i];
-        this.solution[b] = assigned[b];
-      }
-      return OK;
-    }
-    if (this.#sw.dynamicOrdering) {
-      // Insertion sort: the parent's order is nearly right already.
-      for (let i = base + 1; i < base + k; i++) {
-        const b = cand[i];
-        const mb = minOffset[b];
-        const pb = preorder[b];
-        let j = i - 1;
-        while (j >= base) {
-          const c = cand[j];
-          if (minOffset[c] < mb || (minOffset[c] === mb && preorder[c] < pb)) break;
-          cand[j + 1] = c;
-          j--;
-        }
-        cand[j + 1] = b;
-      }
-    }
-    this.#candTop = base + k;
-
-    let minHeight = Infinity;
-    for (let i = base; i < base + k; i++) {
-      const h = minOffset[cand[i]] + size[cand[i]];
-      if (h < minHeight) minHeight = h;
-    }
-
-    const sw = this.#sw;
-    let status: SearchStatus = INFEASIBLE;
-    for (let i = base; i < base + k; i++) {
-      const b = this.#cand[i];
-      const offset = minOffset[b];
-      const index = preorder[b];
-      if (this.#canonical) {
-        if (
-          offset < minAllowed || (offset === minAllowed && index < minIndex && this.#loose[b] === 0)
-        ) {
-          continue;
-        }
-      }
-      if (sw.checkDominance && offset >= minHeight) continue;
-      const fixed = this.#fixed[b];
-      if (fixed !== NONE && offset > fixed) continue;
-      // Windows may leave a buffer's top bytes never live, so the sections
-      // do not see them: the whole buffer must still fit (SPEC 1).
-      if (offset + size[b] > this.#capacity) continue;
-
-      assigned[b] = offset;
-      const minMark = this.#minTop;
-      const floorMark = this.#floorTop;
-      const placed = this.#place(b, offset, sectionLo, sectionHi);
-      let result: SearchStatus = INFEASIBLE;
-      const bound = this.#totalBound;
-      if (
-        placed !== PLACE_FAILED && this.#checkOffset(sectionLo, sectionHi, offset) &&
-        (!this.#fullCheck || this.#checkAll(sectionLo, sectionHi, offset))
-      ) {
-        result = sw.dynamicDecomposition
-          ? this.#decompose(b, offset, index, base, k, partition, sectionLo, sectionHi)
-          : this.#node(base, k, partition, sectionLo, sectionHi, offset, index);
-      }
-      this.#totalBound = bound;
-      this.#unplace(b, minMark, floorMark);
-      assigned[b] = NONE;
-      if (result !== INFEASIBLE) {
-        status = result;
-        break;
-      }
-      if (this.#hatless && placed === PLACE_HATLESS) break;
-    }
-    this.#candTop = base;
-    if (status === INFEASIBLE) this.backtracks++;
-    return status;
-  }
-
-  /**
-   * Whether "infeasible" is a proof; with sound pruning it is not when
-   * canonical order holds but a negative effective size breaks it.
-   */
-  get provesInfeasible(): boolean {
-    return this.#canonicalIsProof;
-  }
-
-  /** Drops canonical order, so that the next run's "infeasible" is a proof. */
-  relaxCanonical(): void {
-    this.#canonical = false;
-    this.#canonicalIsProof = true;
   }
 
   /**
@@ -718,76 +1106,6 @@ export class Search {
       if (f > this.#capacity) return false;
     }
     return true;
-  }
-
-  /** Dynamic decomposition after placing b (SPEC 5.7). */
-  #decompose(
-    b: number,
-    offset: number,
-    index: number,
-    from: number,
-    count: number,
-    partition: ArrayLike<number>,
-    sectionLo: number,
-    sectionHi: number,
-  ): SearchStatus {
-    this.solution[b] = offset;
-    const cuts = this.#cuts;
-    const lo = this.#rangeLo[b];
-    const hi = this.#rangeHi[b];
-    let cutPoints: number[] | undefined;
-    for (let s = lo; s + 1 < hi; s++) {
-      if (--cuts[s] === 0) (cutPoints ??= [sectionLo]).push(s + 1);
-    }
-    let status: SearchStatus;
-    if (cutPoints === undefined) {
-      status = this.#node(from, count, partition, sectionLo, sectionHi, offset, index);
-    } else {
-      cutPoints.push(sectionHi);
-      status = OK;
-      for (let c = 0; c + 1 < cutPoints.length && status === OK; c++) {
-        const x = cutPoints[c];
-        const y = cutPoints[c + 1];
-        const sub: number[] = [];
-        for (let i = 0; i < partition.length; i++) {
-          const q = partition[i];
-          if (this.#assigned[q] === NONE && this.#rangeLo[q] < y && x < this.#rangeHi[q]) {
-            sub.push(q);
-          }
-        }
-        if (sub.length === 0) continue;
-        status = this.solvePartition(sub, x, y, this.#heuristic);
-      }
-    }
-    for (let s = lo; s + 1 < hi; s++) cuts[s]++;
-    return status;
-  }
-
-  #heuristic = "";
-
-  /**
-   * Solves every partition in order with one heuristic; stops at the first
-   * failure.
-   *
-   * @param partitions The sweep's partitions.
-   * @param heuristic Letters of the preordering heuristic.
-   * @returns The outcome.
-   */
-  solveAll(
-    partitions: readonly { buffers: number[]; sectionRange: { lower: number; upper: number } }[],
-    heuristic: string,
-  ): SearchStatus {
-    this.#heuristic = heuristic;
-    for (const partition of partitions) {
-      const status = this.solvePartition(
-        partition.buffers,
-        partition.sectionRange.lower,
-        partition.sectionRange.upper,
-        heuristic,
-      );
-      if (status !== OK) return status;
-    }
-    return OK;
   }
 }
 

@@ -2,157 +2,20 @@
 // This module is browser compatible.
 
 /**
- * The solver's entry points: {@linkcode solve}, capacity minimization and
- * the irreducible infeasible subset.
+ * The solver on the calling thread: {@linkcode solve} (a fixed capacity, a
+ * capacity minimization or a heuristic alone) and
+ * {@linkcode irreducibleInfeasibleSubset}.
  *
  * @module
  */
 
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
-import { checkProblem } from "./_check.ts";
-import { solveOnce } from "./_solve_core.ts";
-import { heuristicFirst, minimizeAnytime, minimizeReference } from "./_minimize.ts";
-
-/** Options for {@linkcode solve}. Every search switch defaults to on. */
-export interface SolverOptions {
-  /**
-   * Only place buffers in canonical order.
-   * @default {true}
-   */
-  canonicalOnly?: boolean;
-  /**
-   * Prune when a section's floor plus its unplaced total exceeds the capacity.
-   * @default {true}
-   */
-  sectionInference?: boolean;
-  /**
-   * Try candidates by their current minimum offset.
-   * @default {true}
-   */
-  dynamicOrdering?: boolean;
-  /**
-   * Skip candidates that would leave an avoidable gap.
-   * @default {true}
-   */
-  checkDominance?: boolean;
-  /**
-   * Raise section floors to the lowest unplaced minimum offset.
-   * @default {true}
-   */
-  unallocatedFloor?: boolean;
-  /**
-   * Sort each partition's buffers by a heuristic first.
-   * @default {true}
-   */
-  staticPreordering?: boolean;
-  /**
-   * Split into independent parts when cuts reach zero.
-   * @default {true}
-   */
-  dynamicDecomposition?: boolean;
-  /**
-   * The floor never drops below the current offset.
-   * @default {true}
-   */
-  monotonicFloor?: boolean;
-  /**
-   * Stop trying alternatives after a buffer with nothing above it.
-   * @default {true}
-   */
-  hatlessPruning?: boolean;
-  /**
-   * Find the smallest feasible capacity up to the problem's.
-   * @default {false}
-   */
-  minimizeCapacity?: boolean;
-  /**
-   * Preordering heuristics, tried round robin with growing node budgets.
-   * Letters: `A` area, `C` sections, `L` lower, `O` overlaps, `T` total,
-   * `U` upper, `W` width, `Z` size.
-   * @default {["WAT", "TAW", "TWA"]}
-   */
-  preorderingHeuristics?: string[];
-  /**
-   * Time limit for the whole solve, in milliseconds.
-   * @default {Infinity}
-   */
-  timeout?: number;
-  /** Cancels the solve when aborted (checked every few hundred nodes). */
-  signal?: AbortSignal;
-  /**
-   * Race the preordering heuristics instead of the reference's round
-   * robin: the heuristic that finishes in the fewest search nodes decides
-   * (ties to the earlier one), so the answer never depends on timing.
-   * {@linkcode solveAsync} runs the race on Web Workers, one per heuristic;
-   * {@linkcode solve} runs the same race in one thread with growing
-   * budgets, and both give the same answer.
-   * @default {true}
-   */
-  portfolio?: boolean;
-  /**
-   * Minimize the capacity from both ends (with `minimizeCapacity`): start
-   * from the peak load, a proved lower bound, and from a fast heuristic
-   * solution, and close the gap with exact searches under growing node
-   * budgets. When the time limit hits, return the best solution found,
-   * with its proved `lowerBound` and whether it is `optimal`. Off, the
-   * reference's plain bisection from 0 to the capacity runs instead.
-   * @default {true}
-   */
-  anytimeMinimize?: boolean;
-  /**
-   * Keep every pruning rule a proof, so that "infeasible" is always true
-   * (ours): where windows make effective sizes zero or negative, relax
-   * the canonical tie rule or canonical order; apply hatless pruning only
-   * with dynamic ordering; cut gaps without a window off the ends of
-   * lifespans, which the reference's sweep counts twice. Off, the search
-   * is the reference's, which can call such problems infeasible.
-   * @default {true}
-   */
-  soundPruning?: boolean;
-  /**
-   * On problems too large for the exact search to pay (more than four
-   * million pairs of buffers live at once), try the fast heuristics first
-   * and answer with theirs when it fits the capacity (ours).
-   * @default {true}
-   */
-  heuristicFirst?: boolean;
-  /** Called when a minimization's bounds improve. */
-  onProgress?: (progress: MinimizeProgress) => void;
-}
-
-/** Where a capacity minimization stands (see {@linkcode SolverOptions.onProgress}). */
-export interface MinimizeProgress {
-  /** Milliseconds since the solve started. */
-  elapsedMs: number;
-  /** Every smaller height is proved impossible. */
-  lowerBound: number;
-  /** The best height found so far, if any. */
-  bestHeight: number | undefined;
-}
-
-/**
- * The settings that reproduce the reference MiniMalloc's search exactly:
- * every technique it lacks switched off. Spread user choices over it.
- *
- * @example Usage
- * ```ts
- * import { REFERENCE_OPTIONS, solve } from "@x/minimalloc";
- * import { deepEqual } from "node:assert/strict";
- *
- * const problem = {
- *   capacity: 4,
- *   buffers: [{ id: "a", lower: 0, upper: 1, size: 4 }],
- * };
- * deepEqual(solve(problem, { ...REFERENCE_OPTIONS }).offsets, [0]);
- * ```
- */
-export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
-  portfolio: false,
-  anytimeMinimize: false,
-  soundPruning: false,
-  heuristicFirst: false,
-});
+import type { SolverOptions } from "./options.ts";
+import { checkInput, type Settings } from "./_options.ts";
+import { type Facts, type HeuristicResult, Prepared, type StopFlag } from "./_prepared.ts";
+import { type ProbeOutcome, scheduleOf } from "./_probe.ts";
+import { plan, type Reply, type Request } from "./_plan.ts";
 
 /**
  * Places every buffer so that buffers live at the same time never share a
@@ -161,7 +24,9 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
  *
  * With `minimizeCapacity`, it finds the smallest capacity up to
  * `problem.capacity` at which the problem is feasible, and returns the
- * solution found there.
+ * solution found there (with the anytime minimization, the default, the
+ * capacity may be left out). {@linkcode solveAsync} computes the same
+ * answer off the calling thread.
  *
  * @example Usage
  * ```ts
@@ -185,37 +50,56 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
  * @param problem The buffers and the capacity.
  * @param options Search switches, time limit and cancellation.
  * @returns One offset per buffer and the height reached.
- * @throws {SolveError} With code `"infeasible"`, `"timeout"` or `"cancelled"`.
- * @throws {RangeError} If the problem or the options are malformed.
+ * @throws {SolveError} With code `"infeasible"`, `"timeout"`, `"cancelled"`,
+ * `"too-large"` or (with a heuristic alone) `"no-fit"`, and the counters spent.
+ * @throws {TypeError} If the problem or the options have the wrong types.
+ * @throws {RangeError} If the problem or the options are out of range.
  */
 export function solve(problem: Problem, options: SolverOptions = {}): Solution {
-  checkProblem(problem, options.minimizeCapacity && options.anytimeMinimize !== false);
+  const settings = checkInput(problem, options);
   const start = performance.now();
-  const deadline = start + (options.timeout ?? Infinity);
-  if (options.signal?.aborted) throw new SolveError("cancelled", "The solve was cancelled");
-  if (options.minimizeCapacity) {
-    return options.anytimeMinimize === false
-      ? minimizeReference(problem, options, start, deadline)
-      : minimizeAnytime(problem, options, start, deadline);
+  const prepared = new Prepared(problem, settings.switches);
+  const signal = options.signal;
+  const steps = plan({ problem, settings, start, signal, onProgress: options.onProgress });
+  for (let step = steps.next();; step = steps.next(answer(step.value))) {
+    if (step.done) return step.value;
   }
-  const quick = heuristicFirst(problem, options, start, deadline);
-  if (typeof quick === "object") return quick;
-  try {
-    return solveOnce(problem, options, { start, deadline });
-  } catch (error) {
-    // Too large for the exact search: a heuristic that fits still answers.
-    if (!(error instanceof SolveError) || error.code !== "too-large") throw error;
-    if (quick === "missed") throw error;
-    const fallback = heuristicFirst(problem, options, start, deadline, true);
-    if (typeof fallback !== "object") throw error;
-    return fallback;
+
+  function answer(request: Request): Reply {
+    switch (request.kind) {
+      case "facts":
+        return prepared.facts() satisfies Facts;
+      case "heuristic":
+        return prepared.heuristic(request, request.deadline, signal) satisfies HeuristicResult;
+      case "probe":
+        return probeHere(prepared, settings, request, signal);
+    }
   }
+}
+
+/** A probe on this thread: the schedule's runs one after another. */
+function probeHere(
+  prepared: Prepared,
+  settings: Settings,
+  request: { capacity: number; maxNodes: number; deadline: number },
+  signal: StopFlag | undefined,
+): ProbeOutcome {
+  const schedule = scheduleOf({
+    capacity: request.capacity,
+    heuristics: settings.heuristics,
+    buffers: prepared.problem.buffers.length,
+    maxNodes: request.maxNodes,
+  }, settings.portfolio);
+  for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
+    schedule.report(job, prepared.advance(job, request.deadline, signal));
+  }
+  return schedule.outcome();
 }
 
 /**
  * Finds an irreducible infeasible subset of an infeasible problem: buffers
- * that cannot all fit, while dropping any one of them makes the rest fit
- * (SPEC 7). Returns the indices of the kept buffers.
+ * that cannot all fit, while dropping any one of them makes the rest fit.
+ * Returns the indices of the kept buffers.
  *
  * @example Usage
  * ```ts
@@ -237,28 +121,44 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
  * @param options Search switches and limits, as for {@linkcode solve}.
  * @returns Indices into `problem.buffers` of an irreducible infeasible subset.
  * @throws {RangeError} If the problem is feasible.
- * @throws {SolveError} With code `"timeout"` or `"cancelled"`.
+ * @throws {SolveError} With code `"timeout"`, `"cancelled"` or `"too-large"`.
  */
 export function irreducibleInfeasibleSubset(
   problem: Problem,
   options: SolverOptions = {},
 ): number[] {
-  checkProblem(problem);
+  const settings = checkInput(problem, {
+    ...options,
+    minimizeCapacity: false,
+    heuristic: undefined,
+  });
   const start = performance.now();
-  const deadline = start + (options.timeout ?? Infinity);
-  const single = { ...options, minimizeCapacity: false };
+  const deadline = start + settings.timeout;
+  const counters = { nodes: 0, backtracks: 0 };
   const feasible = (kept: number[]): boolean => {
-    try {
-      solveOnce(
-        { capacity: problem.capacity, buffers: kept.map((b) => problem.buffers[b]) },
-        single,
-        { start, deadline },
+    const subset = { capacity: problem.capacity, buffers: kept.map((b) => problem.buffers[b]) };
+    const prepared = new Prepared(subset, settings.switches);
+    const outcome = probeHere(
+      prepared,
+      settings,
+      { capacity: problem.capacity!, maxNodes: Infinity, deadline },
+      options.signal,
+    );
+    counters.nodes += outcome.nodes;
+    counters.backtracks += outcome.backtracks;
+    if (outcome.status === "solved") return true;
+    if (outcome.status === "infeasible") return false;
+    if (outcome.status === "unknown" || outcome.status === "timeout") {
+      throw new SolveError(
+        "timeout",
+        `The time limit of ${settings.timeout} ms was hit before the subset was found`,
+        counters,
       );
-      return true;
-    } catch (error) {
-      if (error instanceof SolveError && error.code === "infeasible") return false;
-      throw error;
     }
+    if (outcome.status === "cancelled") {
+      throw new SolveError("cancelled", "The search for the subset was cancelled", counters);
+    }
+    throw new SolveError("too-large", outcome.message ?? "The exact search is too large", counters);
   };
   let kept = problem.buffers.map((_, b) => b);
   if (feasible(kept)) {

@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 import { main } from "../cli.ts";
 import { parseCsv } from "../src/csv_parse.ts";
 import type { Problem } from "../src/problem.ts";
-import { REFERENCE_OPTIONS, solve, type SolverOptions } from "../src/solve.ts";
+import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
+import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
 import { type Run, run } from "./_process.ts";
 

@@ -14,7 +14,8 @@ import { stringifyCsv } from "../src/csv_stringify.ts";
 import { SolveError } from "../src/errors.ts";
 import type { Problem, Solution } from "../src/problem.ts";
 import { sweep } from "../src/sweep.ts";
-import { REFERENCE_OPTIONS, solve, type SolverOptions } from "../src/solve.ts";
+import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
+import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 
 const SHARED = new URL("../../shared/", import.meta.url);

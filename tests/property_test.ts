@@ -20,7 +20,8 @@ import {
   type Problem,
   type Solution,
 } from "../src/problem.ts";
-import { REFERENCE_OPTIONS, solve, type SolverOptions } from "../src/solve.ts";
+import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
+import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 
 fc.configureGlobal({ seed: 42, numRuns: 300 });

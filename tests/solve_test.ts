@@ -10,12 +10,8 @@ import { readFileSync } from "node:fs";
 import { parseCsv } from "../src/csv_parse.ts";
 import { SolveError } from "../src/errors.ts";
 import { type Buffer, effectiveSize, type Problem, type Solution } from "../src/problem.ts";
-import {
-  irreducibleInfeasibleSubset,
-  REFERENCE_OPTIONS,
-  solve,
-  type SolverOptions,
-} from "../src/solve.ts";
+import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
+import { irreducibleInfeasibleSubset, solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 
 /** The MiniMalloc README example (examples/input.12.csv). */

@@ -1,0 +1,84 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// Every threshold of the solve driver and the heuristics, each named once,
+// with the measurement or the reason behind it.
+
+/**
+ * Below this many buffers {@linkcode solveAsync} solves on the calling
+ * thread: such solves take milliseconds, less than a round trip to a
+ * worker.
+ */
+export const WORKERS_MIN_BUFFERS = 64;
+
+/**
+ * Below this time limit (ms) {@linkcode solveAsync} solves on the calling
+ * thread: the first call of a process starts its workers, which takes tens
+ * of milliseconds, and the search's own clock checks keep such a limit.
+ */
+export const WORKERS_MIN_TIMEOUT_MS = 200;
+
+/** At most this many workers in the process-wide pool, whatever the cores. */
+export const WORKERS_MAX = 16;
+
+/**
+ * Above this many pairs of buffers live at once the exact search does not
+ * pay within a typical time limit (the overlap lists and sections alone
+ * take seconds): a fixed-capacity solve tries the heuristics first
+ * (`heuristicFirst`) and a minimization relies on them alone.
+ */
+export const EXACT_SEARCH_PAYS_MAX_PAIRS = 4_000_000;
+
+/**
+ * Above this many pairs of buffers live at once the exact search's data
+ * would take gigabytes (about 50 bytes a pair): it is refused with
+ * "too-large" before any is allocated.
+ */
+export const EXACT_SEARCH_MAX_PAIRS = 16_000_000;
+
+/**
+ * Best fit costs about one step per pair of buffers live at once: above
+ * this many pairs one pass takes more than a few hundred milliseconds, and
+ * `"best"` leaves it out.
+ */
+export const BEST_FIT_MAX_PAIRS = 3_000_000;
+
+/**
+ * The anytime minimization's first node budget per probe, per buffer; each
+ * round that leaves a probe unknown multiplies it by
+ * {@linkcode ANYTIME_BUDGET_GROWTH}.
+ */
+export const ANYTIME_BUDGET_PER_BUFFER = 16;
+
+/** How much the anytime minimization's node budget grows per round. */
+export const ANYTIME_BUDGET_GROWTH = 4;
+
+/**
+ * The anytime minimization probes the lower bound first, with this many
+ * times the round's budget: real problems often fit their peak load
+ * exactly, and a solution there ends the minimization with a proof.
+ */
+export const LOWER_BOUND_PROBE_BUDGET = 16;
+
+/**
+ * The probe at the lower bound gets at most this share of the time left,
+ * so a hard lower bound cannot eat the whole time limit.
+ */
+export const LOWER_BOUND_PROBE_TIME_SHARE = 0.25;
+
+/**
+ * When the exact search will follow, the heuristics that start a
+ * minimization get at most this share of the time left (they stop earlier
+ * on their own: their work is fixed by the problem).
+ */
+export const HEURISTIC_TIME_SHARE = 0.5;
+
+/**
+ * A worker whose job passed its deadline by this many milliseconds
+ * without answering is stopped and replaced: it is stuck where it does not
+ * look at the clock.
+ */
+export const WORKER_GRACE_MS = 250;
+
+/** The longest delay `setTimeout` takes (2^31 − 1 ms); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,0 +1,163 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// SolverOptions checked once and resolved into plain settings: defaults
+// filled in, every value validated, nothing but data (so the settings can
+// cross to a worker). Also the rule for when a problem may leave out its
+// capacity.
+
+import type { Problem } from "./problem.ts";
+import type { SolverOptions } from "./options.ts";
+import type { SearchSwitches } from "./search.ts";
+import { heuristicNames } from "./heuristics.ts";
+import { checkProblem } from "./_check.ts";
+
+/** SolverOptions resolved: what the plan and the probes read. */
+export interface Settings {
+  /** The search switches. */
+  switches: SearchSwitches;
+  /** The preordering heuristics, in round-robin order. */
+  heuristics: string[];
+  /** The time limit in milliseconds (Infinity for none). */
+  timeout: number;
+  /** Minimize the capacity. */
+  minimize: boolean;
+  /** The anytime minimization rather than the reference's bisection. */
+  anytime: boolean;
+  /** Run a probe's searches in parallel on workers. */
+  portfolio: boolean;
+  /** Try the heuristics first on problems too large for the exact search. */
+  heuristicFirst: boolean;
+  /** A fast heuristic to answer with alone, if any. */
+  heuristic: string | undefined;
+}
+
+const DEFAULT_HEURISTICS = ["WAT", "TAW", "TWA"];
+const HEURISTIC_LETTERS = /^[ACLOTUWZ]+$/;
+
+const SWITCHES = [
+  "canonicalOnly",
+  "sectionInference",
+  "dynamicOrdering",
+  "checkDominance",
+  "unallocatedFloor",
+  "staticPreordering",
+  "dynamicDecomposition",
+  "monotonicFloor",
+  "hatlessPruning",
+  "soundPruning",
+] as const;
+
+const FLAGS = [
+  ...SWITCHES,
+  "minimizeCapacity",
+  "portfolio",
+  "anytimeMinimize",
+  "heuristicFirst",
+] as const;
+
+/**
+ * Whether a problem solved with these options may leave out its capacity:
+ * an anytime minimization (no upper limit) or a heuristic alone (the
+ * height is what it is).
+ */
+export function capacityOptional(options: SolverOptions): boolean {
+  return (options.minimizeCapacity === true && options.anytimeMinimize !== false) ||
+    options.heuristic !== undefined;
+}
+
+/**
+ * Checks the problem and the options, and resolves the options.
+ *
+ * @throws {TypeError} When a value has the wrong type.
+ * @throws {RangeError} When a value is out of range.
+ */
+export function checkInput(problem: Problem, options: SolverOptions): Settings {
+  const settings = resolveOptions(options);
+  checkProblem(problem, capacityOptional(options));
+  return settings;
+}
+
+/** Resolves the options, checking each value. */
+export function resolveOptions(options: SolverOptions): Settings {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`Cannot solve: expected an options object, got ${describe(options)}`);
+  }
+  for (const flag of FLAGS) {
+    const value = options[flag];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new TypeError(`Cannot solve: option ${flag} must be a boolean, got ${describe(value)}`);
+    }
+  }
+  const timeout = options.timeout ?? Infinity;
+  if (typeof timeout !== "number") {
+    throw new TypeError(
+      `Cannot solve: option timeout must be a number of milliseconds, got ${describe(timeout)}`,
+    );
+  }
+  if (!(timeout >= 0)) {
+    throw new RangeError(
+      `Cannot solve: option timeout must be a number of milliseconds >= 0 or Infinity, got ${timeout}`,
+    );
+  }
+  const heuristics = options.preorderingHeuristics ?? DEFAULT_HEURISTICS;
+  if (!Array.isArray(heuristics)) {
+    throw new TypeError(
+      `Cannot solve: option preorderingHeuristics must be an array of strings, got ${
+        describe(heuristics)
+      }`,
+    );
+  }
+  if (heuristics.length === 0) {
+    throw new RangeError("Cannot solve: option preorderingHeuristics is empty");
+  }
+  for (const h of heuristics) {
+    if (typeof h !== "string" || !HEURISTIC_LETTERS.test(h)) {
+      throw new RangeError(
+        `Cannot solve: preordering heuristic ${
+          describe(h)
+        } must use only the letters A, C, L, O, T, U, W, Z`,
+      );
+    }
+  }
+  const heuristic = options.heuristic;
+  if (heuristic !== undefined && !heuristicNames.includes(heuristic)) {
+    throw new RangeError(
+      `Cannot solve: option heuristic must be one of ${heuristicNames.join(", ")}, got ${
+        describe(heuristic)
+      }`,
+    );
+  }
+  const signal = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== "boolean")) {
+    throw new TypeError(
+      `Cannot solve: option signal must be an AbortSignal, got ${describe(signal)}`,
+    );
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new TypeError(
+      `Cannot solve: option onProgress must be a function, got ${describe(options.onProgress)}`,
+    );
+  }
+  const switches = {} as SearchSwitches;
+  for (const name of SWITCHES) switches[name] = options[name] ?? true;
+  return {
+    switches,
+    heuristics: [...heuristics],
+    timeout,
+    minimize: options.minimizeCapacity ?? false,
+    anytime: options.anytimeMinimize ?? true,
+    portfolio: options.portfolio ?? true,
+    heuristicFirst: options.heuristicFirst ?? true,
+    heuristic,
+  };
+}
+
+/** A value as a message shows it. */
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return String(value);
+}

@@ -1,0 +1,537 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// The solve plan, written once for every mode: a generator that yields
+// requests (the problem's facts, a fast heuristic, a probe at a capacity)
+// and receives their results. It never computes anything heavy itself, so
+// the same plan runs on the calling thread (solve: each request answered
+// at once) and on workers (solveAsync: each request answered by the pool).
+// The time limit and the abort signal reach it as results ("timeout",
+// "cancelled"); the plan then returns its best solution where the mode
+// allows it, or throws a SolveError with the counters actually spent.
+//
+// Modes:
+// - a heuristic alone (`heuristic`): run it, check it fits the capacity;
+// - fixed capacity: on problems too large for the exact search to pay,
+//   the heuristics first; then one probe;
+// - the reference's minimization (SPEC 6): a bisection from 0 up;
+// - the anytime minimization (ours): from the peak load and the best
+//   heuristic, a bisection with growing node budgets.
+
+import { SolveError } from "./errors.ts";
+import type { Problem, Solution } from "./problem.ts";
+import type { MinimizeProgress } from "./options.ts";
+import type { Settings } from "./_options.ts";
+import type { Facts, HeuristicResult, StopFlag } from "./_prepared.ts";
+import type { ProbeOutcome } from "./_probe.ts";
+import {
+  ANYTIME_BUDGET_GROWTH,
+  ANYTIME_BUDGET_PER_BUFFER,
+  EXACT_SEARCH_MAX_PAIRS,
+  EXACT_SEARCH_PAYS_MAX_PAIRS,
+  HEURISTIC_TIME_SHARE,
+  LOWER_BOUND_PROBE_BUDGET,
+  LOWER_BOUND_PROBE_TIME_SHARE,
+} from "./_limits.ts";
+
+/** Asks for the problem's peak load and pairs count. */
+export interface FactsRequest {
+  /** The request's kind. */
+  kind: "facts";
+}
+
+/** Asks for a fast heuristic's solution (without the capacity). */
+export interface HeuristicRequest {
+  /** The request's kind. */
+  kind: "heuristic";
+  /** One of heuristicNames. */
+  name: string;
+  /** `performance.now()` past which it stops improving. */
+  deadline: number;
+  /** Stop improving once the height is at most this. */
+  target?: number;
+}
+
+/** Asks for a probe: the round robin at one capacity. */
+export interface ProbeRequest {
+  /** The request's kind. */
+  kind: "probe";
+  /** The capacity. */
+  capacity: number;
+  /** The largest node budget of any one search (Infinity for none). */
+  maxNodes: number;
+  /** `performance.now()` past which it stops. */
+  deadline: number;
+}
+
+/** What the plan asks for. */
+export type Request = FactsRequest | HeuristicRequest | ProbeRequest;
+
+/** What the plan receives for a request. */
+export type Reply = Facts | HeuristicResult | ProbeOutcome;
+
+/** The solve plan as a generator: yields requests, returns the solution. */
+export type Plan = Generator<Request, Solution, Reply>;
+
+/** What the plan is run with. */
+export interface PlanContext {
+  /** The problem (checked). */
+  problem: Problem;
+  /** The resolved options. */
+  settings: Settings;
+  /** `performance.now()` when the call started: the time limit counts from it. */
+  start: number;
+  /** The caller's abort signal, if any. */
+  signal?: StopFlag;
+  /** Called when a minimization's bounds improve. */
+  onProgress?: (progress: MinimizeProgress) => void;
+}
+
+/** Counters of the work actually spent. */
+interface Counters {
+  nodes: number;
+  backtracks: number;
+}
+
+/**
+ * The plan of a solve: which capacities to probe, with what budgets, when
+ * to stop, and what to return.
+ */
+export function* plan(context: PlanContext): Plan {
+  const { settings, signal } = context;
+  if (signal?.aborted) throw new SolveError("cancelled", "The solve was cancelled");
+  const facts = (yield { kind: "facts" }) as Facts;
+  if (settings.heuristic !== undefined) return yield* heuristicOnly(context, facts);
+  if (!settings.minimize) return yield* fixedCapacity(context, facts);
+  if (!settings.anytime) return yield* referenceMinimize(context);
+  return yield* anytimeMinimize(context, facts);
+}
+
+/** A fast heuristic alone: its solution, if it fits the capacity. */
+function* heuristicOnly(context: PlanContext, facts: Facts): Plan {
+  const { problem, settings } = context;
+  const limit = problem.capacity ?? Infinity;
+  const found = yield* heuristic(context, {
+    kind: "heuristic",
+    name: settings.heuristic!,
+    deadline: deadlineOf(context),
+    target: settings.minimize ? undefined : problem.capacity,
+  });
+  const counters = { nodes: 0, backtracks: 0 };
+  if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
+  if (found.status === "none") throw invalidHeuristic();
+  if (found.height > limit) throw noFit(context, facts, found.height, counters);
+  return solutionOf(context, found.offsets, counters, {
+    lowerBound: Math.min(facts.peakLoad, found.height),
+    optimal: found.height <= facts.peakLoad,
+  });
+}
+
+/** One solve at the problem's capacity (SPEC 5.3). */
+function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
+  const { problem, settings } = context;
+  const capacity = problem.capacity!;
+  const deadline = deadlineOf(context);
+  const counters = { nodes: 0, backtracks: 0 };
+  // Too large for the exact search to pay: the heuristics first, stopped
+  // as soon as they fit (ours). Where it cannot run at all, they get the
+  // whole time.
+  let tried = false;
+  const quick = function* (until: number) {
+    tried = true;
+    const found = yield* heuristic(context, {
+      kind: "heuristic",
+      name: "best",
+      deadline: until,
+      target: capacity,
+    });
+    if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
+    return found.status === "solved" && found.height <= capacity ? found : undefined;
+  };
+  const heuristicMayAnswer = settings.heuristicFirst && facts.peakLoad <= capacity;
+  if (heuristicMayAnswer && facts.pairs > EXACT_SEARCH_PAYS_MAX_PAIRS) {
+    const share = facts.pairs > EXACT_SEARCH_MAX_PAIRS ? 1 : HEURISTIC_TIME_SHARE;
+    const found = yield* quick(shareOf(deadline, share));
+    if (found) return solutionOf(context, found.offsets, counters);
+  }
+  const outcome = yield* probe(context, counters, {
+    kind: "probe",
+    capacity,
+    maxNodes: Infinity,
+    deadline,
+  });
+  switch (outcome.status) {
+    case "solved":
+      return solutionOf(context, outcome.offsets, counters);
+    case "infeasible":
+      throw infeasible(capacity, counters);
+    case "too-large":
+      // Too large for the exact search: a heuristic that fits still answers.
+      if (heuristicMayAnswer && !tried) {
+        const found = yield* quick(deadline);
+        if (found) return solutionOf(context, found.offsets, counters);
+      }
+      throw new SolveError(
+        "too-large",
+        outcome.message ?? "The exact search is too large",
+        counters,
+      );
+    case "cancelled":
+      throw cancelled(counters);
+    default:
+      throw timeout(settings, counters);
+  }
+}
+
+/**
+ * The reference's minimization (SPEC 6): a bisection from 0 to the
+ * capacity. A probe stopped by the time limit counts as a failure, so the
+ * bisection would only rise from there: it ends at once, with the best.
+ */
+function* referenceMinimize(context: PlanContext): Plan {
+  const { problem, settings } = context;
+  const counters = { nodes: 0, backtracks: 0 };
+  const bisection = new CapacityBisection(problem.capacity!);
+  let stopped: ProbeOutcome | undefined;
+  for (let capacity = bisection.next(); capacity !== undefined; capacity = bisection.next()) {
+    const outcome = yield* probe(context, counters, {
+      kind: "probe",
+      capacity,
+      maxNodes: Infinity,
+      deadline: deadlineOf(context),
+    });
+    if (outcome.status === "solved") {
+      bisection.report(outcome.offsets, heightOf(problem, outcome.offsets));
+    } else {
+      bisection.report(undefined, 0);
+      if (outcome.status !== "infeasible") {
+        stopped = outcome;
+        break;
+      }
+    }
+  }
+  const best = bisection.best;
+  if (best !== undefined) return solutionOf(context, best, counters);
+  if (stopped?.status === "too-large") {
+    throw new SolveError("too-large", stopped.message ?? "The exact search is too large", counters);
+  }
+  if (stopped?.status === "cancelled") throw cancelled(counters);
+  if (stopped !== undefined) throw timeout(settings, counters);
+  throw infeasible(problem.capacity!, counters);
+}
+
+/**
+ * The anytime minimization (ours): the peak load is a proved lower bound
+ * and the best heuristic an upper one; exact probes under growing node
+ * budgets close the gap. A probe out of budget is "unknown" and is retried
+ * in a later round with a larger budget; a proof of infeasibility at a
+ * capacity proves it for every smaller one, so the lower bound only rises.
+ * Without a time limit it ends with a proved optimum.
+ */
+function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
+  const { problem, onProgress, start } = context;
+  const limit = problem.capacity ?? Infinity;
+  const deadline = deadlineOf(context);
+  const counters = { nodes: 0, backtracks: 0 };
+  const exact = facts.pairs <= EXACT_SEARCH_PAYS_MAX_PAIRS;
+  const found = yield* heuristic(context, {
+    kind: "heuristic",
+    name: "best",
+    deadline: exact ? shareOf(deadline, HEURISTIC_TIME_SHARE) : deadline,
+  });
+  if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
+  const bisection = new AnytimeBisection(
+    facts.peakLoad,
+    limit,
+    ANYTIME_BUDGET_PER_BUFFER * problem.buffers.length,
+  );
+  if (found.status === "solved") bisection.offer(found.offsets, found.height);
+  const progress = () =>
+    onProgress?.({
+      elapsedMs: performance.now() - start,
+      lowerBound: bisection.provedLower,
+      bestHeight: bisection.best?.height,
+    });
+  progress();
+  let stopped: ProbeOutcome | undefined;
+  if (exact) {
+    for (let next = bisection.next(); next !== undefined; next = bisection.next()) {
+      const own = next.share === undefined ? deadline : shareOf(deadline, next.share);
+      const outcome = yield* probe(context, counters, {
+        kind: "probe",
+        capacity: next.capacity,
+        maxNodes: next.maxNodes,
+        deadline: own,
+      });
+      if (outcome.status === "solved") {
+        bisection.report(outcome.offsets, heightOf(problem, outcome.offsets));
+        progress();
+      } else if (outcome.status === "infeasible") {
+        bisection.report("infeasible");
+        progress();
+      } else if (outcome.status === "unknown") {
+        bisection.report("unknown");
+      } else if (outcome.status === "timeout" && own < deadline && performance.now() < deadline) {
+        // The probe's own share of the time ran out, not the solve's.
+        bisection.report("unknown");
+      } else {
+        stopped = outcome;
+        break;
+      }
+    }
+  }
+  const best = bisection.best;
+  if (best !== undefined) {
+    return solutionOf(context, best.offsets, counters, {
+      lowerBound: Math.min(bisection.provedLower, best.height),
+      optimal: bisection.optimal,
+    });
+  }
+  if (bisection.provedLower > limit) throw infeasible(limit, counters);
+  if (stopped?.status === "cancelled") throw cancelled(counters);
+  if (stopped?.status === "too-large") {
+    throw new SolveError("too-large", stopped.message ?? "The exact search is too large", counters);
+  }
+  if (stopped !== undefined) throw timeout(context.settings, counters);
+  // The exact search did not run, and the heuristics did not fit.
+  throw noFit(context, facts, found.status === "solved" ? found.height : Infinity, counters);
+}
+
+/** Yields a heuristic request, unless the caller already cancelled. */
+function* heuristic(
+  context: PlanContext,
+  request: HeuristicRequest,
+): Generator<Request, HeuristicResult, Reply> {
+  if (context.signal?.aborted) throw cancelled({ nodes: 0, backtracks: 0 });
+  return (yield request) as HeuristicResult;
+}
+
+/** Yields a probe request and adds its counters. */
+function* probe(
+  _context: PlanContext,
+  counters: Counters,
+  request: ProbeRequest,
+): Generator<Request, ProbeOutcome, Reply> {
+  const outcome = (yield request) as ProbeOutcome;
+  counters.nodes += outcome.nodes;
+  counters.backtracks += outcome.backtracks;
+  return outcome;
+}
+
+/**
+ * The capacity bisection of SPEC 6: probe {@linkcode CapacityBisection.next}
+ * until it returns undefined, reporting each outcome.
+ */
+export class CapacityBisection {
+  #lo = 0;
+  #hi: number;
+  #mid = 0;
+  /** The best solution's offsets so far. */
+  best: Float64Array | undefined;
+
+  /** @param capacity The largest capacity to consider. */
+  constructor(capacity: number) {
+    this.#hi = capacity;
+  }
+
+  /** The next capacity to probe, or undefined when done. */
+  next(): number | undefined {
+    if (this.#lo > this.#hi) return undefined;
+    this.#mid = Math.floor((this.#lo + this.#hi) / 2);
+    return this.#mid;
+  }
+
+  /**
+   * Reports the last probe's solution, or undefined if it failed.
+   *
+   * @param offsets The probe's solution, if any.
+   * @param height Its height.
+   */
+  report(offsets: Float64Array | undefined, height: number): void {
+    if (offsets === undefined) {
+      this.#lo = this.#mid + 1;
+    } else {
+      this.best = offsets;
+      this.#hi = height - 1;
+    }
+  }
+}
+
+/** A probe of the anytime bisection. */
+export interface AnytimeProbe {
+  /** The capacity to try. */
+  capacity: number;
+  /** The largest node budget of any one search. */
+  maxNodes: number;
+  /** At most this share of the time left, if given: a timeout is then "unknown". */
+  share?: number;
+}
+
+/** The anytime bisection between the proved lower bound and the best solution. */
+export class AnytimeBisection {
+  /** Every capacity below this is proved infeasible. */
+  provedLower: number;
+  /** The best solution so far, within the capacity limit. */
+  best: { offsets: Float64Array; height: number } | undefined;
+  readonly #limit: number;
+  #budget: number;
+  #lo: number;
+  #hi: number;
+  #mid = 0;
+  #unknown = false;
+  #lowFirst = true;
+
+  /**
+   * @param lowerBound A proved lower bound on the height.
+   * @param limit The largest capacity allowed.
+   * @param budget The first round's node budget per search.
+   */
+  constructor(lowerBound: number, limit: number, budget: number) {
+    this.provedLower = lowerBound;
+    this.#limit = limit;
+    this.#budget = Math.max(1, budget);
+    this.#lo = lowerBound;
+    this.#hi = limit;
+  }
+
+  /**
+   * Offers a solution found elsewhere (a heuristic's); kept if it is within
+   * the limit and better than the best.
+   *
+   * @param offsets Its offsets.
+   * @param height Its height.
+   */
+  offer(offsets: Float64Array, height: number): void {
+    if (height > this.#limit || (this.best !== undefined && height >= this.best.height)) return;
+    this.best = { offsets, height };
+    this.#hi = Math.min(this.#hi, height - 1);
+  }
+
+  #ceiling(): number {
+    return this.best === undefined ? this.#limit : this.best.height - 1;
+  }
+
+  /** Whether the best height is proved optimal. */
+  get optimal(): boolean {
+    return this.best !== undefined && this.best.height <= this.provedLower;
+  }
+
+  /** The next probe (capacity and node budget), or undefined when done. */
+  next(): AnytimeProbe | undefined {
+    if (this.optimal) return undefined;
+    if (this.#lo > this.#hi) {
+      if (!this.#unknown) return undefined;
+      this.#unknown = false;
+      this.#budget *= ANYTIME_BUDGET_GROWTH;
+      this.#lo = this.provedLower;
+      this.#hi = this.#ceiling();
+      if (this.#lo > this.#hi) return undefined;
+    }
+    if (this.#lowFirst) {
+      // The first probe is at the lower bound itself, with a larger budget:
+      // real problems often fit their peak load exactly, and a solution
+      // there ends the minimization with a proof.
+      this.#lowFirst = false;
+      this.#mid = this.#lo;
+      return {
+        capacity: this.#mid,
+        maxNodes: this.#budget * LOWER_BOUND_PROBE_BUDGET,
+        share: LOWER_BOUND_PROBE_TIME_SHARE,
+      };
+    }
+    this.#mid = Math.floor((this.#lo + this.#hi) / 2);
+    return { capacity: this.#mid, maxNodes: this.#budget };
+  }
+
+  /**
+   * Reports the last probe's outcome.
+   *
+   * @param outcome The solution's offsets, a proof of infeasibility, or unknown.
+   * @param height The solution's height.
+   */
+  report(outcome: Float64Array | "infeasible" | "unknown", height = 0): void {
+    if (outcome === "infeasible") {
+      // Infeasible at mid proves every capacity up to mid infeasible.
+      this.#lo = this.#mid + 1;
+      this.provedLower = Math.max(this.provedLower, this.#mid + 1);
+    } else if (outcome === "unknown") {
+      this.#lo = this.#mid + 1;
+      this.#unknown = true;
+    } else {
+      this.best = { offsets: outcome, height };
+      this.#hi = height - 1;
+    }
+  }
+}
+
+/** The solve's deadline, in `performance.now()` time. */
+function deadlineOf(context: PlanContext): number {
+  return context.start + context.settings.timeout;
+}
+
+/** A point `share` of the way from now to the deadline. */
+function shareOf(deadline: number, share: number): number {
+  const now = performance.now();
+  return share >= 1 || deadline <= now ? deadline : now + (deadline - now) * share;
+}
+
+/** The largest offset + size. */
+export function heightOf(problem: Problem, offsets: ArrayLike<number>): number {
+  let height = 0;
+  for (let b = 0; b < problem.buffers.length; b++) {
+    const top = offsets[b] + problem.buffers[b].size;
+    if (top > height) height = top;
+  }
+  return height;
+}
+
+function solutionOf(
+  context: PlanContext,
+  offsets: ArrayLike<number>,
+  counters: Counters,
+  bounds?: { lowerBound: number; optimal: boolean },
+): Solution {
+  return {
+    offsets: Array.from(offsets),
+    height: heightOf(context.problem, offsets),
+    ...bounds,
+    stats: { ...counters, elapsedMs: performance.now() - context.start },
+  };
+}
+
+function infeasible(capacity: number, counters: Counters): SolveError {
+  return new SolveError("infeasible", `No solution exists within capacity ${capacity}`, counters);
+}
+
+function cancelled(counters: Counters): SolveError {
+  return new SolveError("cancelled", "The solve was cancelled", counters);
+}
+
+function timeout(settings: Settings, counters: Counters): SolveError {
+  return new SolveError(
+    "timeout",
+    `The time limit of ${settings.timeout} ms was hit before a solution was found`,
+    counters,
+  );
+}
+
+/** A heuristic height above the capacity: proved infeasible only by the peak load. */
+function noFit(context: PlanContext, facts: Facts, height: number, counters: Counters): SolveError {
+  const capacity = context.problem.capacity ?? Infinity;
+  if (facts.peakLoad > capacity) {
+    return new SolveError(
+      "infeasible",
+      `No solution exists within capacity ${capacity}: the peak load is ${facts.peakLoad}`,
+      counters,
+    );
+  }
+  return new SolveError(
+    "no-fit",
+    `The heuristics' best height ${height} is above the capacity ${capacity}; this is not a proof that none fits`,
+    counters,
+  );
+}
+
+function invalidHeuristic(): Error {
+  return new Error("Internal error: a heuristic returned an invalid solution");
+}

@@ -1,0 +1,467 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// One pool of workers per process (or page), shared by every solveAsync
+// call and sized to the cores, so that many calls queue rather than
+// oversubscribe the machine. Jobs run in the order they were asked for;
+// a worker that already holds a call's problem is preferred for its jobs.
+//
+// The workers start from the bundled worker script (_worker_bundle.ts) as
+// a Blob URL, so no separate file has to be found. They are started when
+// the first call needs them and ended once no call is open (a call that
+// starts right after another, in the same turn of the event loop, reuses
+// them), so an idle pool never keeps a process alive.
+//
+// Stopping a job: each worker has a flag in shared memory that its search
+// reads at its clock checks; where there is no shared memory (a page that
+// is not cross-origin isolated) the worker is ended and replaced. A worker
+// that passes its job's deadline by WORKER_GRACE_MS without answering is
+// stuck where it does not look at the clock: it is replaced too.
+
+import { SolveError } from "./errors.ts";
+import type { Problem } from "./problem.ts";
+import type { SearchSwitches } from "./search.ts";
+import type { StopFlag } from "./_prepared.ts";
+import type { WorkerJob, WorkerReply, WorkerRequest, WorkerResult } from "./_worker.ts";
+import { WORKER_SCRIPT } from "./_worker_bundle.ts";
+import { MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
+
+/** A job handed to the pool: its result, and a way to stop it. */
+export interface JobHandle {
+  /** Resolves with the worker's result; rejects if the worker failed. */
+  readonly result: Promise<WorkerResult>;
+  /** Stops the job: a search then ends "stopped", other jobs reject. */
+  cancel(): void;
+}
+
+interface Ticket {
+  readonly id: number;
+  readonly session: Session;
+  readonly job: WorkerJob;
+  readonly deadline: number;
+  readonly resolve: (result: WorkerResult) => void;
+  readonly reject: (error: Error) => void;
+  slot?: Slot;
+  done: boolean;
+  watchdog?: ReturnType<typeof setTimeout>;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly flag: Int32Array | undefined;
+  readonly keys: Set<number>;
+  ticket: Ticket | undefined;
+  answered: boolean;
+}
+
+/** Counters, for tests and the curious. */
+export interface PoolStats {
+  /** Workers started since the process began. */
+  spawned: number;
+  /** Jobs run on workers. */
+  jobs: number;
+  /** The most jobs that ran at once. */
+  mostBusy: number;
+}
+
+/** Workers cannot start here: the solve falls back to the calling thread. */
+export class WorkersUnavailableError extends Error {
+  /** @param message Why. */
+  constructor(message: string) {
+    super(`Workers cannot run here: ${message}`);
+    this.name = "WorkersUnavailableError";
+  }
+}
+
+/** Whether this runtime can start workers from a script in memory. */
+export function workersAvailable(): boolean {
+  return typeof Worker === "function" && typeof Blob === "function" &&
+    typeof URL?.createObjectURL === "function";
+}
+
+/** The workers, their queue of jobs, and the calls they serve. */
+export class Pool {
+  /** How many workers at most. */
+  readonly size: number;
+  /** Counters. */
+  readonly stats: PoolStats = { spawned: 0, jobs: 0, mostBusy: 0 };
+  readonly #slots: Slot[] = [];
+  #queue: Ticket[] = [];
+  readonly #sessions = new Set<Session>();
+  #nextId = 0;
+  #nextKey = 0;
+  #url: string | undefined;
+  #closer: ReturnType<typeof setTimeout> | undefined;
+  // Whether any worker ever answered: until one has, a failing worker
+  // means workers cannot run here at all.
+  #answered = false;
+
+  /** @param size How many workers at most. */
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  /**
+   * Opens a call's session: its problem goes to each worker with the
+   * call's first job there. Throws if no worker can be started (a page
+   * whose content security policy forbids Blob workers, say).
+   *
+   * @param problem The call's problem.
+   * @param switches The search switches it is prepared with.
+   * @param signal The call's abort signal: aborting stops its jobs.
+   */
+  open(problem: Problem, switches: SearchSwitches, signal?: AbortSignal): Session {
+    if (this.#closer !== undefined) clearTimeout(this.#closer);
+    this.#closer = undefined;
+    if (this.#slots.length === 0) this.#slots.push(this.#spawn());
+    const session = new Session(this, this.#nextKey++, problem, switches, signal);
+    this.#sessions.add(session);
+    return session;
+  }
+
+  /** Called by a session when its call ends. */
+  closed(session: Session): void {
+    this.#sessions.delete(session);
+    this.#queue = this.#queue.filter((ticket) => ticket.session !== session);
+    for (const slot of this.#slots) {
+      if (slot.keys.delete(session.key)) {
+        slot.worker.postMessage({ type: "release", key: session.key } satisfies WorkerRequest);
+      }
+    }
+    this.#idle();
+  }
+
+  /** Queues a job. */
+  submit(session: Session, job: WorkerJob, deadline: number): JobHandle {
+    let ticket!: Ticket;
+    const result = new Promise<WorkerResult>((resolve, reject) => {
+      ticket = {
+        id: this.#nextId++,
+        session,
+        job,
+        deadline,
+        resolve,
+        reject,
+        done: false,
+      };
+    });
+    this.#queue.push(ticket);
+    this.#dispatch();
+    return { result, cancel: () => this.#cancel(ticket) };
+  }
+
+  /**
+   * Starts what can start: jobs of the oldest call first (so calls finish
+   * in the order they came rather than all late together); a search that
+   * began on a worker resumes only there, where its state is.
+   */
+  #dispatch(): void {
+    if (this.#queue.length === 0) return;
+    this.#queue.sort((a, b) => a.session.key - b.session.key || a.id - b.id);
+    for (let i = 0; i < this.#queue.length; i++) {
+      const ticket = this.#queue[i];
+      const session = ticket.session;
+      const job = ticket.job;
+      let slot = session.slotOf(job);
+      if (job.kind === "search" && job.search.begin === undefined) {
+        // A paused search resumes where its state is.
+        if (slot === undefined || slot.ticket !== undefined) continue;
+      } else {
+        if (slot?.ticket !== undefined) slot = undefined;
+        slot ??= this.#slots.find((s) => !s.ticket && s.keys.has(session.key));
+        slot ??= this.#slots.find((s) => !s.ticket);
+        if (slot === undefined && this.#slots.length < this.size) {
+          try {
+            slot = this.#spawn();
+            this.#slots.push(slot);
+          } catch {
+            // No more workers can start: make do with those there are.
+          }
+        }
+        if (slot === undefined) continue;
+        session.bind(job, slot);
+      }
+      this.#queue.splice(i--, 1);
+      this.#send(slot, ticket);
+    }
+  }
+
+  #send(slot: Slot, ticket: Ticket): void {
+    const session = ticket.session;
+    const setup = slot.keys.has(session.key) ? undefined : session.setup();
+    slot.keys.add(session.key);
+    if (slot.flag !== undefined) Atomics.store(slot.flag, 0, 0);
+    slot.ticket = ticket;
+    ticket.slot = slot;
+    this.stats.jobs++;
+    const busy = this.#slots.filter((s) => s.ticket).length;
+    if (busy > this.stats.mostBusy) this.stats.mostBusy = busy;
+    slot.worker.postMessage(
+      {
+        type: "job",
+        id: ticket.id,
+        key: session.key,
+        setup,
+        // Each thread has its own clock origin: send wall-clock time.
+        deadline: performance.timeOrigin + ticket.deadline,
+        job: ticket.job,
+      } satisfies WorkerRequest,
+    );
+    this.#watch(ticket, ticket.deadline + WORKER_GRACE_MS);
+  }
+
+  /** Replaces the ticket's worker if it has not answered by `time`. */
+  #watch(ticket: Ticket, time: number): void {
+    if (!Number.isFinite(time)) return;
+    const delay = Math.max(0, time - performance.now());
+    ticket.watchdog = setTimeout(() => {
+      if (ticket.done) return;
+      if (delay > MAX_TIMER_MS) {
+        this.#watch(ticket, time);
+        return;
+      }
+      // Stuck where it does not look at the clock: a search counts as
+      // timed out (its nodes are lost with the worker), anything else fails.
+      const slot = ticket.slot;
+      if (slot?.ticket === ticket) this.#replace(slot);
+      if (ticket.job.kind === "search") {
+        this.#settle(ticket, { status: "timeout", nodes: 0, backtracks: 0, proof: true });
+      } else {
+        this.#fail(ticket, new SolveError("timeout", "A worker overran the time limit"));
+      }
+    }, Math.min(delay, MAX_TIMER_MS));
+  }
+
+  #cancel(ticket: Ticket): void {
+    if (ticket.done) return;
+    const slot = ticket.slot;
+    if (slot === undefined) {
+      this.#queue = this.#queue.filter((t) => t !== ticket);
+      this.#stopped(ticket);
+    } else if (slot.flag !== undefined) {
+      Atomics.store(slot.flag, 0, 1);
+    } else {
+      // No shared memory: end the worker, a new one takes its place.
+      this.#replace(slot);
+      this.#stopped(ticket);
+    }
+  }
+
+  /** Settles a ticket stopped before its worker answered. */
+  #stopped(ticket: Ticket): void {
+    if (ticket.job.kind === "search") {
+      this.#settle(ticket, { status: "stopped", nodes: 0, backtracks: 0, proof: true });
+    } else {
+      this.#fail(ticket, new SolveError("cancelled", "The solve was cancelled"));
+    }
+  }
+
+  #settle(ticket: Ticket, result: WorkerResult): void {
+    if (ticket.done) return;
+    ticket.done = true;
+    if (ticket.watchdog !== undefined) clearTimeout(ticket.watchdog);
+    ticket.resolve(result);
+  }
+
+  #fail(ticket: Ticket, error: Error): void {
+    if (ticket.done) return;
+    ticket.done = true;
+    if (ticket.watchdog !== undefined) clearTimeout(ticket.watchdog);
+    ticket.reject(error);
+  }
+
+  #spawn(): Slot {
+    this.#url ??= URL.createObjectURL(new Blob([WORKER_SCRIPT], { type: "text/javascript" }));
+    const worker = new Worker(this.#url, { type: "module", name: "minimalloc-solver" });
+    // Pages that are not cross-origin isolated cannot share memory.
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+    const flag = typeof SharedArrayBuffer === "function" && isolated !== false
+      ? new Int32Array(new SharedArrayBuffer(4))
+      : undefined;
+    const slot: Slot = { worker, flag, keys: new Set(), ticket: undefined, answered: false };
+    worker.postMessage(
+      { type: "init", flag: flag?.buffer as SharedArrayBuffer } satisfies WorkerRequest,
+    );
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#reply(slot, event.data);
+    const broken = (message: string) => {
+      const ticket = slot.ticket;
+      this.#replace(slot);
+      if (!slot.answered && !this.#answered) {
+        // No worker ever answered: they cannot run here (a page whose
+        // security policy forbids Blob workers, say). Calls fall back to
+        // the calling thread.
+        unavailable = true;
+        this.#failAll(new WorkersUnavailableError(message));
+      } else if (ticket !== undefined) {
+        this.#fail(ticket, new Error(`Internal error in a worker: ${message}`));
+      }
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      broken(event.message ?? "it failed to start");
+    };
+    worker.onmessageerror = () => broken("a message could not be read");
+    this.stats.spawned++;
+    return slot;
+  }
+
+  #reply(slot: Slot, reply: WorkerReply): void {
+    slot.answered = true;
+    this.#answered = true;
+    const ticket = slot.ticket;
+    if (ticket === undefined || ticket.id !== reply.id) return;
+    slot.ticket = undefined;
+    if (reply.ok) this.#settle(ticket, reply.result);
+    else this.#fail(ticket, new Error(`Internal error in a worker: ${reply.message}`));
+    this.#dispatch();
+    this.#idle();
+  }
+
+  /** Fails every job, queued or running, and ends the workers. */
+  #failAll(error: Error): void {
+    const tickets = [...this.#queue, ...this.#slots.flatMap((s) => s.ticket ? [s.ticket] : [])];
+    this.#queue = [];
+    for (const slot of [...this.#slots]) this.#replace(slot);
+    for (const ticket of tickets) this.#fail(ticket, error);
+  }
+
+  /** Ends a worker and puts a fresh one (started on demand) in its place. */
+  #replace(slot: Slot): void {
+    slot.worker.terminate();
+    slot.ticket = undefined;
+    const at = this.#slots.indexOf(slot);
+    if (at >= 0) this.#slots.splice(at, 1);
+    for (const session of this.#sessions) session.unbind(slot);
+    this.#dispatch();
+  }
+
+  /** Ends the workers once no call is open, after this turn of the event loop. */
+  #idle(): void {
+    if (this.#sessions.size > 0 || this.#closer !== undefined) return;
+    this.#closer = setTimeout(() => {
+      this.#closer = undefined;
+      if (this.#sessions.size > 0) return;
+      for (const slot of this.#slots) slot.worker.terminate();
+      this.#slots.length = 0;
+      this.#queue = [];
+    }, 0);
+  }
+}
+
+/** A call's view of the pool: its problem, its jobs, its abort signal. */
+export class Session {
+  /** The call's problem key in the workers. */
+  readonly key: number;
+  readonly #pool: Pool;
+  readonly #problem: Problem;
+  readonly #switches: SearchSwitches;
+  readonly #handles = new Set<JobHandle>();
+  // Where each member's search state lives.
+  readonly #bound = new Map<number, Slot>();
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort = () => {
+    for (const handle of this.#handles) handle.cancel();
+  };
+  #json: string | undefined;
+
+  /**
+   * @param pool The pool.
+   * @param key The problem's key.
+   * @param problem The problem.
+   * @param switches The search switches.
+   * @param signal The call's abort signal.
+   */
+  constructor(
+    pool: Pool,
+    key: number,
+    problem: Problem,
+    switches: SearchSwitches,
+    signal?: AbortSignal,
+  ) {
+    this.#pool = pool;
+    this.key = key;
+    this.#problem = problem;
+    this.#switches = switches;
+    this.#signal = signal;
+    signal?.addEventListener("abort", this.#onAbort);
+  }
+
+  /** How many workers the pool has at most. */
+  get width(): number {
+    return this.#pool.size;
+  }
+
+  /** The abort signal as a flag. */
+  get signal(): StopFlag | undefined {
+    return this.#signal;
+  }
+
+  /** The worker that holds the state of a job's search, if it has begun. */
+  slotOf(job: WorkerJob): Slot | undefined {
+    return job.kind === "search" ? this.#bound.get(job.search.member) : undefined;
+  }
+
+  /** Records where a job's search lives (a begun search resumes only there). */
+  bind(job: WorkerJob, slot: Slot): void {
+    if (job.kind === "search") this.#bound.set(job.search.member, slot);
+  }
+
+  /** Forgets the searches of a worker that was ended. */
+  unbind(slot: Slot): void {
+    for (const [member, bound] of this.#bound) {
+      if (bound === slot) this.#bound.delete(member);
+    }
+  }
+
+  /** The problem's data for a worker that does not have it yet. */
+  setup(): { buffers: string; capacity?: number; switches: SearchSwitches } {
+    // Made once per call: JSON copies 10^4 buffers to a worker much
+    // faster than structured cloning them for every worker.
+    this.#json ??= JSON.stringify(this.#problem.buffers);
+    return { buffers: this.#json, capacity: this.#problem.capacity, switches: this.#switches };
+  }
+
+  /**
+   * Runs a job on a worker.
+   *
+   * @param job The job.
+   * @param deadline `performance.now()` past which it stops.
+   */
+  run(job: WorkerJob, deadline: number): JobHandle {
+    const handle = this.#pool.submit(this, job, deadline);
+    this.#handles.add(handle);
+    const forget = () => this.#handles.delete(handle);
+    handle.result.then(forget, forget);
+    if (this.#signal?.aborted) handle.cancel();
+    return handle;
+  }
+
+  /** Ends the call: its queued jobs are dropped, its problem released. */
+  close(): void {
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    for (const handle of this.#handles) handle.cancel();
+    this.#pool.closed(this);
+  }
+}
+
+let shared: Pool | undefined;
+let unavailable = !workersAvailable();
+
+/**
+ * The process-wide pool, or undefined where workers cannot run (no Worker,
+ * or the first one failed to start).
+ */
+export function sharedPool(): Pool | undefined {
+  if (unavailable) return undefined;
+  if (shared === undefined) {
+    const cores = globalThis.navigator?.hardwareConcurrency;
+    const size = Math.max(1, Math.min(WORKERS_MAX, Number.isInteger(cores) ? cores : 2));
+    shared = new Pool(size);
+  }
+  return shared;
+}
+
+/** Marks workers as unusable in this process (the first one failed to start). */
+export function markWorkersUnavailable(): void {
+  unavailable = true;
+}

@@ -1,0 +1,343 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// A problem prepared once for many probes: the edge gaps trimmed, the peak
+// load and the pairs of buffers live at once counted, and (when the first
+// search needs them) the sweep and the search's typed arrays built. A probe
+// at another capacity reuses all of it; only the capacity changes. The same
+// class serves the calling thread (solve) and each worker (solveAsync).
+//
+// Results are plain values that can cross to another thread: a search
+// ends "solved", "infeasible", out of "budget", at the "timeout", "stopped"
+// by its stop flag, or "too-large" for the exact search.
+
+import { SolveError } from "./errors.ts";
+import { peakLoad, type Problem } from "./problem.ts";
+import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
+import { sweep, type SweepResult } from "./sweep.ts";
+import { solveHeuristic } from "./heuristics.ts";
+import { validate } from "./validate.ts";
+import { EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
+
+/** Something that says when to stop: an AbortSignal or a shared flag. */
+export interface StopFlag {
+  /** Whether to stop now. */
+  readonly aborted: boolean;
+}
+
+/** What the plan needs to know about a problem before it probes. */
+export interface Facts {
+  /** The peak load: no solution is lower. */
+  peakLoad: number;
+  /** Pairs of buffers live at once: what the exact search's memory follows. */
+  pairs: number;
+}
+
+/**
+ * A run of one search of a probe: one preordering heuristic's search,
+ * begun afresh or resumed where it paused, for at most `budget` nodes.
+ */
+export interface SearchJob {
+  /** Which search state: one per preordering heuristic of the probe. */
+  member: number;
+  /** Begin a new search with these settings (else resume the paused one). */
+  begin?: {
+    /** The capacity to search at. */
+    capacity: number;
+    /** The preordering heuristic. */
+    heuristic: string;
+    /** Search without canonical order (see Search.begin). */
+    relaxed: boolean;
+  };
+  /** Nodes allowed in this run (Infinity for no limit). */
+  budget: number;
+  /** Out of budget, give the search up ("budget"), else pause it ("paused"). */
+  giveUp: boolean;
+  /** Pause after this many milliseconds (a time slice; Infinity for none). */
+  sliceMs: number;
+}
+
+/** How a run of a search ended. */
+export type SearchStatus =
+  | "solved"
+  | "infeasible"
+  | "paused"
+  | "budget"
+  | "timeout"
+  | "stopped"
+  | "too-large";
+
+/** What one run of a search found, and what it cost. */
+export interface SearchResult {
+  /** How it ended. */
+  status: SearchStatus;
+  /** Nodes it visited in this run. */
+  nodes: number;
+  /** Times it backtracked in this run. */
+  backtracks: number;
+  /** The offsets, when solved. */
+  offsets?: Float64Array;
+  /** Whether "infeasible" is a proof (canonical order can hide solutions). */
+  proof: boolean;
+  /** Why, for "too-large". */
+  message?: string;
+}
+
+/** A fast heuristic to run, and when to stop improving. */
+export interface HeuristicJob {
+  /** One of heuristicNames. */
+  name: string;
+  /** Stop improving once the height is at most this. */
+  target?: number;
+}
+
+/** What a heuristic found. */
+export type HeuristicResult =
+  | { status: "solved"; offsets: Float64Array; height: number }
+  | { status: "infeasible"; message: string }
+  | { status: "none" };
+
+/** A problem prepared once, probed at any capacity. */
+export class Prepared {
+  /** The problem as given. */
+  readonly problem: Problem;
+  readonly #switches: SearchSwitches;
+  // The problem the search sees: with sound pruning, the edge gaps cut off.
+  readonly #searched: Problem;
+  // Buffers that take no bytes (size 0, or never live once trimmed).
+  readonly #idle: Uint8Array;
+  readonly #anySearched: boolean;
+  #facts: Facts | undefined;
+  #sweep: SweepResult | undefined;
+  #model: SearchModel | undefined;
+  // The search states, one per member of a probe, reused across probes.
+  readonly #members = new Map<number, Search>();
+
+  /**
+   * @param problem The problem (its capacity is only the default).
+   * @param switches The search switches.
+   */
+  constructor(problem: Problem, switches: SearchSwitches) {
+    this.problem = problem;
+    this.#switches = switches;
+    this.#searched = switches.soundPruning ? trimEdgeGaps(problem) : problem;
+    const n = problem.buffers.length;
+    this.#idle = new Uint8Array(n);
+    let any = false;
+    for (let b = 0; b < n; b++) {
+      if (this.#searched.buffers[b].size === 0) this.#idle[b] = 1;
+      else any = true;
+    }
+    this.#anySearched = any;
+  }
+
+  /** The peak load and the pairs count, computed once. */
+  facts(): Facts {
+    this.#facts ??= {
+      peakLoad: peakLoad(this.problem),
+      pairs: this.#anySearched ? overlappingPairs(this.#searched) : 0,
+    };
+    return this.#facts;
+  }
+
+  /**
+   * Runs one search of a probe: begins it (SPEC 5.3 for one heuristic) or
+   * resumes it, for at most the job's budget and time slice.
+   *
+   * @param job What to run.
+   * @param deadline `performance.now()` past which it stops ("timeout").
+   * @param stop Stops it when raised ("stopped").
+   */
+  advance(job: SearchJob, deadline: number, stop?: StopFlag): SearchResult {
+    const result = (status: SearchStatus, nodes = 0, backtracks = 0): SearchResult => ({
+      status,
+      nodes,
+      backtracks,
+      proof: true,
+    });
+    if (stop?.aborted) return result("stopped");
+    let search: Search;
+    if (job.begin !== undefined) {
+      const early = this.#before(job.begin.capacity, deadline, stop);
+      if (early !== undefined) return early;
+      this.#model ??= new SearchModel(this.#searched, this.#sweep!, this.#switches);
+      search = this.#members.get(job.member) ?? new Search(this.#model);
+      this.#members.set(job.member, search);
+      search.begin(job.begin.capacity, job.begin.heuristic, job.begin.relaxed);
+    } else {
+      const paused = this.#members.get(job.member);
+      if (paused === undefined || !paused.paused) {
+        throw new Error(`Internal error: search ${job.member} is not paused`);
+      }
+      search = paused;
+    }
+    const nodes = search.nodes;
+    const backtracks = search.backtracks;
+    const pauseAt = job.sliceMs === Infinity ? Infinity : performance.now() + job.sliceMs;
+    const status = search.run(job.budget, deadline, stop, pauseAt);
+    const spent = { nodes: search.nodes - nodes, backtracks: search.backtracks - backtracks };
+    if (status === OK) {
+      const offsets = this.#idleOffsets();
+      const buffers = this.problem.buffers;
+      for (let b = 0; b < buffers.length; b++) {
+        if (!this.#idle[b]) offsets[b] = search.solution[b];
+      }
+      return { status: "solved", ...spent, offsets, proof: true };
+    }
+    if (status === INFEASIBLE) {
+      return { status: "infeasible", ...spent, proof: search.provesInfeasible };
+    }
+    if (status === PAUSED) {
+      // Out of budget (or of its time slice, which never means give up).
+      const sliced = search.nodes - nodes < job.budget;
+      if (!job.giveUp || sliced) return { status: "paused", ...spent, proof: true };
+      search.abandon();
+      return { status: "budget", ...spent, proof: true };
+    }
+    return { status: stop?.aborted ? "stopped" : "timeout", ...spent, proof: true };
+  }
+
+  /**
+   * What settles a search at this capacity before it starts, if anything;
+   * otherwise makes sure the sweep is there (undefined).
+   */
+  #before(capacity: number, deadline: number, stop?: StopFlag): SearchResult | undefined {
+    const buffers = this.problem.buffers;
+    const result = (status: SearchStatus): SearchResult => ({
+      status,
+      nodes: 0,
+      backtracks: 0,
+      proof: true,
+    });
+    // Buffers that take no bytes keep offset 0 or their fixed offset,
+    // outside the search; they must still fit.
+    for (let b = 0; b < buffers.length; b++) {
+      if (this.#idle[b] && (buffers[b].offset ?? 0) + buffers[b].size > capacity) {
+        return result("infeasible");
+      }
+    }
+    if (!this.#anySearched) return { ...result("solved"), offsets: this.#idleOffsets() };
+    // More bytes live at one moment than the capacity dooms every
+    // partition search: say so before spending any (ours).
+    const facts = this.facts();
+    if (facts.peakLoad > capacity) return result("infeasible");
+    if (facts.pairs > EXACT_SEARCH_MAX_PAIRS) {
+      return {
+        ...result("too-large"),
+        message:
+          `The exact search needs too much memory: ${facts.pairs} pairs of buffers are live at once (at most ${EXACT_SEARCH_MAX_PAIRS})`,
+      };
+    }
+    if (performance.now() > deadline) return result("timeout");
+    if (this.#sweep === undefined) {
+      // The sweep stops at the deadline too: on 10^5 buffers it alone can
+      // take longer than the limit.
+      const clock = {
+        get aborted(): boolean {
+          return stop?.aborted === true || performance.now() > deadline;
+        },
+      };
+      try {
+        this.#sweep = sweep(this.#searched, { signal: clock as AbortSignal });
+      } catch (error) {
+        if (!(error instanceof SolveError) || error.code !== "cancelled") throw error;
+        return result(stop?.aborted ? "stopped" : "timeout");
+      }
+    }
+    return undefined;
+  }
+
+  /** Offsets with the idle buffers' filled in. */
+  #idleOffsets(): Float64Array {
+    const buffers = this.problem.buffers;
+    const offsets = new Float64Array(buffers.length);
+    for (let b = 0; b < buffers.length; b++) {
+      if (this.#idle[b]) offsets[b] = buffers[b].offset ?? 0;
+    }
+    return offsets;
+  }
+
+  /**
+   * Runs a fast heuristic on the problem, without its capacity; the
+   * solution is checked before it is returned ("none" if it fails, which
+   * would be a bug).
+   *
+   * @param job Which heuristic, and its target.
+   * @param deadline `performance.now()` past which it stops improving.
+   * @param stop Stops it improving when raised.
+   */
+  heuristic(job: HeuristicJob, deadline: number, stop?: StopFlag): HeuristicResult {
+    let solution;
+    try {
+      solution = solveHeuristic(this.problem, {
+        heuristic: job.name,
+        timeLimit: Math.max(0, deadline - performance.now()),
+        signal: stop as AbortSignal | undefined,
+        target: job.target,
+      });
+    } catch (error) {
+      if (error instanceof SolveError && error.code === "infeasible") {
+        return { status: "infeasible", message: error.message };
+      }
+      throw error;
+    }
+    const { capacity: _, ...uncapped } = this.problem;
+    if (validate(uncapped, solution) !== "good") return { status: "none" };
+    return {
+      status: "solved",
+      offsets: Float64Array.from(solution.offsets),
+      height: solution.height,
+    };
+  }
+}
+
+/**
+ * The same problem with every gap without a window that starts or ends a
+ * lifespan cut off the lifespan: the sweep's points (SPEC 4.1) count such
+ * a buffer twice in the sections of its gap, which can prune a feasible
+ * problem. Returns the problem itself when nothing changes.
+ */
+export function trimEdgeGaps(problem: Problem): Problem {
+  let changed = false;
+  const buffers = problem.buffers.map((b) => {
+    const gaps = b.gaps ?? [];
+    let first = 0;
+    let last = gaps.length;
+    let lower = b.lower;
+    let upper = b.upper;
+    while (first < last && !gaps[first].window && gaps[first].lower === lower) {
+      lower = gaps[first++].upper;
+    }
+    while (last > first && !gaps[last - 1].window && gaps[last - 1].upper === upper) {
+      upper = gaps[--last].lower;
+    }
+    if (first === 0 && last === gaps.length) return b;
+    changed = true;
+    // A buffer that is all gap is never live: it takes no bytes.
+    if (lower >= upper) return { ...b, size: 0, gaps: [] };
+    return { ...b, lower, upper, gaps: gaps.slice(first, last) };
+  });
+  return changed ? { ...problem, buffers } : problem;
+}
+
+/** How many pairs of buffers are live at once, counted in O(n log n). */
+export function overlappingPairs(problem: Problem): number {
+  const n = problem.buffers.length;
+  const lowers = new Float64Array(n);
+  const uppers = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    lowers[i] = problem.buffers[i].lower;
+    uppers[i] = problem.buffers[i].upper;
+  }
+  lowers.sort();
+  uppers.sort();
+  // A pair meets when one starts while the other is live: count, for each
+  // start, the buffers started before it and not yet ended.
+  let pairs = 0;
+  let ended = 0;
+  for (let i = 0; i < n; i++) {
+    while (ended < n && uppers[ended] <= lowers[i]) ended++;
+    pairs += i - ended;
+  }
+  return pairs;
+}

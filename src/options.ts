@@ -1,0 +1,165 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+/**
+ * The solver's options ({@linkcode SolverOptions}), shared by
+ * {@linkcode solve} and {@linkcode solveAsync}, and the settings that
+ * reproduce the reference MiniMalloc ({@linkcode REFERENCE_OPTIONS}).
+ *
+ * @module
+ */
+
+/** Options for {@linkcode solve} and {@linkcode solveAsync}. Every search switch defaults to on. */
+export interface SolverOptions {
+  /**
+   * Only place buffers in canonical order.
+   * @default {true}
+   */
+  canonicalOnly?: boolean;
+  /**
+   * Prune when a section's floor plus its unplaced total exceeds the capacity.
+   * @default {true}
+   */
+  sectionInference?: boolean;
+  /**
+   * Try candidates by their current minimum offset.
+   * @default {true}
+   */
+  dynamicOrdering?: boolean;
+  /**
+   * Skip candidates that would leave an avoidable gap.
+   * @default {true}
+   */
+  checkDominance?: boolean;
+  /**
+   * Raise section floors to the lowest unplaced minimum offset.
+   * @default {true}
+   */
+  unallocatedFloor?: boolean;
+  /**
+   * Sort each partition's buffers by a heuristic first.
+   * @default {true}
+   */
+  staticPreordering?: boolean;
+  /**
+   * Split into independent parts when cuts reach zero.
+   * @default {true}
+   */
+  dynamicDecomposition?: boolean;
+  /**
+   * The floor never drops below the current offset.
+   * @default {true}
+   */
+  monotonicFloor?: boolean;
+  /**
+   * Stop trying alternatives after a buffer with nothing above it.
+   * @default {true}
+   */
+  hatlessPruning?: boolean;
+  /**
+   * Find the smallest feasible capacity up to the problem's.
+   * @default {false}
+   */
+  minimizeCapacity?: boolean;
+  /**
+   * Preordering heuristics, tried round robin with growing node budgets:
+   * the first to finish within a round's budget decides. Letters: `A`
+   * area, `C` sections, `L` lower, `O` overlaps, `T` total, `U` upper, `W`
+   * width, `Z` size.
+   * @default {["WAT", "TAW", "TWA"]}
+   */
+  preorderingHeuristics?: string[];
+  /**
+   * Time limit for the whole solve, in milliseconds, counted from the
+   * call; `Infinity` for none. A minimization stopped by it returns the
+   * best solution found so far.
+   * @default {Infinity}
+   */
+  timeout?: number;
+  /**
+   * Cancels the solve when aborted (the search looks every few hundred
+   * nodes). A minimization cancelled after it found a solution returns
+   * the best so far, as at a time limit; otherwise the solve throws a
+   * {@linkcode SolveError} with code `"cancelled"`.
+   */
+  signal?: AbortSignal;
+  /**
+   * Run the round robin's searches in parallel, one preordering heuristic
+   * per worker ({@linkcode solveAsync} only), rather than one after
+   * another. The answer is the same either way: the winner is the search
+   * the round robin would have finished first, so it never depends on
+   * timing, and {@linkcode solve} computes it on one thread.
+   * @default {true}
+   */
+  portfolio?: boolean;
+  /**
+   * Minimize the capacity from both ends (with `minimizeCapacity`): start
+   * from the peak load, a proved lower bound, and from a fast heuristic
+   * solution, and close the gap with exact searches under growing node
+   * budgets. When the time limit hits, return the best solution found,
+   * with its proved `lowerBound` and whether it is `optimal`. Off, the
+   * reference's plain bisection from 0 to the capacity runs instead.
+   * @default {true}
+   */
+  anytimeMinimize?: boolean;
+  /**
+   * Keep every pruning rule a proof, so that "infeasible" is always true
+   * (ours): where windows make effective sizes zero or negative, relax
+   * the canonical tie rule or canonical order; apply hatless pruning only
+   * with dynamic ordering; cut gaps without a window off the ends of
+   * lifespans, which the reference's sweep counts twice. Off, the search
+   * is the reference's, which can call such problems infeasible.
+   * @default {true}
+   */
+  soundPruning?: boolean;
+  /**
+   * On problems too large for the exact search to pay (more than four
+   * million pairs of buffers live at once, or too deep for the runtime's
+   * stack), try the fast heuristics first and answer with theirs when it
+   * fits the capacity (ours).
+   * @default {true}
+   */
+  heuristicFirst?: boolean;
+  /**
+   * Answer with this fast heuristic alone, one of
+   * {@linkcode heuristicNames}, without the exact search (see
+   * {@linkcode solveHeuristic}). A height above the capacity fails with
+   * `"infeasible"` when the peak load proves it, else with `"no-fit"`.
+   */
+  heuristic?: string;
+  /** Called when a minimization's bounds improve. */
+  onProgress?: (progress: MinimizeProgress) => void;
+}
+
+/** Where a capacity minimization stands (see {@linkcode SolverOptions.onProgress}). */
+export interface MinimizeProgress {
+  /** Milliseconds since the solve started. */
+  elapsedMs: number;
+  /** Every smaller height is proved impossible. */
+  lowerBound: number;
+  /** The best height found so far, if any. */
+  bestHeight: number | undefined;
+}
+
+/**
+ * The settings that reproduce the reference MiniMalloc's search exactly:
+ * every technique it lacks switched off. Spread user choices over it.
+ *
+ * @example Usage
+ * ```ts
+ * import { REFERENCE_OPTIONS, solve } from "@x/minimalloc";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const problem = {
+ *   capacity: 4,
+ *   buffers: [{ id: "a", lower: 0, upper: 1, size: 4 }],
+ * };
+ * deepEqual(solve(problem, { ...REFERENCE_OPTIONS }).offsets, [0]);
+ * ```
+ */
+export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
+  portfolio: false,
+  anytimeMinimize: false,
+  soundPruning: false,
+  heuristicFirst: false,
+});
