@@ -21,8 +21,14 @@ function isInt(x: unknown): x is number {
 /**
  * The first thing wrong with a buffer's values, or undefined. Shared by the
  * CSV reader (which adds the line) and {@linkcode checkProblem}.
+ *
+ * Gaps must lie inside the lifespan unless `gapsMayLeaveLifespan`: the CSV
+ * reader allows more, as the reference does, and cuts them to the
+ * lifespan itself. Problems built in code keep the strict rule: the
+ * solvers assume it, and a gap outside its lifespan there is more likely a
+ * slip in the caller's time arithmetic than something meant.
  */
-export function bufferIssue(buffer: Buffer): FieldIssue | undefined {
+export function bufferIssue(buffer: Buffer, gapsMayLeaveLifespan = false): FieldIssue | undefined {
   for (const column of ["lower", "upper", "size"] as const) {
     if (!isInt(buffer[column])) {
       return { column, detail: `expected a safe integer, got ${String(buffer[column])}` };
@@ -61,7 +67,7 @@ export function bufferIssue(buffer: Buffer): FieldIssue | undefined {
     if (!isInt(gap.lower) || !isInt(gap.upper) || gap.lower >= gap.upper) {
       return { column: "gaps", detail: `expected a gap L-U with L < U, got ${text}` };
     }
-    if (gap.lower < buffer.lower || gap.upper > buffer.upper) {
+    if (!gapsMayLeaveLifespan && (gap.lower < buffer.lower || gap.upper > buffer.upper)) {
       return {
         column: "gaps",
         detail: `expected gap ${text} within the lifespan [${buffer.lower}, ${buffer.upper})`,

@@ -50,8 +50,10 @@ const INTEGER = /^[+-]?\d+$/;
  * aliases), then one buffer per row. A header that says `end` marks the old
  * format, whose upper times are inclusive. Fields may be quoted as in RFC
  * 4180; blank lines, a byte-order mark and CRLF line ends are accepted. An
- * empty `offset` cell leaves that buffer free. One pass, linear in the
- * text's length.
+ * empty `offset` cell leaves that buffer free. A gap that reaches outside
+ * its buffer's lifespan is cut to the lifespan (and dropped when wholly
+ * outside), as the reference reads such files: the buffer occupies nothing
+ * outside its lifespan anyway. One pass, linear in the text's length.
  *
  * Every number must be an integer within ±(2^53 − 1). Errors name the
  * file, the line and the column, and say what was expected.
@@ -174,8 +176,9 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
     if (offsetAt !== undefined && fields[offsetAt].trim() !== "") {
       buffer.offset = int(offsetAt, "offset");
     }
-    const issue = bufferIssue(buffer);
+    const issue = bufferIssue(buffer, true);
     if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });
+    if (buffer.gaps !== undefined) clipGaps(buffer);
     const earlier = seen.get(buffer.id);
     if (earlier !== undefined) {
       throw new CsvError("semantic", `id ${quote(buffer.id)} is already used on line ${earlier}`, {
@@ -190,6 +193,30 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   const problem: Problem = { buffers };
   if (capacity !== undefined) problem.capacity = capacity;
   return problem;
+}
+
+/**
+ * Keeps only the part of each gap inside the lifespan, as the reference
+ * does in effect (a buffer occupies nothing outside its lifespan anyway),
+ * and drops gaps wholly outside it. The solvers then see only gaps inside
+ * the lifespan, which is what the library's own check requires.
+ */
+function clipGaps(buffer: Buffer): void {
+  const gaps = buffer.gaps!;
+  const { lower, upper } = buffer;
+  if (gaps[0].lower >= lower && gaps[gaps.length - 1].upper <= upper) return;
+  const kept: Gap[] = [];
+  for (const gap of gaps) {
+    const from = Math.max(gap.lower, lower);
+    const to = Math.min(gap.upper, upper);
+    if (from >= to) continue;
+    if (from === gap.lower && to === gap.upper) kept.push(gap);
+    else {kept.push(
+        gap.window ? { lower: from, upper: to, window: gap.window } : { lower: from, upper: to },
+      );}
+  }
+  if (kept.length > 0) buffer.gaps = kept;
+  else delete buffer.gaps;
 }
 
 const SIGN_MINUS = 45;
