@@ -72,9 +72,39 @@ const INTEGER = /^[+-]?\d+$/;
  * @param options The file name for messages, and the capacity.
  * @returns The problem.
  * @throws {CsvError} If the text is not a valid MiniMalloc CSV.
+ * @throws {TypeError} If the text is not a string, or an option has the
+ * wrong type.
+ * @throws {RangeError} If the capacity is not a safe integer >= 0.
  */
 export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
+  if (typeof text !== "string") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected the text as a string, got ${typeName(text)}`,
+    );
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected an options object, got ${typeName(options)}`,
+    );
+  }
   const { file, capacity } = options;
+  if (file !== undefined && typeof file !== "string") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected the file name as a string, got ${typeName(file)}`,
+    );
+  }
+  if (capacity !== undefined && typeof capacity !== "number") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected the capacity as a number, got ${typeName(capacity)}`,
+    );
+  }
+  if (capacity !== undefined && !(Number.isSafeInteger(capacity) && capacity >= 0)) {
+    throw new RangeError(
+      `Cannot parse the CSV: expected a capacity that is a safe integer >= 0, got ${
+        String(capacity)
+      }`,
+    );
+  }
   const reader = new RecordReader(text, file);
   if (!reader.next()) {
     throw new CsvError("header", "expected a header line naming the columns, got an empty file", {
@@ -87,7 +117,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   let inclusive = false;
   reader.fields.forEach((raw, index) => {
     const name = raw.trim();
-    const column = ALIASES[name];
+    const column = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (column === undefined) {
       throw new CsvError(
         "header",
@@ -301,6 +331,15 @@ function parseGaps(cell: string, shift: number, file: string | undefined, line: 
         : { lower, upper: upper + shift },
     );
   }
+}
+
+/** A short description of a value's type, for messages. */
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the string ${quote(value)}`;
+  return `a ${typeof value} (${String(value)})`;
 }
 
 // Text read from the file goes into messages escaped (no control
