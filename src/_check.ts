@@ -157,7 +157,7 @@ export function bufferIssue(buffer: Buffer, gapsMayLeaveLifespan = false): Field
 
 /**
  * Throws a RangeError or TypeError naming the first malformed buffer, or
- * a repeated id, or a bad capacity.
+ * a repeated id, or a bad capacity, or heights that could pass 2^53 − 1.
  */
 export function checkProblem(problem: Problem, capacityOptional = false): void {
   if (problem === null || typeof problem !== "object" || !Array.isArray(problem.buffers)) {
@@ -171,6 +171,9 @@ export function checkProblem(problem: Problem, capacityOptional = false): void {
     );
   }
   const seen = new Map<string, number>();
+  // The height bound: see after the loop.
+  let bound = 0;
+  let pinnedMax = 0;
   for (let i = 0; i < problem.buffers.length; i++) {
     const buffer = problem.buffers[i];
     if (buffer === null || typeof buffer !== "object" || typeof buffer.id !== "string") {
@@ -190,5 +193,39 @@ export function checkProblem(problem: Problem, capacityOptional = false): void {
       );
     }
     seen.set(buffer.id, i);
+    bound += buffer.size + (buffer.alignment ?? 1) - 1;
+    if (buffer.offset !== undefined && buffer.offset > pinnedMax) pinnedMax = buffer.offset;
   }
+  // Why this bounds every height our solvers produce: each solver (the
+  // exact search and every heuristic) puts a pinned buffer at its offset,
+  // so its top is at most the largest pinned offset P plus its size; and it
+  // puts a free buffer no higher than the highest top placed so far (0 at
+  // first), rounded up to its alignment: at a floor (an effective size
+  // never exceeds the lower buffer's size), at the start of a hole, or on
+  // top. So each top exceeds the highest top before it by at most size +
+  // alignment − 1, and by induction no top exceeds P plus the sum of
+  // size + alignment − 1 over all buffers. Below 2^53 every offset, top,
+  // floor and bisection midpoint they compute is then exact. The sum is
+  // exact while it is safe, and once past 2^53 − 1 it stays past (rounding
+  // is monotone), so the comparison is exact too. Conservative: buffers
+  // that never meet are refused as well, but only past 9 PB in total.
+  bound += pinnedMax;
+  if (bound > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(
+      `Cannot solve: heights could reach ${exactBound(problem.buffers)} (the sum of size + ` +
+        `alignment - 1 over the buffers plus the largest fixed offset), past 2^53 - 1 = ` +
+        `${Number.MAX_SAFE_INTEGER}, beyond which they would not be exact`,
+    );
+  }
+}
+
+/** The height bound of checkProblem in BigInt, for the message. */
+function exactBound(buffers: Buffer[]): bigint {
+  let sum = 0n;
+  let pinnedMax = 0n;
+  for (const b of buffers) {
+    sum += BigInt(b.size) + BigInt(b.alignment ?? 1) - 1n;
+    if (b.offset !== undefined && BigInt(b.offset) > pinnedMax) pinnedMax = BigInt(b.offset);
+  }
+  return sum + pinnedMax;
 }

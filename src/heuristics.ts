@@ -101,7 +101,7 @@ export interface HeuristicOptions {
  * overlap.
  * @throws {RangeError} For an unknown heuristic name, or a malformed problem
  * (a repeated id, lower >= upper, a negative size, a gap outside its
- * lifespan, ...).
+ * lifespan, heights that could pass 2^53 - 1, ...).
  * @throws {TypeError} For a problem with values of the wrong type.
  */
 export function solveHeuristic(problem: Problem, options: HeuristicOptions = {}): Solution {

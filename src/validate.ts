@@ -69,7 +69,13 @@ export function validate(problem: Problem, solution: Solution): ValidationResult
     }
     const o = offsets[i];
     if (b.offset !== undefined && o !== b.offset) return "bad fixed";
-    if (!Number.isSafeInteger(o) || o < 0 || o + b.size > (problem.capacity ?? Infinity)) {
+    // A top past 2^53 - 1 is not exact, and the overlap sweep compares
+    // tops: such an offset is out of range even without a capacity.
+    const top = o + b.size;
+    if (
+      !Number.isSafeInteger(o) || o < 0 || top > (problem.capacity ?? Infinity) ||
+      top > Number.MAX_SAFE_INTEGER
+    ) {
       return "bad offset";
     }
     if (o + b.size > solution.height) return "bad height";
