@@ -12,59 +12,111 @@ export interface FieldIssue {
   column: string;
   /** What was expected. */
   detail: string;
+  /** A value of the wrong type (a TypeError), or a number out of range. */
+  kind: "type" | "range";
 }
 
 function isInt(x: unknown): x is number {
   return typeof x === "number" && Number.isSafeInteger(x);
 }
 
+/** What to say about a value that is not a safe integer. */
+function notInt(column: string, value: unknown, expected = "a safe integer"): FieldIssue {
+  return typeof value === "number"
+    ? { column, detail: `expected ${expected}, got ${value}`, kind: "range" }
+    : { column, detail: `expected ${expected}, got ${describe(value)}`, kind: "type" };
+}
+
+/** A value as a message shows it: strings quoted, so "4" is not read as 4. */
+function describe(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (Array.isArray(value)) return "an array";
+  if (value !== null && typeof value === "object") return "an object";
+  return String(value);
+}
+
 /**
  * The first thing wrong with a buffer's values, or undefined. Shared by the
  * CSV reader (which adds the line) and {@linkcode checkProblem}.
+ *
+ * Gaps must lie inside the lifespan unless `gapsMayLeaveLifespan`: the CSV
+ * reader allows more, as the reference does, and cuts them to the
+ * lifespan itself. Problems built in code keep the strict rule: the
+ * solvers assume it, and a gap outside its lifespan there is more likely a
+ * slip in the caller's time arithmetic than something meant.
  */
-export function bufferIssue(buffer: Buffer): FieldIssue | undefined {
+export function bufferIssue(buffer: Buffer, gapsMayLeaveLifespan = false): FieldIssue | undefined {
   for (const column of ["lower", "upper", "size"] as const) {
-    if (!isInt(buffer[column])) {
-      return { column, detail: `expected a safe integer, got ${String(buffer[column])}` };
-    }
+    if (!isInt(buffer[column])) return notInt(column, buffer[column]);
   }
   if (buffer.lower >= buffer.upper) {
     return {
       column: "upper",
       detail: `expected upper > lower, got lifespan [${buffer.lower}, ${buffer.upper})`,
+      kind: "range",
     };
   }
   if (buffer.size < 0) {
-    return { column: "size", detail: `expected a size >= 0, got ${buffer.size}` };
+    return { column: "size", detail: `expected a size >= 0, got ${buffer.size}`, kind: "range" };
   }
   const alignment = buffer.alignment ?? 1;
-  if (!isInt(alignment) || alignment < 1) {
-    return { column: "alignment", detail: `expected an integer >= 1, got ${alignment}` };
-  }
+  if (!isInt(alignment) || alignment < 1) return notInt("alignment", alignment, "an integer >= 1");
   if (buffer.offset !== undefined) {
     if (!isInt(buffer.offset) || buffer.offset < 0) {
-      return { column: "offset", detail: `expected an integer >= 0, got ${buffer.offset}` };
+      return notInt("offset", buffer.offset, "an integer >= 0");
     }
     if (buffer.offset % alignment !== 0) {
       return {
         column: "offset",
         detail: `expected a multiple of the alignment ${alignment}, got ${buffer.offset}`,
+        kind: "range",
       };
     }
   }
   if (buffer.hint !== undefined && !isInt(buffer.hint)) {
-    return { column: "hint", detail: `expected an integer, got ${buffer.hint}` };
+    return notInt("hint", buffer.hint, "an integer");
+  }
+  const gaps: unknown = buffer.gaps;
+  if (gaps === undefined) return undefined;
+  if (!Array.isArray(gaps)) {
+    return {
+      column: "gaps",
+      detail: `expected an array of gaps, got ${describe(gaps)}`,
+      kind: "type",
+    };
   }
   let previous = -Infinity;
-  for (const gap of buffer.gaps ?? []) {
-    const text = `${gap.lower}-${gap.upper}`;
-    if (!isInt(gap.lower) || !isInt(gap.upper) || gap.lower >= gap.upper) {
-      return { column: "gaps", detail: `expected a gap L-U with L < U, got ${text}` };
+  for (let g = 0; g < gaps.length; g++) {
+    const gap = gaps[g];
+    if (gap === null || typeof gap !== "object") {
+      return {
+        column: "gaps",
+        detail: `expected gap ${g} to be an object { lower, upper }, got ${describe(gap)}`,
+        kind: "type",
+      };
     }
-    if (gap.lower < buffer.lower || gap.upper > buffer.upper) {
+    const text = `${gap.lower}-${gap.upper}`;
+    if (typeof gap.lower !== "number" || typeof gap.upper !== "number") {
+      return {
+        column: "gaps",
+        detail: `expected gap ${g} to have numbers lower and upper, got ${describe(gap.lower)}-${
+          describe(gap.upper)
+        }`,
+        kind: "type",
+      };
+    }
+    if (!isInt(gap.lower) || !isInt(gap.upper) || gap.lower >= gap.upper) {
+      return {
+        column: "gaps",
+        detail: `expected a gap L-U with L < U, got ${text}`,
+        kind: "range",
+      };
+    }
+    if (!gapsMayLeaveLifespan && (gap.lower < buffer.lower || gap.upper > buffer.upper)) {
       return {
         column: "gaps",
         detail: `expected gap ${text} within the lifespan [${buffer.lower}, ${buffer.upper})`,
+        kind: "range",
       };
     }
     if (gap.lower < previous) {
@@ -72,21 +124,32 @@ export function bufferIssue(buffer: Buffer): FieldIssue | undefined {
         column: "gaps",
         detail:
           `expected gaps in time order without overlap, got ${text} after one ending at ${previous}`,
+        kind: "range",
       };
     }
     previous = gap.upper;
-    const w = gap.window;
-    if (w !== undefined) {
-      if (
-        !isInt(w.lower) || !isInt(w.upper) || w.lower < 0 || w.lower >= w.upper ||
-        w.upper > buffer.size
-      ) {
-        return {
-          column: "gaps",
-          detail:
-            `expected a window A:B with 0 <= A < B <= size ${buffer.size}, got ${w.lower}:${w.upper}`,
-        };
-      }
+    const w: unknown = gap.window;
+    if (w === undefined) continue;
+    if (w === null || typeof w !== "object") {
+      return {
+        column: "gaps",
+        detail: `expected the window of gap ${text} to be an object { lower, upper }, got ${
+          describe(w)
+        }`,
+        kind: "type",
+      };
+    }
+    const { lower, upper } = w as { lower: unknown; upper: unknown };
+    if (
+      !isInt(lower) || !isInt(upper) || lower < 0 || lower >= upper || upper > buffer.size
+    ) {
+      return {
+        column: "gaps",
+        detail: `expected a window A:B with 0 <= A < B <= size ${buffer.size}, got ${
+          describe(lower)
+        }:${describe(upper)}`,
+        kind: typeof lower === "number" && typeof upper === "number" ? "range" : "type",
+      };
     }
   }
   return undefined;
@@ -94,7 +157,7 @@ export function bufferIssue(buffer: Buffer): FieldIssue | undefined {
 
 /**
  * Throws a RangeError or TypeError naming the first malformed buffer, or
- * a repeated id, or a bad capacity.
+ * a repeated id, or a bad capacity, or heights that could pass 2^53 − 1.
  */
 export function checkProblem(problem: Problem, capacityOptional = false): void {
   if (problem === null || typeof problem !== "object" || !Array.isArray(problem.buffers)) {
@@ -108,6 +171,9 @@ export function checkProblem(problem: Problem, capacityOptional = false): void {
     );
   }
   const seen = new Map<string, number>();
+  // The height bound: see after the loop.
+  let bound = 0;
+  let pinnedMax = 0;
   for (let i = 0; i < problem.buffers.length; i++) {
     const buffer = problem.buffers[i];
     if (buffer === null || typeof buffer !== "object" || typeof buffer.id !== "string") {
@@ -115,9 +181,10 @@ export function checkProblem(problem: Problem, capacityOptional = false): void {
     }
     const issue = bufferIssue(buffer);
     if (issue) {
-      throw new RangeError(
-        `Cannot solve: buffer ${JSON.stringify(buffer.id)} ${issue.column}: ${issue.detail}`,
-      );
+      const message = `Cannot solve: buffer ${
+        JSON.stringify(buffer.id)
+      } ${issue.column}: ${issue.detail}`;
+      throw issue.kind === "type" ? new TypeError(message) : new RangeError(message);
     }
     const earlier = seen.get(buffer.id);
     if (earlier !== undefined) {
@@ -126,5 +193,39 @@ export function checkProblem(problem: Problem, capacityOptional = false): void {
       );
     }
     seen.set(buffer.id, i);
+    bound += buffer.size + (buffer.alignment ?? 1) - 1;
+    if (buffer.offset !== undefined && buffer.offset > pinnedMax) pinnedMax = buffer.offset;
   }
+  // Why this bounds every height our solvers produce: each solver (the
+  // exact search and every heuristic) puts a pinned buffer at its offset,
+  // so its top is at most the largest pinned offset P plus its size; and it
+  // puts a free buffer no higher than the highest top placed so far (0 at
+  // first), rounded up to its alignment: at a floor (an effective size
+  // never exceeds the lower buffer's size), at the start of a hole, or on
+  // top. So each top exceeds the highest top before it by at most size +
+  // alignment − 1, and by induction no top exceeds P plus the sum of
+  // size + alignment − 1 over all buffers. Below 2^53 every offset, top,
+  // floor and bisection midpoint they compute is then exact. The sum is
+  // exact while it is safe, and once past 2^53 − 1 it stays past (rounding
+  // is monotone), so the comparison is exact too. Conservative: buffers
+  // that never meet are refused as well, but only past 9 PB in total.
+  bound += pinnedMax;
+  if (bound > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(
+      `Cannot solve: heights could reach ${exactBound(problem.buffers)} (the sum of size + ` +
+        `alignment - 1 over the buffers plus the largest fixed offset), past 2^53 - 1 = ` +
+        `${Number.MAX_SAFE_INTEGER}, beyond which they would not be exact`,
+    );
+  }
+}
+
+/** The height bound of checkProblem in BigInt, for the message. */
+function exactBound(buffers: Buffer[]): bigint {
+  let sum = 0n;
+  let pinnedMax = 0n;
+  for (const b of buffers) {
+    sum += BigInt(b.size) + BigInt(b.alignment ?? 1) - 1n;
+    if (b.offset !== undefined && BigInt(b.offset) > pinnedMax) pinnedMax = BigInt(b.offset);
+  }
+  return sum + pinnedMax;
 }

@@ -10,6 +10,7 @@
 import { CsvError } from "./errors.ts";
 import type { Buffer, Gap, Problem } from "./problem.ts";
 import { bufferIssue } from "./_check.ts";
+import { RecordReader } from "./_csv_records.ts";
 
 /** Options for {@linkcode parseCsv}. */
 export interface ParseCsvOptions {
@@ -41,7 +42,6 @@ const ALIASES: Record<string, Column> = {
 };
 
 const INTEGER = /^[+-]?\d+$/;
-const GAP = /^([+-]?\d+)-([+-]?\d+)(?:@([+-]?\d+):([+-]?\d+))?$/;
 
 /**
  * Reads a problem from MiniMalloc's CSV format (SPEC section 2): a header
@@ -50,7 +50,10 @@ const GAP = /^([+-]?\d+)-([+-]?\d+)(?:@([+-]?\d+):([+-]?\d+))?$/;
  * aliases), then one buffer per row. A header that says `end` marks the old
  * format, whose upper times are inclusive. Fields may be quoted as in RFC
  * 4180; blank lines, a byte-order mark and CRLF line ends are accepted. An
- * empty `offset` cell leaves that buffer free.
+ * empty `offset` cell leaves that buffer free. A gap that reaches outside
+ * its buffer's lifespan is cut to the lifespan (and dropped when wholly
+ * outside), as the reference reads such files: the buffer occupies nothing
+ * outside its lifespan anyway. One pass, linear in the text's length.
  *
  * Every number must be an integer within ±(2^53 − 1). Errors name the
  * file, the line and the column, and say what was expected.
@@ -69,35 +72,65 @@ const GAP = /^([+-]?\d+)-([+-]?\d+)(?:@([+-]?\d+):([+-]?\d+))?$/;
  * @param options The file name for messages, and the capacity.
  * @returns The problem.
  * @throws {CsvError} If the text is not a valid MiniMalloc CSV.
+ * @throws {TypeError} If the text is not a string, or an option has the
+ * wrong type.
+ * @throws {RangeError} If the capacity is not a safe integer >= 0.
  */
 export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
-  const file = options.file;
-  const records = readRecords(text, file);
-  if (records.length === 0) {
+  if (typeof text !== "string") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected the text as a string, got ${typeName(text)}`,
+    );
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected an options object, got ${typeName(options)}`,
+    );
+  }
+  const { file, capacity } = options;
+  if (file !== undefined && typeof file !== "string") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected the file name as a string, got ${typeName(file)}`,
+    );
+  }
+  if (capacity !== undefined && typeof capacity !== "number") {
+    throw new TypeError(
+      `Cannot parse the CSV: expected the capacity as a number, got ${typeName(capacity)}`,
+    );
+  }
+  if (capacity !== undefined && !(Number.isSafeInteger(capacity) && capacity >= 0)) {
+    throw new RangeError(
+      `Cannot parse the CSV: expected a capacity that is a safe integer >= 0, got ${
+        String(capacity)
+      }`,
+    );
+  }
+  const reader = new RecordReader(text, file);
+  if (!reader.next()) {
     throw new CsvError("header", "expected a header line naming the columns, got an empty file", {
       file,
       line: 1,
     });
   }
-  const header = records[0];
+  const headerLine = reader.line;
   const at = new Map<Column, number>();
   let inclusive = false;
-  header.fields.forEach((raw, index) => {
+  reader.fields.forEach((raw, index) => {
     const name = raw.trim();
-    const column = ALIASES[name];
+    const column = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (column === undefined) {
       throw new CsvError(
         "header",
         `unknown column ${
           quote(name)
         } (expected id, lower, upper, size, alignment, hint, gaps or offset)`,
-        { file, line: header.line },
+        { file, line: headerLine },
       );
     }
     if (at.has(column)) {
       throw new CsvError("header", `column ${quote(name)} repeats column ${column}`, {
         file,
-        line: header.line,
+        line: headerLine,
       });
     }
     if (name === "end") inclusive = true;
@@ -107,7 +140,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
     if (!at.has(required)) {
       throw new CsvError("header", `missing required column "${required}"`, {
         file,
-        line: header.line,
+        line: headerLine,
       });
     }
   }
@@ -119,13 +152,14 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   const hintAt = at.get("hint");
   const gapsAt = at.get("gaps");
   const offsetAt = at.get("offset");
-  const width = header.fields.length;
+  const width = reader.fields.length;
   const shift = inclusive ? 1 : 0;
 
   const buffers: Buffer[] = [];
   const seen = new Map<string, number>();
-  for (let r = 1; r < records.length; r++) {
-    const { fields, line } = records[r];
+  const fields = reader.fields;
+  while (reader.next()) {
+    const line = reader.line;
     if (fields.length !== width) {
       throw new CsvError(
         "field-count",
@@ -166,14 +200,15 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
       if (hint >= 0) buffer.hint = hint;
     }
     if (gapsAt !== undefined) {
-      const gaps = parseGaps(fields[gapsAt], shift, { file, line });
+      const gaps = parseGaps(fields[gapsAt], shift, file, line);
       if (gaps.length > 0) buffer.gaps = gaps;
     }
     if (offsetAt !== undefined && fields[offsetAt].trim() !== "") {
       buffer.offset = int(offsetAt, "offset");
     }
-    const issue = bufferIssue(buffer);
+    const issue = bufferIssue(buffer, true);
     if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });
+    if (buffer.gaps !== undefined) clipGaps(buffer);
     const earlier = seen.get(buffer.id);
     if (earlier !== undefined) {
       throw new CsvError("semantic", `id ${quote(buffer.id)} is already used on line ${earlier}`, {
@@ -186,125 +221,125 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
     buffers.push(buffer);
   }
   const problem: Problem = { buffers };
-  if (options.capacity !== undefined) problem.capacity = options.capacity;
+  if (capacity !== undefined) problem.capacity = capacity;
   return problem;
 }
 
-function parseGaps(cell: string, shift: number, where: { file?: string; line: number }): Gap[] {
-  const gaps: Gap[] = [];
-  for (const token of cell.trim().split(/\s+/)) {
-    if (token === "") continue;
-    const match = GAP.exec(token);
-    const numbers = match?.slice(1).map((x) => x === undefined ? undefined : Number(x));
-    if (!match || numbers!.some((x) => x !== undefined && !Number.isSafeInteger(x))) {
-      throw new CsvError(
-        "value",
-        `expected gaps like "L-U" or "L-U@A:B" with integers, got ${quote(token)}`,
-        { ...where, column: "gaps" },
-      );
-    }
-    const [lower, upper, a, b] = numbers!;
-    const gap: Gap = { lower: lower!, upper: upper! + shift };
-    if (a !== undefined) gap.window = { lower: a, upper: b! };
-    gaps.push(gap);
+/**
+ * Keeps only the part of each gap inside the lifespan, as the reference
+ * does in effect (a buffer occupies nothing outside its lifespan anyway),
+ * and drops gaps wholly outside it. The solvers then see only gaps inside
+ * the lifespan, which is what the library's own check requires.
+ */
+function clipGaps(buffer: Buffer): void {
+  const gaps = buffer.gaps!;
+  const { lower, upper } = buffer;
+  if (gaps[0].lower >= lower && gaps[gaps.length - 1].upper <= upper) return;
+  const kept: Gap[] = [];
+  for (const gap of gaps) {
+    const from = Math.max(gap.lower, lower);
+    const to = Math.min(gap.upper, upper);
+    if (from >= to) continue;
+    if (from === gap.lower && to === gap.upper) kept.push(gap);
+    else {kept.push(
+        gap.window ? { lower: from, upper: to, window: gap.window } : { lower: from, upper: to },
+      );}
   }
-  return gaps;
+  if (kept.length > 0) buffer.gaps = kept;
+  else delete buffer.gaps;
 }
 
-interface CsvRecord {
-  fields: string[];
-  line: number;
+const SIGN_MINUS = 45;
+const SIGN_PLUS = 43;
+const DIGIT_0 = 48;
+const AT = 64;
+const COLON = 58;
+
+// Where readInteger stopped: a module-level cursor, so that reading five
+// million gaps allocates nothing but the gaps.
+let cursor = 0;
+
+/**
+ * Reads `[+-]?\d+` at `i` and sets `cursor` past it. Returns NaN when
+ * there is no integer there or it is not a safe integer.
+ */
+function readInteger(cell: string, i: number): number {
+  const n = cell.length;
+  let c = cell.charCodeAt(i);
+  const negative = c === SIGN_MINUS;
+  if (negative || c === SIGN_PLUS) c = cell.charCodeAt(++i);
+  const first = i;
+  let value = 0;
+  // Exact while the value is safe; once past 2^53 − 1 it stays past it
+  // (rounding is monotone), so the check after the loop is exact too.
+  while (i < n && c >= DIGIT_0 && c <= DIGIT_0 + 9) {
+    value = value * 10 + (c - DIGIT_0);
+    c = cell.charCodeAt(++i);
+  }
+  cursor = i;
+  if (i === first || value > Number.MAX_SAFE_INTEGER) return NaN;
+  return negative ? -value : value;
+}
+
+/** Whether `c` is white space as `\s` and `trim` see it. */
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && String.fromCharCode(c).trim() === "";
 }
 
 /**
- * Splits text into records of fields (RFC 4180), skipping blank lines. A
- * quoted field may hold commas, quotes (doubled) and line breaks; a record
- * is reported at the line where it starts.
+ * Reads a gaps cell: tokens `L-U` or `L-U@A:B` separated by white space,
+ * in one pass with no string per token (a row may hold millions).
  */
-function readRecords(text: string, file: string | undefined): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  const n = text.length;
-  // The next quote, found once per quote rather than once per line (a
-  // file without quotes would otherwise be scanned to its end every line).
-  let nextQuote = -1;
-  while (i < n) {
-    const startLine = line;
-    // Fast path: a line without quotes.
-    let end = text.indexOf("\n", i);
-    if (end === -1) end = n;
-    if (nextQuote !== n && nextQuote < i) {
-      nextQuote = text.indexOf('"', i);
-      if (nextQuote === -1) nextQuote = n;
-    }
-    if (nextQuote > end) {
-      let stop = end;
-      if (stop > i && text.charCodeAt(stop - 1) === 13) stop--;
-      const content = text.slice(i, stop);
-      if (content.trim() !== "") records.push({ fields: content.split(","), line: startLine });
-      i = end + 1;
-      line++;
-      continue;
-    }
-    const fields: string[] = [];
-    let field = "";
-    let quoted = false;
-    let wasQuoted = false;
-    let quoteLine = line;
-    for (; i < n; i++) {
-      const c = text[i];
-      if (quoted) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (c === "\n") line++;
-          field += c;
+function parseGaps(cell: string, shift: number, file: string | undefined, line: number): Gap[] {
+  const gaps: Gap[] = [];
+  const n = cell.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && isSpace(cell.charCodeAt(i))) i++;
+    if (i >= n) return gaps;
+    const start = i;
+    const lower = readInteger(cell, i);
+    let upper = NaN;
+    let a = NaN;
+    let b = NaN;
+    if (!Number.isNaN(lower) && cell.charCodeAt(cursor) === SIGN_MINUS) {
+      upper = readInteger(cell, cursor + 1);
+      if (!Number.isNaN(upper) && cell.charCodeAt(cursor) === AT) {
+        a = readInteger(cell, cursor + 1);
+        if (!Number.isNaN(a) && cell.charCodeAt(cursor) === COLON) {
+          b = readInteger(cell, cursor + 1);
         }
-      } else if (c === '"') {
-        if (field.trim() !== "" || wasQuoted) {
-          throw new CsvError("syntax", "unexpected quote inside an unquoted field", {
-            file,
-            line,
-          });
-        }
-        quoted = true;
-        wasQuoted = true;
-        quoteLine = line;
-        field = "";
-      } else if (c === ",") {
-        fields.push(field);
-        field = "";
-        wasQuoted = false;
-      } else if (c === "\n" || c === "\r") {
-        if (c === "\r" && text[i + 1] === "\n") i++;
-        i++;
-        line++;
-        break;
-      } else {
-        if (wasQuoted && c.trim() !== "") {
-          throw new CsvError("syntax", "unexpected text after a closing quote", { file, line });
-        }
-        if (!wasQuoted) field += c;
+        // A window must be whole: "L-U@A" alone is malformed.
+        if (Number.isNaN(b)) upper = NaN;
       }
     }
-    if (quoted) {
-      throw new CsvError("syntax", "unterminated quoted field (missing closing quote)", {
-        file,
-        line: quoteLine,
-      });
+    const ok = !Number.isNaN(upper);
+    i = cursor;
+    if (!ok || (i < n && !isSpace(cell.charCodeAt(i)))) {
+      let end = i;
+      while (end < n && !isSpace(cell.charCodeAt(end))) end++;
+      throw new CsvError(
+        "value",
+        `expected gaps like "L-U" or "L-U@A:B" with integers, got ${quote(cell.slice(start, end))}`,
+        { file, line, column: "gaps" },
+      );
     }
-    fields.push(field);
-    if (fields.length > 1 || fields[0].trim() !== "" || wasQuoted) {
-      records.push({ fields, line: startLine });
-    }
+    gaps.push(
+      !Number.isNaN(a)
+        ? { lower, upper: upper + shift, window: { lower: a, upper: b } }
+        : { lower, upper: upper + shift },
+    );
   }
-  return records;
+}
+
+/** A short description of a value's type, for messages. */
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the string ${quote(value)}`;
+  return `a ${typeof value} (${String(value)})`;
 }
 
 // Text read from the file goes into messages escaped (no control

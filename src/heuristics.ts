@@ -14,6 +14,7 @@ import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { validate } from "./validate.ts";
 import { mulberry32 } from "./_random.ts";
 import { BestFit, heightOf, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
+import { checkProblem } from "./_check.ts";
 
 /**
  * The heuristics {@linkcode solveHeuristic} knows: `"best"` runs all of
@@ -97,7 +98,11 @@ export interface HeuristicOptions {
  * @param options Which heuristic, and safety stops.
  * @returns A valid solution, with the peak load as `lowerBound`.
  * @throws {SolveError} With code `"infeasible"` when two pinned buffers
- * overlap; with no code for an unknown heuristic name.
+ * overlap.
+ * @throws {RangeError} For an unknown heuristic name, or a malformed problem
+ * (a repeated id, lower >= upper, a negative size, a gap outside its
+ * lifespan, heights that could pass 2^53 - 1, ...).
+ * @throws {TypeError} For a problem with values of the wrong type.
  */
 export function solveHeuristic(problem: Problem, options: HeuristicOptions = {}): Solution {
   const name = options.heuristic ?? "best";
@@ -107,6 +112,10 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
     );
   }
   const started = performance.now();
+  // The capacity is not used, so it may be missing; the rest is checked
+  // as solve() checks it, since a negative size or a repeated id would
+  // otherwise give an answer that overlaps.
+  checkProblem(problem, true);
   checkPins(problem);
   const p = new Prepared(problem);
   const lowerBound = peakLoad(problem);

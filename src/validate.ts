@@ -47,17 +47,35 @@ export type ValidationResult =
  * @param problem The problem.
  * @param solution A solution to check.
  * @returns `"good"`, or the first problem found.
+ * @throws {TypeError} If the problem has no buffers array (or a buffer is
+ * not an object with a size), or the solution has no offsets array: a
+ * malformed call, not a bad solution.
  */
 export function validate(problem: Problem, solution: Solution): ValidationResult {
+  if (problem === null || typeof problem !== "object" || !Array.isArray(problem.buffers)) {
+    throw new TypeError("Cannot validate: expected a problem with a buffers array");
+  }
+  if (solution === null || typeof solution !== "object" || !Array.isArray(solution.offsets)) {
+    throw new TypeError("Cannot validate: expected a solution with an offsets array");
+  }
   const buffers = problem.buffers;
   const offsets = solution.offsets;
   if (offsets.length !== buffers.length) return "bad solution";
   let height = 0;
   for (let i = 0; i < buffers.length; i++) {
     const b = buffers[i];
+    if (b === null || typeof b !== "object" || typeof b.size !== "number") {
+      throw new TypeError(`Cannot validate: expected buffer ${i} to be an object with a size`);
+    }
     const o = offsets[i];
     if (b.offset !== undefined && o !== b.offset) return "bad fixed";
-    if (!Number.isSafeInteger(o) || o < 0 || o + b.size > (problem.capacity ?? Infinity)) {
+    // A top past 2^53 - 1 is not exact, and the overlap sweep compares
+    // tops: such an offset is out of range even without a capacity.
+    const top = o + b.size;
+    if (
+      !Number.isSafeInteger(o) || o < 0 || top > (problem.capacity ?? Infinity) ||
+      top > Number.MAX_SAFE_INTEGER
+    ) {
       return "bad offset";
     }
     if (o + b.size > solution.height) return "bad height";

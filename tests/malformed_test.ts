@@ -133,13 +133,6 @@ const CASES: Malformed[] = [
     detail: /expected gaps in time order without overlap/,
   },
   {
-    file: "out_of_lifespan_gap.csv",
-    code: "semantic",
-    line: 3,
-    column: "gaps",
-    detail: /expected gap 7-11 within the lifespan \[3, 9\)/,
-  },
-  {
     file: "bad_window_empty.csv",
     code: "semantic",
     line: 3,

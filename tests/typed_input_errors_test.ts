@@ -1,0 +1,147 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// Public functions check their input and throw a TypeError (wrong type) or
+// RangeError (a number out of range) with a message that says what was
+// expected, instead of answering wrongly or failing deep inside.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseCsv } from "../src/csv_parse.ts";
+import { solveHeuristic } from "../src/heuristics.ts";
+import type { Buffer, Problem, Solution } from "../src/problem.ts";
+import { solve } from "../src/solve.ts";
+import { validate } from "../src/validate.ts";
+
+const ok: Buffer = { id: "ok", lower: 0, upper: 4, size: 2 };
+
+/** A problem from loosely typed buffers, as a JavaScript caller may pass. */
+function problemOf(...buffers: unknown[]): Problem {
+  return { buffers: buffers as Buffer[] };
+}
+
+describe("solveHeuristic checks its problem as solve does", () => {
+  it("rejects a repeated id", () => {
+    assert.throws(() => solveHeuristic(problemOf(ok, { ...ok })), {
+      name: "RangeError",
+      message: 'Cannot solve: buffers 0 and 1 share the id "ok"',
+    });
+  });
+
+  it("rejects lower > upper", () => {
+    assert.throws(() => solveHeuristic(problemOf({ ...ok, lower: 5 })), {
+      name: "RangeError",
+      message: 'Cannot solve: buffer "ok" upper: expected upper > lower, got lifespan [5, 4)',
+    });
+  });
+
+  it("rejects a negative size (it used to give an answer that overlaps)", () => {
+    assert.throws(() => solveHeuristic(problemOf(ok, { id: "n", lower: 0, upper: 4, size: -3 })), {
+      name: "RangeError",
+      message: 'Cannot solve: buffer "n" size: expected a size >= 0, got -3',
+    });
+  });
+
+  it("rejects a string size with a TypeError, and a fractional one with a RangeError", () => {
+    assert.throws(() => solveHeuristic(problemOf({ ...ok, size: "4" })), {
+      name: "TypeError",
+      message: 'Cannot solve: buffer "ok" size: expected a safe integer, got the string "4"',
+    });
+    assert.throws(() => solveHeuristic(problemOf({ ...ok, size: 2.5 })), {
+      name: "RangeError",
+      message: 'Cannot solve: buffer "ok" size: expected a safe integer, got 2.5',
+    });
+  });
+
+  it("still ignores a missing capacity", () => {
+    assert.equal(solveHeuristic(problemOf(ok)).height, 2);
+  });
+});
+
+describe("malformed gaps are TypeErrors that name the gap", () => {
+  for (const [name, run] of [["solve", solve], ["solveHeuristic", solveHeuristic]] as const) {
+    it(`${name}: gaps [null], a gaps string, a gap of strings, a window of null`, () => {
+      const cases: [unknown, RegExp][] = [
+        [[null], /gaps: expected gap 0 to be an object \{ lower, upper \}, got null$/],
+        ["1-2", /gaps: expected an array of gaps, got the string "1-2"$/],
+        [[{ lower: "1", upper: 2 }], /gaps: expected gap 0 to have numbers lower and upper/],
+        [[{ lower: 1, upper: 2, window: null }], /expected the window of gap 1-2 to be an object/],
+      ];
+      for (const [gaps, message] of cases) {
+        assert.throws(
+          () => run({ ...problemOf({ ...ok, gaps }), capacity: 10 }),
+          (error) => error instanceof TypeError && message.test(error.message),
+          JSON.stringify(gaps),
+        );
+      }
+    });
+  }
+});
+
+describe("validate checks the shape of its arguments", () => {
+  const problem = { buffers: [ok], capacity: 4 };
+
+  it("a solution without offsets is a TypeError, not a verdict", () => {
+    assert.throws(() => validate(problem, { height: 2 } as unknown as Solution), {
+      name: "TypeError",
+      message: "Cannot validate: expected a solution with an offsets array",
+    });
+    assert.throws(() => validate(problem, null as unknown as Solution), TypeError);
+  });
+
+  it("a problem without buffers, or a buffer that is not an object, is a TypeError", () => {
+    const solution = { offsets: [0], height: 2 };
+    assert.throws(() => validate({} as Problem, solution), {
+      name: "TypeError",
+      message: "Cannot validate: expected a problem with a buffers array",
+    });
+    assert.throws(() => validate(problemOf(null), solution), {
+      name: "TypeError",
+      message: "Cannot validate: expected buffer 0 to be an object with a size",
+    });
+  });
+
+  it("keeps its verdicts for well-formed calls", () => {
+    assert.equal(validate(problem, { offsets: [0], height: 2 }), "good");
+    assert.equal(validate(problem, { offsets: [], height: 0 }), "bad solution");
+  });
+});
+
+describe("parseCsv checks its arguments", () => {
+  it("text that is not a string is a TypeError", () => {
+    assert.throws(() => parseCsv(42 as unknown as string), {
+      name: "TypeError",
+      message: "Cannot parse the CSV: expected the text as a string, got a number (42)",
+    });
+    assert.throws(() => parseCsv(undefined as unknown as string), {
+      name: "TypeError",
+      message: "Cannot parse the CSV: expected the text as a string, got undefined",
+    });
+  });
+
+  it("options of the wrong type or range", () => {
+    const text = "id,lower,upper,size\n";
+    assert.throws(() => parseCsv(text, null as unknown as object), TypeError);
+    assert.throws(() => parseCsv(text, { file: 7 as unknown as string }), {
+      name: "TypeError",
+      message: "Cannot parse the CSV: expected the file name as a string, got a number (7)",
+    });
+    assert.throws(() => parseCsv(text, { capacity: "12" as unknown as number }), {
+      name: "TypeError",
+      message: 'Cannot parse the CSV: expected the capacity as a number, got the string "12"',
+    });
+    assert.throws(() => parseCsv(text, { capacity: -1 }), {
+      name: "RangeError",
+      message: "Cannot parse the CSV: expected a capacity that is a safe integer >= 0, got -1",
+    });
+  });
+
+  it("a column named like an Object property is unknown, not silently accepted", () => {
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      assert.throws(
+        () => parseCsv(`id,lower,upper,size,${name}\na,0,1,2,3\n`),
+        new RegExp(`unknown column "${name}"`),
+        name,
+      );
+    }
+  });
+});
