@@ -190,6 +190,11 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
     solution = await solveAsync(problem, options);
   } catch (error) {
     ticker.stop();
+    if (error instanceof RangeError || error instanceof TypeError) {
+      // The input read, but the solver refuses it (heights past 2^53, say).
+      stderr(`minimalloc: ${error.message.replace(/^Cannot solve: /, "")}\n`);
+      return 2;
+    }
     note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
     if (!(error instanceof SolveError)) throw error;
     if (flags.get("json")) {

@@ -9,7 +9,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Buffer, Problem } from "../src/problem.ts";
-import { REFERENCE_OPTIONS, solve } from "../src/solve.ts";
+import { REFERENCE_OPTIONS } from "../src/options.ts";
+import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { validate } from "../src/validate.ts";
