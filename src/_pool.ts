@@ -21,8 +21,14 @@
 import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
-import type { StopFlag } from "./_prepared.ts";
-import type { WorkerJob, WorkerReply, WorkerRequest, WorkerResult } from "./_worker.ts";
+import type { Facts, StopFlag } from "./_prepared.ts";
+import type {
+  WorkerJob,
+  WorkerReply,
+  WorkerRequest,
+  WorkerResult,
+  WorkerSetup,
+} from "./_worker.ts";
 import { WORKER_SCRIPT } from "./_worker_bundle.ts";
 import { MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
 
@@ -113,6 +119,9 @@ export class Pool {
   open(problem: Problem, switches: SearchSwitches, signal?: AbortSignal): Session {
     if (this.#closer !== undefined) clearTimeout(this.#closer);
     this.#closer = undefined;
+    // One worker now (it proves workers can start here); the others when
+    // jobs wait for them, each after the jobs before it were sent, since
+    // starting a worker holds this thread for tens of milliseconds.
     if (this.#slots.length === 0) this.#slots.push(this.#spawn());
     const session = new Session(this, this.#nextKey++, problem, switches, signal);
     this.#sessions.add(session);
@@ -413,12 +422,20 @@ export class Session {
     }
   }
 
+  /** The problem's facts, when the calling thread computed them. */
+  facts: Facts | undefined;
+
   /** The problem's data for a worker that does not have it yet. */
-  setup(): { buffers: string; capacity?: number; switches: SearchSwitches } {
+  setup(): WorkerSetup {
     // Made once per call: JSON copies 10^4 buffers to a worker much
     // faster than structured cloning them for every worker.
     this.#json ??= JSON.stringify(this.#problem.buffers);
-    return { buffers: this.#json, capacity: this.#problem.capacity, switches: this.#switches };
+    return {
+      buffers: this.#json,
+      capacity: this.#problem.capacity,
+      switches: this.#switches,
+      facts: this.facts,
+    };
   }
 
   /**

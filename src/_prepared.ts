@@ -141,6 +141,16 @@ export class Prepared {
   }
 
   /**
+   * Takes facts computed elsewhere (the calling thread computes them
+   * while the workers start).
+   *
+   * @param facts The problem's facts.
+   */
+  setFacts(facts: Facts): void {
+    this.#facts = facts;
+  }
+
+  /**
    * Runs one search of a probe: begins it (SPEC 5.3 for one heuristic) or
    * resumes it, for at most the job's budget and time slice.
    *

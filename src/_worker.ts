@@ -42,6 +42,8 @@ export interface WorkerSetup {
   capacity?: number;
   /** The search switches. */
   switches: SearchSwitches;
+  /** The problem's facts, if already computed. */
+  facts?: Facts;
 }
 
 /** A message to a worker. */
@@ -96,6 +98,7 @@ scope.onmessage = (event) => {
         { buffers: JSON.parse(setup.buffers), capacity: setup.capacity },
         setup.switches,
       );
+      if (setup.facts !== undefined) prepared.setFacts(setup.facts);
       problems.set(request.key, prepared);
     }
     const deadline = request.deadline - performance.timeOrigin;

@@ -12,7 +12,7 @@ import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import { solve } from "./solve.ts";
 import { checkInput, type Settings } from "./_options.ts";
-import type { Facts, HeuristicResult, SearchResult } from "./_prepared.ts";
+import { type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
 import { type ProbeOutcome, scheduleOf } from "./_probe.ts";
 import { plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
 import {
@@ -100,11 +100,13 @@ async function runOnPool(
     signal: options.signal,
     onProgress: options.onProgress,
   });
-  const deadline = start + settings.timeout;
+  const facts = new Prepared(problem, settings.switches).facts();
+  session.facts = facts;
   const answer = async (request: Request): Promise<Reply> => {
     switch (request.kind) {
       case "facts":
-        return await session.run(request, deadline).result as Facts;
+        // O(n log n): computed here while the workers start.
+        return facts;
       case "heuristic": {
         const job = { kind: "heuristic" as const, name: request.name, target: request.target };
         return await session.run(job, request.deadline).result as HeuristicResult;
