@@ -68,6 +68,8 @@ export interface PoolStats {
   jobs: number;
   /** The most jobs that ran at once. */
   mostBusy: number;
+  /** The most workers there were at once. */
+  mostWorkers: number;
 }
 
 /** Workers cannot start here: the solve falls back to the calling thread. */
@@ -90,7 +92,7 @@ export class Pool {
   /** How many workers at most. */
   readonly size: number;
   /** Counters. */
-  readonly stats: PoolStats = { spawned: 0, jobs: 0, mostBusy: 0 };
+  readonly stats: PoolStats = { spawned: 0, jobs: 0, mostBusy: 0, mostWorkers: 0 };
   readonly #slots: Slot[] = [];
   #queue: Ticket[] = [];
   readonly #sessions = new Set<Session>();
@@ -311,6 +313,7 @@ export class Pool {
     };
     worker.onmessageerror = () => broken("a message could not be read");
     this.stats.spawned++;
+    this.stats.mostWorkers = Math.max(this.stats.mostWorkers, this.#slots.length + 1);
     return slot;
   }
 

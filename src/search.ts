@@ -386,6 +386,8 @@ export class Search {
   #depth = -1;
   // Set while a paused search is being given up: nodes then say BUDGET.
   #abandoning = false;
+  // Preorder keys, one row per letter of the heuristic (see #preorderBuffers).
+  readonly #keys: Float64Array[] = [];
 
   /**
    * A fresh search state over a model.
@@ -844,17 +846,17 @@ export class Search {
     const order = Int32Array.from(buffers);
     if (!this.#sw.staticPreordering) return order;
     const count = order.length;
-    // One row of keys per buffer, larger first; area goes through compareArea.
-    const keys: Float64Array[] = [];
-    for (const letter of heuristic) {
-      const values = new Float64Array(this.#n);
-      for (let i = 0; i < count; i++) {
-        const b = order[i];
-        values[b] = this.#preorderKey(letter, b);
-      }
-      keys.push(values);
-    }
+    // One row of keys per letter, indexed by buffer, larger first; area
+    // goes through compareArea. The rows are reused: a partition's order is
+    // settled before any nested partition needs the rows.
     const letters = [...heuristic];
+    const keys = this.#keys;
+    for (let k = 0; k < letters.length; k++) {
+      keys[k] ??= new Float64Array(this.#n);
+      if (letters[k] === "A") continue;
+      const values = keys[k];
+      for (let i = 0; i < count; i++) values[order[i]] = this.#preorderKey(letters[k], order[i]);
+    }
     const sorted = Array.from(order).sort((x, y) => {
       for (let k = 0; k < letters.length; k++) {
         if (letters[k] === "A") {

@@ -1,0 +1,403 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// The solve plan (src/_plan.ts) on its own, with a scripted prober: which
+// capacities it probes, with what budgets, what it proves, and what it
+// returns at a time limit, whatever runs the probes. A fake problem of one
+// buffer of size 1 makes a solution of height h simply the offset h - 1.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { SolveError } from "../src/errors.ts";
+import type { Problem, Solution } from "../src/problem.ts";
+import type { SolverOptions } from "../src/options.ts";
+import { resolveOptions } from "../src/_options.ts";
+import { AnytimeBisection, plan, type Reply, type Request } from "../src/_plan.ts";
+import type { Facts, HeuristicResult } from "../src/_prepared.ts";
+import type { ProbeOutcome } from "../src/_probe.ts";
+import {
+  ANYTIME_BUDGET_GROWTH,
+  ANYTIME_BUDGET_PER_BUFFER,
+  EXACT_SEARCH_MAX_PAIRS,
+  EXACT_SEARCH_PAYS_MAX_PAIRS,
+  LOWER_BOUND_PROBE_BUDGET,
+} from "../src/_limits.ts";
+
+/** One buffer of size 1: a solution of height h puts it at h - 1. */
+const ONE: Problem = { buffers: [{ id: "a", lower: 0, upper: 1, size: 1 }] };
+
+/** A world the scripted prober answers from. */
+interface World {
+  peakLoad: number;
+  pairs?: number;
+  /** The heuristic's height, or "infeasible" (pinned buffers collide). */
+  heuristic?: number | "infeasible";
+  /** What a probe at this capacity and budget finds. */
+  probe: (capacity: number, maxNodes: number) => ProbeOutcome["status"];
+  /** The height of a solution found at this capacity (default: the capacity). */
+  height?: (capacity: number) => number;
+  /** Nodes each probe reports. */
+  nodes?: number;
+}
+
+interface Trace {
+  requests: Request[];
+  result?: Solution;
+  error?: unknown;
+}
+
+const solved = (height: number): ProbeOutcome => ({
+  status: "solved",
+  offsets: Float64Array.of(height - 1),
+  nodes: 0,
+  backtracks: 0,
+});
+
+/** Runs the plan to the end against a world; records every request. */
+function runPlan(world: World, options: SolverOptions, problem: Problem = ONE): Trace {
+  const trace: Trace = { requests: [] };
+  const settings = resolveOptions(options);
+  const steps = plan({
+    problem,
+    settings,
+    start: performance.now(),
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  const answer = (request: Request): Reply => {
+    trace.requests.push(request);
+    if (request.kind === "facts") {
+      return { peakLoad: world.peakLoad, pairs: world.pairs ?? 10 } satisfies Facts;
+    }
+    if (request.kind === "heuristic") {
+      if (world.heuristic === "infeasible") {
+        return { status: "infeasible", message: "Two pinned buffers overlap" };
+      }
+      const height = world.heuristic ?? world.peakLoad;
+      return {
+        status: "solved",
+        offsets: Float64Array.of(height - 1),
+        height,
+      } satisfies HeuristicResult;
+    }
+    const status = world.probe(request.capacity, request.maxNodes);
+    const counters = { nodes: world.nodes ?? 1, backtracks: world.nodes ?? 1 };
+    if (status === "solved") {
+      return { ...solved(world.height?.(request.capacity) ?? request.capacity), ...counters };
+    }
+    return { status, ...counters };
+  };
+  try {
+    for (let step = steps.next();; step = steps.next(answer(step.value))) {
+      if (step.done) {
+        trace.result = step.value;
+        break;
+      }
+    }
+  } catch (error) {
+    trace.error = error;
+  }
+  return trace;
+}
+
+const probes = (trace: Trace) =>
+  trace.requests.filter((r) => r.kind === "probe").map((r) => r.kind === "probe" && r.capacity);
+
+describe("the anytime minimization", () => {
+  it("proves capacity + 1 when a probe is infeasible, and finds the optimum", () => {
+    // Optimum 13, peak load 10, heuristic 14: the bisection probes 10 (the
+    // lower bound first), then 12, then 13. Were an infeasible probe at 12
+    // to prove 14, 14 would pass for optimal.
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 14, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+      { minimizeCapacity: true },
+    );
+    assert.equal(trace.error, undefined);
+    assert.deepEqual(probes(trace), [10, 12, 13]);
+    assert.equal(trace.result?.height, 13);
+    assert.equal(trace.result?.lowerBound, 13);
+    assert.equal(trace.result?.optimal, true);
+  });
+
+  it("starts at the peak load itself, which real problems often fit", () => {
+    // Solutions come out exactly at the capacity probed: starting one above
+    // the peak load would end one above the optimum and call it optimal.
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 12, probe: (c) => c >= 10 ? "solved" : "infeasible" },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(probes(trace), [10]);
+    assert.equal(trace.result?.height, 10);
+    assert.equal(trace.result?.optimal, true);
+  });
+
+  it("gives the lower bound's probe a larger budget, and retries unknown probes with more", () => {
+    // Every probe below 20000 nodes is unknown: the budgets must grow.
+    const first = ANYTIME_BUDGET_PER_BUFFER * ONE.buffers.length;
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        heuristic: 12,
+        probe: (c, maxNodes) => maxNodes < 20_000 ? "unknown" : c >= 11 ? "solved" : "infeasible",
+      },
+      { minimizeCapacity: true },
+    );
+    const budgets = trace.requests.flatMap((r) => r.kind === "probe" ? [r.maxNodes] : []);
+    assert.equal(budgets[0], first * LOWER_BOUND_PROBE_BUDGET);
+    assert.equal(budgets[1], first);
+    assert.ok(budgets.includes(first * ANYTIME_BUDGET_GROWTH));
+    assert.equal(trace.result?.height, 11);
+    assert.equal(trace.result?.optimal, true);
+  });
+
+  it("returns the best solution at a time limit, not proved optimal", () => {
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 14, probe: () => "timeout" },
+      { minimizeCapacity: true, timeout: 1000 },
+    );
+    assert.equal(trace.result?.height, 14);
+    assert.equal(trace.result?.optimal, false);
+    assert.equal(trace.result?.lowerBound, 10);
+  });
+
+  it("counts a probe that runs out of its own share of the time as unknown", () => {
+    // The lower bound's probe has a share of the time; its timeout is not
+    // the solve's, so the bisection goes on.
+    let first = true;
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        heuristic: 14,
+        probe: (c) => {
+          if (first) {
+            first = false;
+            return "timeout";
+          }
+          return c >= 12 ? "solved" : "infeasible";
+        },
+      },
+      { minimizeCapacity: true, timeout: 60_000 },
+    );
+    // 11 proved infeasible proves 10 too.
+    assert.deepEqual(probes(trace), [10, 12, 11]);
+    assert.equal(trace.result?.height, 12);
+    assert.equal(trace.result?.optimal, true);
+  });
+
+  it("says infeasible only when every capacity up to the limit is proved infeasible", () => {
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 30, probe: () => "infeasible" },
+      { minimizeCapacity: true },
+      { ...ONE, capacity: 20 },
+    );
+    assert.ok(trace.error instanceof SolveError);
+    assert.equal(trace.error.code, "infeasible");
+  });
+
+  it("returns the best so far when cancelled, and throws when cancelled before any", () => {
+    const controller = new AbortController();
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        heuristic: 14,
+        probe: () => {
+          controller.abort();
+          return "cancelled";
+        },
+      },
+      { minimizeCapacity: true, signal: controller.signal },
+    );
+    assert.equal(trace.result?.height, 14);
+    const aborted = runPlan(
+      { peakLoad: 10, probe: () => "solved" },
+      { minimizeCapacity: true, signal: AbortSignal.abort() },
+    );
+    assert.ok(aborted.error instanceof SolveError);
+    assert.equal(aborted.error.code, "cancelled");
+  });
+
+  it("adds up the counters of every probe", () => {
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 14, nodes: 7, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+      { minimizeCapacity: true },
+    );
+    assert.equal(trace.result?.stats?.nodes, 7 * probes(trace).length);
+    assert.equal(trace.result?.stats?.backtracks, 7 * probes(trace).length);
+  });
+
+  it("relies on the heuristics alone above the pairs where the exact search pays", () => {
+    for (
+      const [pairs, exact] of [[EXACT_SEARCH_PAYS_MAX_PAIRS, true], [
+        EXACT_SEARCH_PAYS_MAX_PAIRS + 1,
+        false,
+      ]] as const
+    ) {
+      const trace = runPlan(
+        { peakLoad: 10, pairs, heuristic: 12, probe: () => "solved" },
+        { minimizeCapacity: true },
+      );
+      assert.equal(probes(trace).length > 0, exact, `${pairs} pairs`);
+      assert.equal(trace.result?.height, exact ? 10 : 12);
+    }
+  });
+
+  it("reports progress as the bounds move", () => {
+    const seen: [number, number | undefined][] = [];
+    runPlan(
+      { peakLoad: 10, heuristic: 14, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+      { minimizeCapacity: true, onProgress: (p) => seen.push([p.lowerBound, p.bestHeight]) },
+    );
+    assert.deepEqual(seen, [[10, 14], [11, 14], [13, 14], [13, 13]]);
+  });
+});
+
+describe("AnytimeBisection", () => {
+  it("never proves more than an infeasible probe shows", () => {
+    const bisection = new AnytimeBisection(5, 100, 10);
+    bisection.offer(Float64Array.of(0), 50);
+    const first = bisection.next()!;
+    assert.equal(first.capacity, 5);
+    bisection.report("infeasible");
+    assert.equal(bisection.provedLower, 6);
+    const second = bisection.next()!;
+    bisection.report("infeasible");
+    assert.equal(bisection.provedLower, second.capacity + 1);
+  });
+
+  it("ignores an offered solution above the limit", () => {
+    const bisection = new AnytimeBisection(5, 20, 10);
+    bisection.offer(Float64Array.of(0), 30);
+    assert.equal(bisection.best, undefined);
+  });
+});
+
+describe("the reference's minimization", () => {
+  it("bisects from 0 up to the capacity", () => {
+    const trace = runPlan(
+      { peakLoad: 10, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+      { minimizeCapacity: true, anytimeMinimize: false },
+      { ...ONE, capacity: 16 },
+    );
+    assert.deepEqual(probes(trace), [8, 12, 14, 13]);
+    assert.equal(trace.result?.height, 13);
+    assert.equal(trace.result?.lowerBound, undefined);
+  });
+
+  it("says timeout when the time limit stops it before any solution", () => {
+    const trace = runPlan(
+      { peakLoad: 10, probe: () => "timeout" },
+      { minimizeCapacity: true, anytimeMinimize: false, timeout: 1000 },
+      { ...ONE, capacity: 16 },
+    );
+    assert.ok(trace.error instanceof SolveError);
+    assert.equal(trace.error.code, "timeout");
+    assert.equal(trace.error.nodes, 1);
+  });
+});
+
+describe("a fixed capacity", () => {
+  it("tries the heuristics first only above the pairs where the exact search pays", () => {
+    for (
+      const [pairs, first] of [[EXACT_SEARCH_PAYS_MAX_PAIRS, "probe"], [
+        EXACT_SEARCH_PAYS_MAX_PAIRS + 1,
+        "heuristic",
+      ]] as const
+    ) {
+      const trace = runPlan(
+        { peakLoad: 10, pairs, heuristic: 12, probe: () => "solved" },
+        {},
+        { ...ONE, capacity: 12 },
+      );
+      assert.equal(trace.requests[1].kind, first, `${pairs} pairs`);
+      assert.equal(trace.result?.stats?.nodes, first === "heuristic" ? 0 : 1);
+    }
+  });
+
+  it("probes when the heuristics miss the capacity", () => {
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        pairs: EXACT_SEARCH_PAYS_MAX_PAIRS + 1,
+        heuristic: 14,
+        probe: () => "solved",
+      },
+      {},
+      { ...ONE, capacity: 12 },
+    );
+    assert.deepEqual(trace.requests.map((r) => r.kind), ["facts", "heuristic", "probe"]);
+    assert.equal(trace.result?.height, 12);
+  });
+
+  it("answers with a heuristic that fits when the exact search is too large", () => {
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 12, probe: () => "too-large" },
+      {},
+      { ...ONE, capacity: 12 },
+    );
+    assert.deepEqual(trace.requests.map((r) => r.kind), ["facts", "probe", "heuristic"]);
+    assert.equal(trace.result?.height, 12);
+    const off = runPlan(
+      { peakLoad: 10, heuristic: 12, probe: () => "too-large" },
+      { heuristicFirst: false },
+      { ...ONE, capacity: 12 },
+    );
+    assert.ok(off.error instanceof SolveError);
+    assert.equal(off.error.code, "too-large");
+  });
+
+  it("gives the heuristics the whole time where the exact search cannot run", () => {
+    const trace = runPlan(
+      { peakLoad: 10, pairs: EXACT_SEARCH_MAX_PAIRS + 1, heuristic: 12, probe: () => "solved" },
+      { timeout: 10_000 },
+      { ...ONE, capacity: 12 },
+    );
+    const request = trace.requests[1];
+    assert.equal(request.kind, "heuristic");
+    assert.ok(request.kind === "heuristic" && request.deadline - performance.now() > 9_000);
+  });
+
+  it("throws the probe's failure with its counters", () => {
+    for (const status of ["infeasible", "timeout", "cancelled"] as const) {
+      const trace = runPlan(
+        { peakLoad: 10, nodes: 42, probe: () => status },
+        { timeout: 1000 },
+        { ...ONE, capacity: 12 },
+      );
+      assert.ok(trace.error instanceof SolveError);
+      assert.equal(trace.error.code, status);
+      assert.equal(trace.error.nodes, 42);
+    }
+  });
+});
+
+describe("a heuristic alone", () => {
+  it("says infeasible above the capacity when the peak load proves it", () => {
+    const trace = runPlan(
+      { peakLoad: 12, heuristic: 12, probe: () => "solved" },
+      { heuristic: "best" },
+      { ...ONE, capacity: 8 },
+    );
+    assert.ok(trace.error instanceof SolveError);
+    assert.equal(trace.error.code, "infeasible");
+  });
+
+  it("says no-fit above the capacity when nothing proves it", () => {
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 12, probe: () => "solved" },
+      { heuristic: "size" },
+      { ...ONE, capacity: 11 },
+    );
+    assert.ok(trace.error instanceof SolveError);
+    assert.equal(trace.error.code, "no-fit");
+  });
+
+  it("never probes, and reports its lower bound", () => {
+    const trace = runPlan(
+      { peakLoad: 10, heuristic: 12, probe: () => "solved" },
+      { heuristic: "best" },
+    );
+    assert.deepEqual(trace.requests.map((r) => r.kind), ["facts", "heuristic"]);
+    assert.equal(trace.result?.height, 12);
+    assert.equal(trace.result?.lowerBound, 10);
+    assert.equal(trace.result?.optimal, false);
+  });
+});

@@ -1,0 +1,143 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// The search as a resumable machine (src/search.ts): run in slices of any
+// size it visits the same nodes, backtracks as often and ends the same
+// way as in one run; given up, it leaves its state as it found it.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { INFEASIBLE, OK, PAUSED, Search, SearchModel, TIMEOUT } from "../src/search.ts";
+import { sweep } from "../src/sweep.ts";
+import type { Problem } from "../src/problem.ts";
+import { resolveOptions } from "../src/_options.ts";
+import { mulberry32 } from "../src/_random.ts";
+import { generateProblem } from "../benchmarks/_generate.ts";
+import { GAPPED } from "./_problems.ts";
+
+const SWITCHES = resolveOptions({}).switches;
+
+function modelOf(problem: Problem): SearchModel {
+  return new SearchModel(problem, sweep(problem), SWITCHES);
+}
+
+/** One run to the end. */
+function whole(model: SearchModel, capacity: number, heuristic: string) {
+  const search = new Search(model);
+  search.begin(capacity, heuristic);
+  const status = search.run(Infinity, Infinity);
+  return { status, nodes: search.nodes, backtracks: search.backtracks, solution: search.solution };
+}
+
+/** Runs of random budgets, resumed after every pause. */
+function sliced(model: SearchModel, capacity: number, heuristic: string, seed: number) {
+  const random = mulberry32(seed);
+  const search = new Search(model);
+  search.begin(capacity, heuristic);
+  let status = PAUSED;
+  let runs = 0;
+  while (status === PAUSED) {
+    status = search.run(1 + Math.floor(random() * 40), Infinity);
+    runs++;
+  }
+  return {
+    status,
+    nodes: search.nodes,
+    backtracks: search.backtracks,
+    solution: search.solution,
+    runs,
+  };
+}
+
+const PROBLEMS: [string, Problem][] = [
+  ["gapped at 18 (infeasible)", GAPPED],
+  ["gapped at 19", { ...GAPPED, capacity: 19 }],
+  ...[1, 2, 3, 4].map((seed): [string, Problem] => [
+    `generated ${seed}`,
+    generateProblem({ seed, buffers: 60, construction: "planted", slack: 1.02 }).problem,
+  ]),
+];
+
+describe("a search resumed in slices", () => {
+  for (const [name, problem] of PROBLEMS) {
+    it(`ends as one run does: ${name}`, () => {
+      const model = modelOf(problem);
+      for (const heuristic of ["WAT", "TAW", "TWA"]) {
+        const one = whole(model, problem.capacity!, heuristic);
+        const many = sliced(model, problem.capacity!, heuristic, problem.buffers.length);
+        assert.ok(one.status === OK || one.status === INFEASIBLE);
+        assert.equal(many.status, one.status, heuristic);
+        assert.equal(many.nodes, one.nodes, heuristic);
+        assert.equal(many.backtracks, one.backtracks, heuristic);
+        if (one.status === OK) assert.deepEqual(many.solution, one.solution, heuristic);
+        if (one.nodes > 40) assert.ok(many.runs > 1);
+      }
+    });
+  }
+
+  it("pauses at a time slice and resumes to the same end", () => {
+    const { problem } = generateProblem({
+      seed: 3,
+      buffers: 120,
+      construction: "planted",
+      slack: 1.02,
+    });
+    const model = modelOf(problem);
+    const one = whole(model, problem.capacity!, "WAT");
+    const search = new Search(model);
+    search.begin(problem.capacity!, "WAT");
+    let status: number = PAUSED;
+    let pauses = 0;
+    // A slice already over: the search pauses at its first look at the clock.
+    while (status === PAUSED) {
+      status = search.run(Infinity, Infinity, undefined, performance.now() - 1);
+      pauses++;
+    }
+    assert.equal(status, one.status);
+    assert.equal(search.nodes, one.nodes);
+    assert.ok(pauses > 1 || one.nodes < 64);
+  });
+});
+
+describe("a search given up", () => {
+  it("leaves the state as it found it: the next search is as on a fresh state", () => {
+    const { problem } = generateProblem({
+      seed: 5,
+      buffers: 80,
+      construction: "planted",
+      slack: 1.02,
+    });
+    const model = modelOf(problem);
+    const fresh = whole(model, problem.capacity!, "TWA");
+    const search = new Search(model);
+    for (const budget of [1, 7, 30]) {
+      search.begin(problem.capacity!, "WAT");
+      assert.equal(search.run(budget, Infinity), PAUSED);
+      search.abandon();
+      assert.equal(search.paused, false);
+    }
+    // begin() also gives up a search still paused.
+    search.begin(problem.capacity!, "TAW");
+    search.run(5, Infinity);
+    const before = search.nodes;
+    search.begin(problem.capacity!, "TWA");
+    assert.equal(search.run(Infinity, Infinity), fresh.status);
+    assert.equal(search.nodes - before, fresh.nodes);
+    assert.deepEqual(search.solution, fresh.solution);
+  });
+
+  it("stops at its deadline and at its signal, and can begin again", () => {
+    const { problem } = generateProblem({
+      seed: 1,
+      buffers: 400,
+      construction: "planted",
+      slack: 1,
+    });
+    const model = modelOf(problem);
+    const search = new Search(model);
+    search.begin(problem.capacity!, "WAT");
+    assert.equal(search.run(Infinity, performance.now() + 20), TIMEOUT);
+    assert.equal(search.paused, false);
+    search.begin(problem.capacity!, "WAT");
+    assert.equal(search.run(Infinity, Infinity, AbortSignal.abort()), TIMEOUT);
+  });
+});

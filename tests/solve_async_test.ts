@@ -1,0 +1,238 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// solveAsync on the path users take: real workers from the process-wide
+// pool, on problems above the worker threshold that the tests generate
+// themselves. It must give solve()'s answers (fixed capacity, minimize,
+// portfolio on and off), keep its time limits with the best solution it
+// has, stop when cancelled, tell the nodes it spent, and share one pool
+// of workers sized to the cores between concurrent calls. Both sides of
+// each threshold are tested.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { SolveError } from "../src/errors.ts";
+import type { Problem } from "../src/problem.ts";
+import type { SolverOptions } from "../src/options.ts";
+import { solve } from "../src/solve.ts";
+import { solveAsync } from "../src/solve_async.ts";
+import { solveHeuristic } from "../src/heuristics.ts";
+import { validate } from "../src/validate.ts";
+import { sharedPool, workersAvailable } from "../src/_pool.ts";
+import { WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "../src/_limits.ts";
+import { generateProblem } from "../benchmarks/_generate.ts";
+import { GAPPED, repeated } from "./_problems.ts";
+
+const SKIP = workersAvailable() ? undefined : "this runtime has no Web Workers";
+// A stuck plan fails its test rather than hang the run.
+const LIMIT = { timeout: 60_000 };
+if (SKIP) console.warn(`solve_async_test: skipped: ${SKIP}`);
+
+/** A problem the search settles in well under a second. */
+function easy(seed: number, buffers = 400): Problem {
+  return generateProblem({ seed, buffers, construction: "planted", slack: 1.05 }).problem;
+}
+
+/** A problem the search does not settle for many seconds at its capacity. */
+const HARD = generateProblem({ seed: 1, buffers: 400, construction: "planted", slack: 1 }).problem;
+
+/** Jobs the pool ran during `body`. */
+async function jobsDuring(body: () => Promise<unknown>): Promise<number> {
+  const pool = sharedPool()!;
+  const before = pool.stats.jobs;
+  await body();
+  return pool.stats.jobs - before;
+}
+
+function assertValid(problem: Problem, solution: { offsets: number[]; height: number }): void {
+  const checked = { ...problem, capacity: problem.capacity ?? solution.height };
+  assert.equal(validate(checked, solution), "good");
+}
+
+describe("solveAsync goes to the workers", { skip: SKIP }, () => {
+  it(
+    `from ${WORKERS_MIN_BUFFERS} buffers, and solves smaller problems on this thread`,
+    LIMIT,
+    async () => {
+      for (const [n, workers] of [[WORKERS_MIN_BUFFERS - 1, false], [WORKERS_MIN_BUFFERS, true]]) {
+        const problem = generateProblem({ seed: 4, buffers: n as number }).problem;
+        const expected = solve(problem);
+        let actual;
+        const jobs = await jobsDuring(async () => actual = await solveAsync(problem));
+        assert.equal(jobs > 0, workers, `${n} buffers`);
+        assert.deepEqual(actual!.offsets, expected.offsets);
+      }
+    },
+  );
+
+  it(
+    `with a time limit of ${WORKERS_MIN_TIMEOUT_MS} ms or more, and on this thread below`,
+    LIMIT,
+    async () => {
+      const problem = easy(2, 100);
+      for (
+        const [timeout, workers] of [[WORKERS_MIN_TIMEOUT_MS - 1, false], [
+          WORKERS_MIN_TIMEOUT_MS,
+          true,
+        ]]
+      ) {
+        const jobs = await jobsDuring(() => solveAsync(problem, { timeout: timeout as number }));
+        assert.equal(jobs > 0, workers, `${timeout} ms`);
+      }
+    },
+  );
+});
+
+describe("solveAsync gives solve()'s answers", { skip: SKIP }, () => {
+  for (const seed of [1, 2, 3]) {
+    for (const portfolio of [true, false]) {
+      it(`at a fixed capacity (generated ${seed}, portfolio ${portfolio})`, LIMIT, async () => {
+        const problem = easy(seed);
+        const expected = solve(problem, { portfolio });
+        const actual = await solveAsync(problem, { portfolio });
+        assert.deepEqual(actual.offsets, expected.offsets);
+        assert.equal(actual.height, expected.height);
+        assertValid(problem, actual);
+      });
+    }
+  }
+
+  it("below the capacity, where the problem is infeasible", LIMIT, async () => {
+    const problem = { ...GAPPED, capacity: 18 };
+    const big = repeated(problem, 8);
+    assert.throws(() => solve(big), (e) => e instanceof SolveError && e.code === "infeasible");
+    await assert.rejects(
+      solveAsync(big),
+      (e) => e instanceof SolveError && e.code === "infeasible" && e.backtracks > 0,
+    );
+  });
+
+  it(
+    "when minimizing without a time limit: solve, solveAsync and portfolio off agree",
+    LIMIT,
+    async () => {
+      // Eight copies of a problem whose optimum, 19, is above its peak load,
+      // 17: the plan proves 17 and 18 infeasible with exact probes.
+      const { capacity: _, ...problem } = repeated(GAPPED, 8);
+      const options: SolverOptions = { minimizeCapacity: true };
+      const expected = solve(problem, options);
+      assert.equal(expected.height, 19);
+      assert.equal(expected.optimal, true);
+      const jobs = await jobsDuring(async () => {
+        for (const extra of [{}, { portfolio: false }]) {
+          const actual = await solveAsync(problem, { ...options, ...extra });
+          assert.deepEqual(actual.offsets, expected.offsets, JSON.stringify(extra));
+          assert.equal(actual.lowerBound, 19);
+          assert.equal(actual.optimal, true);
+        }
+        const robin = solve(problem, { ...options, portfolio: false });
+        assert.deepEqual(robin.offsets, expected.offsets);
+      });
+      assert.ok(jobs > 0);
+    },
+  );
+
+  it("with the reference's minimization", LIMIT, async () => {
+    const problem = repeated({ ...GAPPED, capacity: 24 }, 8);
+    const options: SolverOptions = { minimizeCapacity: true, anytimeMinimize: false };
+    const expected = solve(problem, options);
+    const actual = await solveAsync(problem, options);
+    assert.equal(actual.height, 19);
+    assert.deepEqual(actual.offsets, expected.offsets);
+  });
+
+  it("with a heuristic alone, above the capacity too", LIMIT, async () => {
+    const problem = easy(5);
+    const expected = solve(problem, { heuristic: "best" });
+    const actual = await solveAsync(problem, { heuristic: "best" });
+    assert.deepEqual(actual.offsets, expected.offsets);
+    const tight = { ...problem, capacity: expected.height - 1 };
+    await assert.rejects(
+      solveAsync(tight, { heuristic: "size" }),
+      (e) => e instanceof SolveError && (e.code === "no-fit" || e.code === "infeasible"),
+    );
+  });
+});
+
+describe("solveAsync at its time limit", { skip: SKIP }, () => {
+  it(
+    "returns the best solution of a minimization, valid and no higher than the heuristic",
+    LIMIT,
+    async () => {
+      const { capacity: _, ...problem } = HARD;
+      const start = performance.now();
+      const solution = await solveAsync(problem, { minimizeCapacity: true, timeout: 1000 });
+      const elapsed = performance.now() - start;
+      assertValid(problem, solution);
+      assert.ok(solution.height <= solveHeuristic(problem).height);
+      assert.ok(solution.lowerBound! <= solution.height);
+      // Generous headroom: the machines running the tests are shared.
+      assert.ok(elapsed < 1000 + 1500, `took ${elapsed.toFixed(0)} ms`);
+    },
+  );
+
+  it(
+    "says timeout at a fixed capacity, with the nodes and backtracks it spent",
+    LIMIT,
+    async () => {
+      const start = performance.now();
+      await assert.rejects(solveAsync(HARD, { timeout: 500 }), (e) => {
+        assert.ok(e instanceof SolveError);
+        assert.equal(e.code, "timeout");
+        assert.ok(e.nodes > 0, `nodes ${e.nodes}`);
+        assert.ok(e.backtracks > 0, `backtracks ${e.backtracks}`);
+        return true;
+      });
+      assert.ok(performance.now() - start < 500 + 1500);
+    },
+  );
+
+  it("takes limits past 2^31 ms, which a timer alone would fire at once", LIMIT, async () => {
+    const problem = easy(3);
+    for (const timeout of [2 ** 31 + 5, 1e12]) {
+      const solution = await solveAsync(problem, { timeout });
+      assertValid(problem, solution);
+    }
+  });
+});
+
+describe("solveAsync cancelled", { skip: SKIP }, () => {
+  it("rejects with cancelled soon after the abort, with the nodes it spent", LIMIT, async () => {
+    const controller = new AbortController();
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, 200);
+    await assert.rejects(solveAsync(HARD, { signal: controller.signal }), (e) => {
+      assert.ok(e instanceof SolveError);
+      assert.equal(e.code, "cancelled");
+      assert.ok(e.nodes > 0);
+      return true;
+    });
+    assert.ok(performance.now() - abortedAt < 1000);
+  });
+
+  it("returns the best solution of a minimization it had found", LIMIT, async () => {
+    const { capacity: _, ...problem } = HARD;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const solution = await solveAsync(problem, {
+      minimizeCapacity: true,
+      signal: controller.signal,
+    });
+    assertValid(problem, solution);
+    assert.equal(solution.optimal, false);
+  });
+});
+
+describe("concurrent solveAsync calls", { skip: SKIP }, () => {
+  it("share one pool sized to the cores, and each gets solve()'s answer", LIMIT, async () => {
+    const pool = sharedPool()!;
+    const problems = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => easy(seed, 150 + seed * 10));
+    const expected = problems.map((problem) => solve(problem));
+    const actual = await Promise.all(problems.map((problem) => solveAsync(problem)));
+    actual.forEach((solution, i) => assert.deepEqual(solution.offsets, expected[i].offsets));
+    assert.ok(pool.stats.mostWorkers <= pool.size, `${pool.stats.mostWorkers} workers`);
+    assert.ok(pool.stats.mostBusy <= pool.size);
+  });
+});
