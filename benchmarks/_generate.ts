@@ -7,7 +7,7 @@
 // validator. Not run on its own: `solve_bench.ts` imports it. To look at one:
 // `deno eval 'import { generateProblem as g } from "./benchmarks/_generate.ts"; console.log(g({ buffers: 20 }))'`
 
-import type { Buffer, Gap, Problem, Solution } from "../src/problem.ts";
+import { type Buffer, type Gap, peakLoad, type Problem, type Solution } from "../src/problem.ts";
 import { mulberry32 } from "../src/_random.ts";
 
 /** Options for {@linkcode generateProblem}. The same options give the same problem. */
@@ -111,10 +111,7 @@ export interface GeneratedProblem {
   capacity: number;
   /** A valid solution of height at most the capacity (when the slack is at least 1). */
   witness: Solution;
-  /**
-   * The largest total size live at one moment: no solution is lower
-   * (without windows; a windowed gap counts as the whole buffer here).
-   */
+  /** The peak load (see {@linkcode peakLoad}): no solution is lower. */
   peakLoad: number;
 }
 
@@ -195,7 +192,7 @@ export function generateProblem(options: GenerateOptions = {}): GeneratedProblem
     ? { offsets, height: buffers.reduce((h, b, i) => Math.max(h, offsets[i] + b.size), 0) }
     : bestGreedy(buffers);
   const capacity = Math.ceil(witness.height * (options.slack ?? 1));
-  return { problem: { buffers, capacity }, capacity, witness, peakLoad: peakOf(buffers) };
+  return { problem: { buffers, capacity }, capacity, witness, peakLoad: peakLoad({ buffers }) };
 }
 
 /** The random draws the schedules share. */
@@ -325,23 +322,6 @@ function sharesTime(p: Piece[], q: Piece[]): boolean {
     for (const b of q) if (a.lower < b.upper && b.lower < a.upper) return true;
   }
   return false;
-}
-
-/** The largest total size live at one moment (windows count as whole buffers). */
-function peakOf(buffers: Buffer[]): number {
-  const events: [number, number][] = [];
-  for (const b of buffers) {
-    for (const piece of piecesOf(b)) events.push([piece.lower, b.size], [piece.upper, -b.size]);
-  }
-  // Ends before starts at the same time: lifespans are half-open.
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let live = 0;
-  let peak = 0;
-  for (const [, delta] of events) {
-    live += delta;
-    peak = Math.max(peak, live);
-  }
-  return peak;
 }
 
 /** The lowest of a few greedy placements (three orders, first or best fit). */

@@ -13,6 +13,7 @@ import { SolveError } from "./errors.ts";
 import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { validate } from "./validate.ts";
 import { mulberry32 } from "./_random.ts";
+import { BEST_FIT_MAX_PAIRS } from "./_limits.ts";
 import { BestFit, heightOf, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
 import { checkProblem } from "./_check.ts";
 
@@ -160,7 +161,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
     }
     if (name === "best") {
       // Best fit too, where a pass is cheap enough.
-      const fit = p.pairs <= BEST_FIT_PAIRS ? new BestFit(p) : undefined;
+      const fit = p.pairs <= BEST_FIT_MAX_PAIRS ? new BestFit(p) : undefined;
       if (fit !== undefined) {
         for (const rule of BEST_FIT_RULES) {
           if (stop()) break;
@@ -187,9 +188,6 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
 type Rule = "size" | "lifespan" | "area";
 const SKYLINE_RULES: readonly Rule[] = ["size", "area", "lifespan"];
 const BEST_FIT_RULES: readonly Rule[] = ["size", "lifespan", "area"];
-// Best fit costs about one step per pair of buffers live at once: above
-// this many pairs a pass takes more than a few hundred milliseconds.
-const BEST_FIT_PAIRS = 3_000_000;
 // The improvement phase's fixed work: skyline passes times buffers.
 const IMPROVE_WORK = 600_000;
 const IMPROVE_MAX_PASSES = 1_500;

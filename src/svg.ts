@@ -32,7 +32,7 @@
  * @module
  */
 
-import type { Problem, Solution } from "./problem.ts";
+import { peakLoad, type Problem, type Solution } from "./problem.ts";
 
 /** Options for {@linkcode renderSvg}. */
 export interface RenderSvgOptions {
@@ -316,45 +316,6 @@ export function renderSvg(
     const h = Math.max(1, sy(o0) - y);
     return { x, y, w, h, attrs: ` x="${x}" y="${y}" width="${w}" height="${h}"` };
   }
-}
-
-/**
- * The peak load: the largest total size live at one moment, counting a
- * windowed gap's window and nothing for a gap without one. A sweep over the
- * sorted start and end events, O(n log n).
- */
-function peakLoad(problem: Problem): number {
-  const buffers = problem.buffers;
-  let count = 0;
-  for (const b of buffers) count += 2 + 2 * (b.gaps?.length ?? 0);
-  const times = new Float64Array(count);
-  const deltas = new Float64Array(count);
-  let e = 0;
-  const push = (time: number, delta: number) => {
-    times[e] = time;
-    deltas[e++] = delta;
-  };
-  for (const b of buffers) {
-    push(b.lower, b.size);
-    push(b.upper, -b.size);
-    for (const gap of b.gaps ?? []) {
-      const kept = gap.window ? gap.window.upper - gap.window.lower : 0;
-      push(gap.lower, kept - b.size);
-      push(gap.upper, b.size - kept);
-    }
-  }
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  order.sort((a, b) => times[a] - times[b]);
-  // Every event at one time applies before the load is read, so a buffer
-  // ending where another starts does not count twice.
-  let load = 0;
-  let peak = 0;
-  for (let i = 0; i < count; i++) {
-    load += deltas[order[i]];
-    if ((i + 1 === count || times[order[i + 1]] !== times[order[i]]) && load > peak) peak = load;
-  }
-  return peak;
 }
 
 // A palette index from the id (FNV-1a), so a buffer keeps its colour

@@ -14,6 +14,7 @@ import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
 import { irreducibleInfeasibleSubset, solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
+import { mulberry32 } from "../src/_random.ts";
 
 /** The MiniMalloc README example (examples/input.12.csv). */
 const README: Buffer[] = [
@@ -87,8 +88,11 @@ function assertValid(problem: Problem, solution: Solution): void {
   assert.equal(validate(problem, solution), "good", JSON.stringify(solution.offsets));
 }
 
-/** The largest total size live at one moment: no height can be lower. */
-function peakLoad(buffers: Buffer[]): number {
+/**
+ * The largest total size live at one moment, by brute force over every
+ * start time: an oracle independent of src/problem.ts. No height can be lower.
+ */
+function bruteForceLoad(buffers: Buffer[]): number {
   let peak = 0;
   for (const b of buffers) {
     for (const t of [b.lower, ...(b.gaps ?? []).map((g) => g.upper)]) {
@@ -237,7 +241,7 @@ describe("solve failures", () => {
 
   it("says infeasible after a search, with its backtracks", () => {
     // I's peak load is 17 but no placement fits in 18.
-    assert.equal(peakLoad(I.buffers), 17);
+    assert.equal(bruteForceLoad(I.buffers), 17);
     for (const options of [REFERENCE_OPTIONS, {}]) {
       const error = solveError(I, { ...options });
       assert.equal(error.code, "infeasible");
@@ -376,18 +380,9 @@ function bruteMinHeight(buffers: Buffer[]): number {
   for (let height = 0;; height++) if (fits(0, height)) return height;
 }
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("minimizeCapacity", () => {
   it("finds the README example's height 12, its peak load", () => {
-    assert.equal(peakLoad(README), 12);
+    assert.equal(bruteForceLoad(README), 12);
     for (const options of [REFERENCE_OPTIONS, {}]) {
       const problem = { buffers: README, capacity: 100 };
       const solution = solve(problem, { ...options, minimizeCapacity: true });
@@ -432,7 +427,7 @@ describe("minimizeCapacity", () => {
         buffers.push(buffer);
       }
       const expected = bruteMinHeight(buffers);
-      if (expected > peakLoad(buffers)) aboveLoad++;
+      if (expected > bruteForceLoad(buffers)) aboveLoad++;
       const problem = { buffers, capacity: 30 };
       for (const options of [REFERENCE_OPTIONS, {}]) {
         const solution = solve(problem, { ...options, minimizeCapacity: true });

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { type Buffer, effectiveSize, type Problem } from "../src/problem.ts";
 import { sweep, type SweepResult } from "../src/sweep.ts";
 import { SolveError } from "../src/errors.ts";
+import { mulberry32 } from "../src/_random.ts";
 
 function problem(buffers: Buffer[]): Problem {
   return { buffers, capacity: 100 };
@@ -349,14 +350,6 @@ describe("sweep invariants on random problems", () => {
   // ordered, inside its partition's section range, and it is in every
   // section its spans cover; overlaps are symmetric and agree with
   // effectiveSize; cuts match the section ranges.
-  function mulberry32(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   it("holds for 200 random problems with gaps and windows", () => {
     const random = mulberry32(0x5eed);

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Buffer, effectiveSize, type Problem, type Solution } from "../src/problem.ts";
 import { validate, type ValidationResult } from "../src/validate.ts";
+import { mulberry32 } from "../src/_random.ts";
 
 function check(problem: Problem, offsets: number[], height: number): ValidationResult {
   return validate(problem, { offsets, height });
@@ -297,15 +298,6 @@ function sharesByte(buffers: Buffer[], offsets: number[]): boolean {
 }
 
 describe("validate agrees with a brute-force SPEC 8", () => {
-  function mulberry32(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   function randomBuffers(random: () => number, int: (lo: number, hi: number) => number): Buffer[] {
     const buffers: Buffer[] = [];
     const n = int(1, 7);
