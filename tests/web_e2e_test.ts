@@ -3,9 +3,13 @@
 
 // The web page (web/) end to end, in a real headless Chromium driven by
 // playwright-core: solve the example, see the picture, download the CSV,
-// cancel a solve, show errors. The test bundles the library afresh (as
-// `deno task bundle:web` does) and serves web/ from 127.0.0.1 itself, with
-// the fresh bundle as /minimalloc.js, so it tests the current sources.
+// cancel a long solve, minimize without a capacity, show errors; and the
+// bundled library's solveAsync on its Web Workers, in a cross-origin
+// isolated page, giving solve()'s answer on a generated 400-buffer
+// problem. The test bundles the library afresh (as `deno task bundle:web`
+// does) and serves web/ from 127.0.0.1 itself, with the fresh bundle as
+// /minimalloc.js and the headers that isolate the page, so it tests the
+// current sources.
 //
 // Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`), the npm
 // devDependencies (`npm install`) and deno on the PATH for bundling; skips
@@ -22,7 +26,8 @@ import { tmpdir } from "node:os";
 import { extname, join, resolve, sep } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { parseCsv, solve, stringifyCsv } from "../mod.ts";
+import { parseCsv, type Problem, solve, stringifyCsv, validate } from "../mod.ts";
+import { generateProblem } from "../benchmarks/_generate.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -49,8 +54,16 @@ const MIME: Record<string, string> = {
   ".png": "image/png",
 };
 
-// A worker that never answers, to test the Cancel button.
-const HANGING_WORKER = "self.onmessage = () => { for (;;); };\n";
+/** A problem the search does not settle for many seconds: to cancel. */
+const HARD = generateProblem({ seed: 1, buffers: 400, construction: "planted", slack: 1 });
+/** A problem the search settles quickly, above the worker threshold. */
+const EASY = generateProblem({ seed: 2, buffers: 400, construction: "planted", slack: 1.05 });
+
+/** A problem as the CSV a user pastes. */
+function csvOf(problem: Problem): string {
+  const rows = problem.buffers.map((b) => `${b.id},${b.lower},${b.upper},${b.size}`);
+  return ["id,lower,upper,size", ...rows].join("\n") + "\n";
+}
 
 type Playwright = typeof import("playwright-core");
 
@@ -103,7 +116,6 @@ describe("the web page", { skip }, () => {
   let bundlePath = "";
   let server: Server;
   let base = "";
-  let hangWorker = false;
   // deno-lint-ignore no-explicit-any
   let context: any;
   // deno-lint-ignore no-explicit-any
@@ -123,11 +135,12 @@ describe("the web page", { skip }, () => {
       let file = resolve(WEB, `.${path === "/" ? "/index.html" : path}`);
       if (path === "/minimalloc.js") file = bundlePath;
       else if (!file.startsWith(WEB + sep)) file = "";
-      const headers = { "cache-control": "no-store" };
-      if (path === "/solver_worker.js" && hangWorker) {
-        res.writeHead(200, { ...headers, "content-type": MIME[".js"] }).end(HANGING_WORKER);
-        return;
-      }
+      // Cross-origin isolation: the page may share memory with its workers.
+      const headers = {
+        "cache-control": "no-store",
+        "cross-origin-opener-policy": "same-origin",
+        "cross-origin-embedder-policy": "require-corp",
+      };
       if (!file || !existsSync(file)) {
         res.writeHead(404, headers).end("not found");
         return;
@@ -144,6 +157,19 @@ describe("the web page", { skip }, () => {
       args: CHROMIUM_ARGS,
       acceptDownloads: true,
       viewport: { width: 1100, height: 900 },
+    });
+    // Counts the workers the page starts.
+    await context.addInitScript(() => {
+      const Base = globalThis.Worker;
+      // deno-lint-ignore no-explicit-any
+      (globalThis as any).__workersStarted = 0;
+      globalThis.Worker = class extends Base {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          // deno-lint-ignore no-explicit-any
+          (globalThis as any).__workersStarted++;
+        }
+      };
     });
     page = context.pages()[0] ?? await context.newPage();
     const errors: string[] = [];
@@ -164,7 +190,7 @@ describe("the web page", { skip }, () => {
     assert.equal(await page.inputValue("#capacity"), "12");
   });
 
-  it("solves the example in a worker, draws it and offers the solved CSV", async () => {
+  it("solves the example, draws it and offers the solved CSV", async () => {
     await page.fill("#capacity", "12");
     await page.click("#solve");
     await page.waitForSelector("#picture svg [data-id]");
@@ -221,29 +247,63 @@ describe("the web page", { skip }, () => {
     assert.deepEqual(result.ids, [`a&b<c>"d'e`, "line\nbreak", "ctrl\ufffd", "🧠"]);
   });
 
-  it("ticks while solving and cancels by ending the worker", async () => {
-    hangWorker = true;
-    try {
-      await page.click("#solve");
-      await page.waitForFunction(() =>
-        /Solving 5 buffers… [1-9]\d*\.\d s|Solving 5 buffers… 0\.[5-9] s/.test(
-          document.getElementById("status")!.textContent!,
-        )
-      );
-      assert.equal(await page.isDisabled("#solve"), true);
-      assert.equal(await page.isEnabled("#cancel"), true);
-      await page.click("#cancel");
-      assert.match(await page.textContent("#status"), /^Cancelled after \d+\.\d s\.$/);
-      assert.equal(await page.isEnabled("#solve"), true);
-      assert.equal(await page.isDisabled("#cancel"), true);
-    } finally {
-      hangWorker = false;
-    }
-    // A new solve after a cancel starts a fresh worker.
+  it("solves 400 buffers with the bundle's solveAsync on workers, as solve() does", async () => {
+    const result = await page.evaluate(async (problem: Problem) => {
+      const lib = await import("/minimalloc.js");
+      // deno-lint-ignore no-explicit-any
+      const before = (globalThis as any).__workersStarted;
+      const solution = await lib.solveAsync(problem);
+      return {
+        isolated: globalThis.crossOriginIsolated,
+        offsets: solution.offsets,
+        height: solution.height,
+        // deno-lint-ignore no-explicit-any
+        workers: (globalThis as any).__workersStarted - before,
+      };
+    }, EASY.problem);
+    assert.equal(result.isolated, true, "the page is cross-origin isolated");
+    assert.ok(result.workers > 0, "solveAsync started workers");
+    const expected = solve(EASY.problem);
+    assert.deepEqual(result.offsets, expected.offsets);
+    assert.equal(validate(EASY.problem, result), "good");
+  });
+
+  it("ticks while solving a hard problem and cancels it", async () => {
+    await page.fill("#csv", csvOf(HARD.problem));
+    await page.fill("#capacity", String(HARD.capacity));
+    await page.click("#solve");
+    await page.waitForFunction(() =>
+      /Solving 400 buffers… [1-9]\d*\.\d s|Solving 400 buffers… 0\.[5-9] s/.test(
+        document.getElementById("status")!.textContent!,
+      )
+    );
+    assert.equal(await page.isDisabled("#solve"), true);
+    assert.equal(await page.isEnabled("#cancel"), true);
+    await page.click("#cancel");
+    assert.match(await page.textContent("#status"), /^Cancelled after \d+\.\d s\.$/);
+    assert.equal(await page.isEnabled("#solve"), true);
+    assert.equal(await page.isDisabled("#cancel"), true);
+    // A new solve after a cancel works.
+    await page.fill("#csv", EXAMPLE);
+    await page.fill("#capacity", "12");
     await page.click("#solve");
     await page.waitForFunction(() =>
       document.getElementById("status")!.textContent!.startsWith("Solved")
     );
+  });
+
+  it("minimizes without a capacity", async () => {
+    await page.fill("#csv", EXAMPLE);
+    await page.fill("#capacity", "");
+    await page.check("#minimize");
+    try {
+      await page.click("#solve");
+      await page.waitForSelector("#status.ok");
+      assert.match(await page.textContent("#summary"), /height 12 · optimal/);
+    } finally {
+      await page.uncheck("#minimize");
+      await page.fill("#capacity", "12");
+    }
   });
 
   it("reports a malformed CSV and an infeasible capacity", async () => {
@@ -253,10 +313,15 @@ describe("the web page", { skip }, () => {
     assert.match(await page.textContent("#status"), /size/);
 
     await page.fill("#csv", EXAMPLE);
+    await page.fill("#capacity", "12");
+    await page.click("#solve");
+    await page.waitForSelector("#status.ok");
     await page.fill("#capacity", "11");
     await page.click("#solve");
     await page.waitForSelector("#status.error");
     assert.match(await page.textContent("#status"), /11/);
+    // The picture of the earlier solve does not stay under the error.
+    assert.equal(await page.isHidden("#result"), true);
     await page.fill("#capacity", "12");
   });
 });

@@ -1,12 +1,13 @@
 // Copyright the @x/minimalloc authors. Apache-2.0 license.
 
-// The page: reads the form, solves in a Web Worker (solver_worker.js) with
-// an elapsed-time ticker and a Cancel button that terminates the worker,
-// then draws the solution (renderSvg) and offers the solved CSV
-// (stringifyCsv). minimalloc.js is the library bundled for the browser by
-// `deno task bundle:web`.
+// The page: reads the form, solves with the library's solveAsync (on its
+// pool of Web Workers, off this thread) with an elapsed-time ticker and a
+// Cancel button that aborts the solve, then draws the solution (renderSvg)
+// and offers the solved CSV (stringifyCsv). minimalloc.js is the library
+// bundled for the browser by `deno task bundle:web`; its workers travel
+// inside it.
 
-import { parseCsv, renderSvg, stringifyCsv } from "./minimalloc.js";
+import { parseCsv, renderSvg, solveAsync, stringifyCsv } from "./minimalloc.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,7 +18,8 @@ const SHOWN_LINES = 2000;
 // page opens with examples/input.12.csv.
 const EXAMPLE_NAME = "input.12.csv";
 let fileName = EXAMPLE_NAME;
-let worker = undefined;
+// The solve under way: aborting it stops the workers.
+let controller = undefined;
 let ticker = undefined;
 let started = 0;
 let outputCsv = "";
@@ -43,50 +45,37 @@ function setBusy(busy) {
   $("cancel").disabled = !busy;
 }
 
-// Ends the current solve, if any, wherever it is.
+// Ends the current solve, if any.
 function stop() {
-  if (worker) worker.terminate();
-  worker = undefined;
+  controller?.abort();
+  controller = undefined;
   clearInterval(ticker);
   ticker = undefined;
   setBusy(false);
 }
 
-function start() {
+async function start() {
   stop();
   const csv = $("csv").value;
-  const capacity = Number($("capacity").value);
-  if ($("capacity").value.trim() === "" || !Number.isSafeInteger(capacity) || capacity < 0) {
-    setStatus(`Capacity: expected a whole number ≥ 0, got "${$("capacity").value}"`, "error");
+  const minimizeCapacity = $("minimize").checked;
+  const text = $("capacity").value.trim();
+  // Minimizing needs no capacity: empty means no upper limit.
+  const capacity = text === "" && minimizeCapacity ? undefined : Number(text);
+  if (capacity !== undefined && (text === "" || !Number.isSafeInteger(capacity) || capacity < 0)) {
+    fail(`Capacity: expected a whole number ≥ 0, got "${text}"`);
     return;
   }
   const file = fileName ?? "input.csv";
-  const minimizeCapacity = $("minimize").checked;
   let problem;
   try {
     problem = parseCsv(csv, { file, capacity });
   } catch (error) {
-    setStatus(error.message, "error");
+    fail(error.message);
     return;
   }
   const n = problem.buffers.length;
-  worker = new Worker(new URL("./solver_worker.js", import.meta.url), { type: "module" });
-  worker.onmessage = ({ data }) => {
-    const elapsed = performance.now() - started;
-    stop();
-    if (data.ok) {
-      show(problem, data.solution);
-      setStatus(`Solved ${n} buffer${n === 1 ? "" : "s"} in ${seconds(elapsed)}.`, "ok");
-    } else {
-      setStatus(data.message, "error");
-    }
-  };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    stop();
-    setStatus(`The solver failed: ${event.message ?? "unknown error"}`, "error");
-  };
-  worker.postMessage({ csv, file, capacity, minimizeCapacity });
+  const mine = new AbortController();
+  controller = mine;
   started = performance.now();
   const tick = () => {
     setStatus(`Solving ${n} buffer${n === 1 ? "" : "s"}… ${seconds(performance.now() - started)}`);
@@ -94,6 +83,32 @@ function start() {
   tick();
   ticker = setInterval(tick, 100);
   setBusy(true);
+  let solution;
+  try {
+    solution = await solveAsync(problem, { minimizeCapacity, signal: mine.signal });
+  } catch (error) {
+    if (controller !== mine) return; // Cancelled, or another solve started.
+    stop();
+    fail(error.message);
+    return;
+  }
+  const elapsed = performance.now() - started;
+  const cancelled = mine.signal.aborted;
+  if (controller !== undefined && controller !== mine) return; // A newer solve runs.
+  if (controller === mine) stop();
+  show(problem, solution);
+  if (cancelled) {
+    // A cancelled minimization returns the best solution it had found.
+    setStatus(`Stopped after ${seconds(elapsed)}: the best solution so far.`, "ok");
+  } else {
+    setStatus(`Solved ${n} buffer${n === 1 ? "" : "s"} in ${seconds(elapsed)}.`, "ok");
+  }
+}
+
+// An error: the message, and no picture of an earlier solve under it.
+function fail(message) {
+  setStatus(message, "error");
+  $("result").hidden = true;
 }
 
 function show(problem, solution) {
