@@ -338,6 +338,7 @@ function jsonOf(
     optimal: solution?.optimal ?? null,
     backtracks: solution?.stats?.backtracks ?? error?.backtracks ?? 0,
     nodes: solution?.stats?.nodes ?? error?.nodes ?? 0,
+    workers: solution?.stats?.workers ?? 0,
     milliseconds: Math.round(performance.now() - start),
     offsets,
   };

@@ -495,7 +495,7 @@ function solutionOf(
     offsets: Array.from(offsets),
     height: heightOf(context.problem, offsets),
     ...bounds,
-    stats: { ...counters, elapsedMs: performance.now() - context.start },
+    stats: { ...counters, elapsedMs: performance.now() - context.start, workers: 0 },
   };
 }
 

@@ -201,6 +201,7 @@ export class Pool {
     const session = ticket.session;
     const setup = slot.keys.has(session.key) ? undefined : session.setup();
     slot.keys.add(session.key);
+    session.used.add(slot.worker);
     if (slot.flag !== undefined) Atomics.store(slot.flag, 0, 0);
     slot.ticket = ticket;
     ticket.slot = slot;
@@ -424,6 +425,9 @@ export class Session {
       if (bound === slot) this.#bound.delete(member);
     }
   }
+
+  /** The workers that ran a job of this call. */
+  readonly used = new Set<Worker>();
 
   /** The problem's facts, when the calling thread computed them. */
   facts: Facts | undefined;

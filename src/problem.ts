@@ -76,6 +76,11 @@ export interface SolveStats {
   backtracks: number;
   /** Wall time of the solve, in milliseconds. */
   elapsedMs: number;
+  /**
+   * How many Web Workers ran the solve's work (0: the calling thread did).
+   * @default {0}
+   */
+  workers?: number;
 }
 
 /** One offset per buffer, and the height they reach. */

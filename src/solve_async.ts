@@ -116,7 +116,11 @@ async function runOnPool(
     }
   };
   for (let step = steps.next();; step = steps.next(await answer(step.value))) {
-    if (step.done) return step.value;
+    if (step.done) {
+      const solution = step.value;
+      if (solution.stats) solution.stats.workers = session.used.size;
+      return solution;
+    }
   }
 }
 

@@ -10,7 +10,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -18,6 +18,8 @@ import { fileURLToPath } from "node:url";
 import { parseCsv } from "../src/csv_parse.ts";
 import type { Problem } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
+import { solve } from "../src/solve.ts";
+import { generateProblem } from "../benchmarks/_generate.ts";
 import { type Run, run } from "./_process.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -235,6 +237,84 @@ describe("solving", () => {
     assert.equal(nope.code, 2, nope.stderr);
     assert.equal(nope.stdout, "");
     assert.match(nope.stderr, /^minimalloc: --heuristic expects one of .*"nope"/);
+  });
+
+  it("--heuristic above the capacity fails like any solve: exit 1, nothing on stdout", async () => {
+    // The example's peak load, 12, proves 8 infeasible.
+    const { code, stdout, stderr } = await cli([
+      "--capacity=8",
+      `--input=${EXAMPLE}`,
+      "--heuristic=best",
+    ]);
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^minimalloc: infeasible: no solution fits within capacity 8$/m);
+  });
+
+  it("takes any time limit up to inf, past the 2^31 ms a timer holds", async () => {
+    for (const timeout of ["597h", "100000h", "inf"]) {
+      const { code, stdout, stderr } = await cli([
+        "--capacity=12",
+        `--input=${EXAMPLE}`,
+        `--timeout=${timeout}`,
+      ]);
+      assert.equal(code, 0, `${timeout}: ${stderr}`);
+      assert.equal(stdout, README_OUTPUT);
+    }
+  });
+});
+
+describe("solving on the workers (generated problems above the worker threshold)", () => {
+  /** Writes a generated problem as a CSV file; returns its path. */
+  const write = (dir: string, name: string, problem: Problem): string => {
+    const path = join(dir, name);
+    const rows = problem.buffers.map((b) =>
+      [b.id, b.lower, b.upper, b.size, (b.gaps ?? []).map((g) => `${g.lower}-${g.upper}`).join(" ")]
+        .join(",")
+    );
+    writeFileSync(path, ["id,lower,upper,size,gaps", ...rows].join("\n") + "\n");
+    return path;
+  };
+
+  it("--minimize_capacity on 400 buffers: the workers' answer is solve()'s, byte for byte", async () => {
+    using space = tempDir();
+    const { problem } = generateProblem({
+      seed: 9,
+      buffers: 400,
+      construction: "planted",
+      gaps: 0.3,
+      windows: 0,
+    });
+    const { capacity: _, ...uncapped } = problem;
+    const input = write(space.dir, "in.csv", uncapped);
+    const { code, stdout, stderr } = await cli([
+      "--minimize_capacity",
+      `--input=${input}`,
+      "--json",
+    ]);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.ok(report.workers > 0, "the solve ran on workers");
+    const expected = solve(parseCsv(readFileSync(input, "utf8")), { minimizeCapacity: true });
+    assert.equal(report.height, expected.height);
+    const read = parseCsv(readFileSync(input, "utf8"));
+    assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
+  });
+
+  it("--json after a time limit reports the nodes and backtracks the search spent", async () => {
+    using space = tempDir();
+    const hard = generateProblem({ seed: 1, buffers: 400, construction: "planted", slack: 1 });
+    const input = write(space.dir, "hard.csv", hard.problem);
+    const { code, stdout, stderr } = await cli([
+      `--capacity=${hard.capacity}`,
+      `--input=${input}`,
+      "--timeout=500ms",
+      "--json",
+    ]);
+    assert.equal(code, 1, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.status, "timeout");
+    assert.ok(report.nodes > 0 && report.backtracks > 0, stdout);
   });
 });
 

@@ -59,6 +59,7 @@ describe("solveAsync goes to the workers", { skip: SKIP }, () => {
         let actual;
         const jobs = await jobsDuring(async () => actual = await solveAsync(problem));
         assert.equal(jobs > 0, workers, `${n} buffers`);
+        assert.equal(actual!.stats!.workers! > 0, workers);
         assert.deepEqual(actual!.offsets, expected.offsets);
       }
     },
