@@ -36,7 +36,7 @@ import { MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
 export interface JobHandle {
   /** Resolves with the worker's result; rejects if the worker failed. */
   readonly result: Promise<WorkerResult>;
-  /** Stops the job: a search then ends "stopped", other jobs reject. */
+  /** Stops the job: a search then ends "stopped", a probe "cancelled", other jobs reject. */
   cancel(): void;
 }
 
@@ -238,6 +238,8 @@ export class Pool {
       if (slot?.ticket === ticket) this.#replace(slot);
       if (ticket.job.kind === "search") {
         this.#settle(ticket, { status: "timeout", nodes: 0, backtracks: 0, proof: true });
+      } else if (ticket.job.kind === "probe") {
+        this.#settle(ticket, { status: "timeout", nodes: 0, backtracks: 0 });
       } else {
         this.#fail(ticket, new SolveError("timeout", "A worker overran the time limit"));
       }
@@ -263,6 +265,8 @@ export class Pool {
   #stopped(ticket: Ticket): void {
     if (ticket.job.kind === "search") {
       this.#settle(ticket, { status: "stopped", nodes: 0, backtracks: 0, proof: true });
+    } else if (ticket.job.kind === "probe") {
+      this.#settle(ticket, { status: "cancelled", nodes: 0, backtracks: 0 });
     } else {
       this.#fail(ticket, new SolveError("cancelled", "The solve was cancelled"));
     }

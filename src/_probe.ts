@@ -32,7 +32,7 @@
 // time limit or is stopped ends the probe, but a solution or a proof
 // already found is never thrown away.
 
-import type { SearchJob, SearchResult } from "./_prepared.ts";
+import type { Prepared, SearchJob, SearchResult, StopFlag } from "./_prepared.ts";
 
 /** How a probe ended. */
 export type ProbeOutcome =
@@ -359,4 +359,22 @@ export class Race implements ProbeSchedule {
 /** The schedule of a probe: the race with `portfolio`, else the round robin. */
 export function scheduleOf(probe: ProbeSettings, portfolio: boolean): ProbeSchedule {
   return portfolio ? new Race(probe) : new RoundRobin(probe);
+}
+
+/**
+ * A probe on one thread (the calling one, or one worker): the schedule's
+ * runs one after another.
+ */
+export function runProbe(
+  prepared: Prepared,
+  probe: ProbeSettings,
+  portfolio: boolean,
+  deadline: number,
+  stop?: StopFlag,
+): ProbeOutcome {
+  const schedule = scheduleOf(probe, portfolio);
+  for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
+    schedule.report(job, prepared.advance(job, deadline, stop));
+  }
+  return schedule.outcome();
 }

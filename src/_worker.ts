@@ -11,7 +11,7 @@
 //
 // A worker keeps the problems of the calls it serves, each prepared once
 // (_prepared.ts), and answers one job at a time: the facts, a heuristic,
-// or one search of a probe's round robin. A shared flag stops the current
+// a whole probe, or one run of a search of a probe spread over workers. A shared flag stops the current
 // job; deadlines arrive as wall-clock times, since each thread has its own
 // `performance.now()` origin.
 
@@ -24,15 +24,17 @@ import {
   type StopFlag,
 } from "./_prepared.ts";
 import type { SearchSwitches } from "./search.ts";
+import { type ProbeOutcome, type ProbeSettings, runProbe } from "./_probe.ts";
 
 /** What the pool asks of a worker. */
 export type WorkerJob =
   | { kind: "facts" }
   | { kind: "heuristic"; name: string; target?: number }
-  | { kind: "search"; search: SearchJob };
+  | { kind: "search"; search: SearchJob }
+  | { kind: "probe"; probe: ProbeSettings; portfolio: boolean };
 
 /** What a worker answers for a job. */
-export type WorkerResult = Facts | HeuristicResult | SearchResult;
+export type WorkerResult = Facts | HeuristicResult | SearchResult | ProbeOutcome;
 
 /** A problem's data, sent with its first job to each worker. */
 export interface WorkerSetup {
@@ -110,9 +112,12 @@ scope.onmessage = (event) => {
     } else if (job.kind === "heuristic") {
       result = prepared.heuristic(job, deadline, stop);
       if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
-    } else {
+    } else if (job.kind === "search") {
       result = prepared.advance(job.search, deadline, stop);
       if (result.offsets !== undefined) transfer.push(result.offsets.buffer as ArrayBuffer);
+    } else {
+      result = runProbe(prepared, job.probe, job.portfolio, deadline, stop);
+      if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
     }
     scope.postMessage({ id: request.id, ok: true, result }, transfer);
   } catch (error) {

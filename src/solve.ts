@@ -14,7 +14,7 @@ import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type StopFlag } from "./_prepared.ts";
-import { type ProbeOutcome, scheduleOf } from "./_probe.ts";
+import { type ProbeOutcome, runProbe } from "./_probe.ts";
 import { plan, type Reply, type Request } from "./_plan.ts";
 
 /**
@@ -77,23 +77,20 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
   }
 }
 
-/** A probe on this thread: the schedule's runs one after another. */
+/** A probe on this thread. */
 function probeHere(
   prepared: Prepared,
   settings: Settings,
   request: { capacity: number; maxNodes: number; deadline: number },
   signal: StopFlag | undefined,
 ): ProbeOutcome {
-  const schedule = scheduleOf({
+  const probe = {
     capacity: request.capacity,
     heuristics: settings.heuristics,
     buffers: prepared.problem.buffers.length,
     maxNodes: request.maxNodes,
-  }, settings.portfolio);
-  for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
-    schedule.report(job, prepared.advance(job, request.deadline, signal));
-  }
-  return schedule.outcome();
+  };
+  return runProbe(prepared, probe, settings.portfolio, request.deadline, signal);
 }
 
 /**

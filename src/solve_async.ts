@@ -125,9 +125,10 @@ async function runOnPool(
 }
 
 /**
- * A probe on the pool: the schedule's runs, as many at once as the
- * portfolio allows (the race's, each search resumed on the worker that
- * holds it; the round robin's, one at a time).
+ * A probe on the pool: with one search at a time (the round robin, or a
+ * pool of one), the whole probe on one worker; else the race's runs, as
+ * many at once as there are workers, each search resumed on the worker
+ * that holds it.
  */
 function probeOnPool(
   session: Session,
@@ -135,13 +136,19 @@ function probeOnPool(
   buffers: number,
   request: ProbeRequest,
 ): Promise<ProbeOutcome> {
-  const schedule = scheduleOf({
+  const probe = {
     capacity: request.capacity,
     heuristics: settings.heuristics,
     buffers,
     maxNodes: request.maxNodes,
-  }, settings.portfolio);
+  };
   const width = settings.portfolio ? session.width : 1;
+  if (width === 1) {
+    // One search at a time: the whole probe on one worker, one message.
+    const job = { kind: "probe" as const, probe, portfolio: settings.portfolio };
+    return session.run(job, request.deadline).result as Promise<ProbeOutcome>;
+  }
+  const schedule = scheduleOf(probe, settings.portfolio);
   return new Promise((resolve, reject) => {
     const fill = (): void => {
       for (const job of schedule.next(width - schedule.running)) {
