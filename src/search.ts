@@ -368,6 +368,8 @@ export class Search {
   #candTop = 0;
   // Per section, +1/-1 at the ends of affected span ranges (see #place).
   readonly #affectedDiff: Int32Array;
+  // Per section, an unplaced buffer last seen at or below its floor, or -1.
+  readonly #witness: Int32Array;
   // minOffset for unplaced buffers, Infinity for placed ones: one read per
   // buffer when looking for a section's lowest unplaced minimum offset.
   readonly #live: Float64Array;
@@ -434,6 +436,7 @@ export class Search {
     this.#floor = new Float64Array(sectionCount);
     this.#cuts = Int32Array.from(model.cuts);
     this.#affectedDiff = new Int32Array(sectionCount + 1);
+    this.#witness = new Int32Array(sectionCount).fill(-1);
   }
 
   /**
@@ -934,6 +937,7 @@ export class Search {
     // The "affected" sections (covered by a buffer whose minimum offset
     // rose) are a union of span ranges: mark their ends, sum them later.
     const diff = this.#affectedDiff;
+    const witness = this.#witness;
     let affectedLo = sectionHi;
     let affectedHi = sectionLo;
     let hatless = true;
@@ -994,16 +998,25 @@ export class Search {
         diff[s] = 0;
         if (depth === 0) continue;
         // Only a minimum above the floor matters: stop at the first
-        // unplaced buffer at or below it.
+        // unplaced buffer at or below it. The last such buffer found is
+        // kept as a witness: while it is still at or below the floor the
+        // scan can be skipped (a cache only: a stale witness fails the
+        // test and the section is scanned).
         const f = floor[s];
+        const w = witness[s];
+        if (w >= 0 && live[w] <= f) continue;
         let m = Infinity;
+        let at = -1;
         for (let j = this.#secStart[s]; j < this.#secStart[s + 1]; j++) {
-          const v = live[this.#secBuf[j]];
+          const q = this.#secBuf[j];
+          const v = live[q];
           if (v < m) {
             m = v;
+            at = q;
             if (m <= f) break;
           }
         }
+        witness[s] = at;
         if (f < m && m !== Infinity) {
           this.#pushFloor(s, f);
           floor[s] = m;
