@@ -59,6 +59,7 @@ const SWITCHES = {
   portfolio: "portfolio",
   anytime_minimize: "anytimeMinimize",
   sound_pruning: "soundPruning",
+  load_bound: "loadBound",
   heuristic_first: "heuristicFirst",
 } as const;
 
@@ -115,6 +116,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --portfolio             race the preordering heuristics on workers (ours)
   --anytime_minimize      minimize from the peak load and a heuristic bound (ours)
   --sound_pruning         say infeasible only when proved, windows included (ours)
+  --load_bound            infeasible at once when the peak load exceeds the capacity (ours)
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
 
 Output on stderr:

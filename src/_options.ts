@@ -46,6 +46,7 @@ const SWITCHES = [
   "monotonicFloor",
   "hatlessPruning",
   "soundPruning",
+  "loadBound",
 ] as const;
 
 const FLAGS = [

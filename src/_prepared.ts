@@ -230,7 +230,7 @@ export class Prepared {
     // More bytes live at one moment than the capacity dooms every
     // partition search: say so before spending any (ours).
     const facts = this.facts();
-    if (facts.peakLoad > capacity) return result("infeasible");
+    if (this.#switches.loadBound && facts.peakLoad > capacity) return result("infeasible");
     if (facts.pairs > EXACT_SEARCH_MAX_PAIRS) {
       return {
         ...result("too-large"),

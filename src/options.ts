@@ -113,6 +113,14 @@ export interface SolverOptions {
    */
   soundPruning?: boolean;
   /**
+   * Say "infeasible" at once, without a search, when more bytes are live
+   * at one moment than the capacity (the peak load is a proved lower bound
+   * on every solution's height; ours). Off, the search proves it, as the
+   * reference's does, counting its nodes and backtracks.
+   * @default {true}
+   */
+  loadBound?: boolean;
+  /**
    * On problems too large for the exact search to pay (more than four
    * million pairs of buffers live at once, or too deep for the runtime's
    * stack), try the fast heuristics first and answer with theirs when it
@@ -162,4 +170,5 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   anytimeMinimize: false,
   soundPruning: false,
   heuristicFirst: false,
+  loadBound: false,
 });

@@ -69,6 +69,8 @@ export interface SearchSwitches {
   hatlessPruning: boolean;
   /** Keep every pruning rule a proof (see SolverOptions.soundPruning). */
   soundPruning: boolean;
+  /** Infeasible at once when the peak load exceeds the capacity (see SolverOptions.loadBound). */
+  loadBound: boolean;
 }
 
 const NONE = -1;

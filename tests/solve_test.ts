@@ -230,6 +230,37 @@ describe("solve with zero-size buffers (SPEC 5.3, ours)", () => {
   });
 });
 
+describe("the reference's counters (REFERENCE_OPTIONS)", () => {
+  it("search an overfull problem rather than say infeasible at once, as the reference does", () => {
+    // The reference's own unit tests: one buffer of size 3 over [0, 2) at
+    // capacity 2 backtracks; two of size 2 at capacity 3 with every
+    // technique off and preordering TWA backtrack exactly 3 times.
+    const one = { capacity: 2, buffers: [{ id: "a", lower: 0, upper: 2, size: 3 }] };
+    const reference = solveError(one, { ...REFERENCE_OPTIONS });
+    assert.equal(reference.code, "infeasible");
+    assert.ok(reference.backtracks > 0);
+    const two = {
+      capacity: 3,
+      buffers: [{ id: "a", lower: 0, upper: 2, size: 2 }, { id: "b", lower: 0, upper: 2, size: 2 }],
+    };
+    const error = solveError(two, {
+      ...REFERENCE_OPTIONS,
+      ...ALL_OFF,
+      preorderingHeuristics: ["TWA"],
+    });
+    assert.equal(error.backtracks, 3);
+  });
+
+  it("loadBound (ours) says infeasible without a node when the peak load is above the capacity", () => {
+    const one = { capacity: 2, buffers: [{ id: "a", lower: 0, upper: 2, size: 3 }] };
+    const error = solveError(one, {});
+    assert.equal(error.code, "infeasible");
+    assert.equal(error.nodes, 0);
+    assert.equal(REFERENCE_OPTIONS.loadBound, false);
+    assert.ok(solveError(one, { loadBound: false }).nodes > 0);
+  });
+});
+
 describe("solve failures", () => {
   it("says infeasible, with counters, when a section overflows", () => {
     // b1, b3 and b5 are live together on [0,3): 12 bytes > 11.
