@@ -27,6 +27,7 @@ import { stringifyCsv } from "./src/csv_stringify.ts";
 import type { Problem, Solution } from "./src/problem.ts";
 import { type MinimizeProgress, REFERENCE_OPTIONS, type SolverOptions } from "./src/options.ts";
 import { solveAsync } from "./src/solve_async.ts";
+import { sharedPool } from "./src/_pool.ts";
 import { validate } from "./src/validate.ts";
 import { renderLatex } from "./src/latex.ts";
 import { renderSvg } from "./src/svg.ts";
@@ -184,6 +185,9 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
     throw error;
   }
 
+  // A command line has no page to keep responsive: its own thread runs
+  // searches too, and one worker fewer is started.
+  sharedPool()?.useCallingThread();
   const start = performance.now();
   const ticker = progressTicker(flags, tty, quiet, start, stderr);
   options.onProgress = ticker.update;

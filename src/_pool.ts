@@ -22,13 +22,14 @@ import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import type { Facts, StopFlag } from "./_prepared.ts";
-import type {
-  WorkerJob,
-  WorkerReply,
-  WorkerRequest,
-  WorkerResult,
-  WorkerSetup,
-} from "./_worker.ts";
+import {
+  WorkerHost,
+  type WorkerJob,
+  type WorkerReply,
+  type WorkerRequest,
+  type WorkerResult,
+  type WorkerSetup,
+} from "./_worker_host.ts";
 import { WORKER_SCRIPT } from "./_worker_bundle.ts";
 import { MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
 
@@ -52,12 +53,49 @@ interface Ticket {
   watchdog?: ReturnType<typeof setTimeout>;
 }
 
+/** What the pool needs of a worker: a Worker, or the calling thread's stand-in. */
+interface Executor {
+  postMessage(message: WorkerRequest): void;
+  terminate(): void;
+}
+
 interface Slot {
-  readonly worker: Worker;
+  readonly worker: Executor;
   readonly flag: Int32Array | undefined;
   readonly keys: Set<number>;
   ticket: Ticket | undefined;
   answered: boolean;
+  /** The calling thread: it runs only time-sliced searches. */
+  readonly local: boolean;
+}
+
+/**
+ * The calling thread as one more executor (the command line's: it has no
+ * page to keep responsive). A message is handled in a later turn of the
+ * event loop, so worker replies and timers run between jobs; it takes
+ * only searches, which pause after a time slice.
+ */
+class CallingThread implements Executor {
+  readonly #host = new WorkerHost();
+  readonly #reply: (reply: WorkerReply) => void;
+  #ended = false;
+
+  /** @param reply Receives each job's reply. */
+  constructor(reply: (reply: WorkerReply) => void) {
+    this.#reply = reply;
+  }
+
+  postMessage(message: WorkerRequest): void {
+    setTimeout(() => {
+      if (this.#ended) return;
+      const answer = this.#host.handle(message);
+      if (answer !== undefined) this.#reply(answer.reply);
+    }, 0);
+  }
+
+  terminate(): void {
+    this.#ended = true;
+  }
 }
 
 /** Counters, for tests and the curious. */
@@ -94,6 +132,8 @@ export class Pool {
   /** Counters. */
   readonly stats: PoolStats = { spawned: 0, jobs: 0, mostBusy: 0, mostWorkers: 0 };
   readonly #slots: Slot[] = [];
+  // Whether the calling thread also runs searches (see useCallingThread).
+  #callingThread = false;
   #queue: Ticket[] = [];
   readonly #sessions = new Set<Session>();
   #nextId = 0;
@@ -124,7 +164,9 @@ export class Pool {
     // One worker now (it proves workers can start here); the others when
     // jobs wait for them, each after the jobs before it were sent, since
     // starting a worker holds this thread for tens of milliseconds.
-    if (this.#slots.length === 0) this.#slots.push(this.#spawn());
+    if (this.#slots.length === 0) {
+      this.#slots.push(this.#callingThread ? this.#local() : this.#spawn());
+    }
     const session = new Session(this, this.#nextKey++, problem, switches, signal);
     this.#sessions.add(session);
     return session;
@@ -173,15 +215,17 @@ export class Pool {
       const ticket = this.#queue[i];
       const session = ticket.session;
       const job = ticket.job;
+      // The calling thread takes only searches: they pause after a slice.
+      const fits = (s: Slot) => !s.ticket && (!s.local || job.kind === "search");
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
         // A paused search resumes where its state is.
         if (slot === undefined || slot.ticket !== undefined) continue;
       } else {
-        if (slot?.ticket !== undefined) slot = undefined;
-        slot ??= this.#slots.find((s) => !s.ticket && s.keys.has(session.key));
-        slot ??= this.#slots.find((s) => !s.ticket);
-        if (slot === undefined && this.#slots.length < this.size) {
+        if (slot !== undefined && !fits(slot)) slot = undefined;
+        slot ??= this.#slots.find((s) => fits(s) && s.keys.has(session.key));
+        slot ??= this.#slots.find(fits);
+        if (slot === undefined && this.#workers() < this.#maxWorkers()) {
           try {
             slot = this.#spawn();
             this.#slots.push(slot);
@@ -201,7 +245,7 @@ export class Pool {
     const session = ticket.session;
     const setup = slot.keys.has(session.key) ? undefined : session.setup();
     slot.keys.add(session.key);
-    session.used.add(slot.worker);
+    if (!slot.local) session.used.add(slot.worker);
     if (slot.flag !== undefined) Atomics.store(slot.flag, 0, 0);
     slot.ticket = ticket;
     ticket.slot = slot;
@@ -294,7 +338,14 @@ export class Pool {
     const flag = typeof SharedArrayBuffer === "function" && isolated !== false
       ? new Int32Array(new SharedArrayBuffer(4))
       : undefined;
-    const slot: Slot = { worker, flag, keys: new Set(), ticket: undefined, answered: false };
+    const slot: Slot = {
+      worker,
+      flag,
+      keys: new Set(),
+      ticket: undefined,
+      answered: false,
+      local: false,
+    };
     worker.postMessage(
       { type: "init", flag: flag?.buffer as SharedArrayBuffer } satisfies WorkerRequest,
     );
@@ -318,8 +369,47 @@ export class Pool {
     };
     worker.onmessageerror = () => broken("a message could not be read");
     this.stats.spawned++;
-    this.stats.mostWorkers = Math.max(this.stats.mostWorkers, this.#slots.length + 1);
+    this.stats.mostWorkers = Math.max(this.stats.mostWorkers, this.#workers() + 1);
     return slot;
+  }
+
+  /** Workers (not the calling thread) there are. */
+  #workers(): number {
+    return this.#slots.filter((slot) => !slot.local).length;
+  }
+
+  /** Workers there may be: one fewer when the calling thread runs searches, but at least one. */
+  #maxWorkers(): number {
+    return this.#callingThread ? Math.max(1, this.size - 1) : this.size;
+  }
+
+  /** The calling thread's slot. */
+  #local(): Slot {
+    const flag = typeof SharedArrayBuffer === "function"
+      ? new Int32Array(new SharedArrayBuffer(4))
+      : undefined;
+    const slot: Slot = {
+      worker: new CallingThread((reply) => this.#reply(slot, reply)),
+      flag,
+      keys: new Set(),
+      ticket: undefined,
+      answered: false,
+      local: true,
+    };
+    slot.worker.postMessage({ type: "init", flag: flag?.buffer as SharedArrayBuffer });
+    return slot;
+  }
+
+  /**
+   * Lets the calling thread run searches too, as one of the pool's
+   * executors (one worker fewer is started): for a command line, which
+   * has no page to keep responsive and pays tens of milliseconds to start
+   * each worker.
+   */
+  useCallingThread(): void {
+    if (this.#callingThread) return;
+    this.#callingThread = true;
+    if (this.#slots.length === 0) this.#slots.push(this.#local());
   }
 
   #reply(slot: Slot, reply: WorkerReply): void {
@@ -430,8 +520,8 @@ export class Session {
     }
   }
 
-  /** The workers that ran a job of this call. */
-  readonly used = new Set<Worker>();
+  /** The workers that ran a job of this call (the calling thread not counted). */
+  readonly used = new Set<unknown>();
 
   /** The problem's facts, when the calling thread computed them. */
   facts: Facts | undefined;

@@ -17,7 +17,8 @@ import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { validate } from "../src/validate.ts";
-import { sharedPool, workersAvailable } from "../src/_pool.ts";
+import { Pool, sharedPool, workersAvailable } from "../src/_pool.ts";
+import { resolveOptions } from "../src/_options.ts";
 import { WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "../src/_limits.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { GAPPED, repeated } from "./_problems.ts";
@@ -224,6 +225,42 @@ describe("solveAsync cancelled", { skip: SKIP }, () => {
     assertValid(problem, solution);
     assert.equal(solution.optimal, false);
   });
+});
+
+describe("a pool that uses the calling thread (the command line's)", { skip: SKIP }, () => {
+  it(
+    "runs searches there and on one worker fewer, and everything else on workers",
+    LIMIT,
+    async () => {
+      const pool = new Pool(2);
+      pool.useCallingThread();
+      const problem = easy(1, 200);
+      const session = pool.open(problem, resolveOptions({}).switches);
+      try {
+        const search = (member: number, heuristic: string) =>
+          session.run({
+            kind: "search",
+            search: {
+              member,
+              begin: { capacity: problem.capacity!, heuristic, relaxed: false },
+              budget: Infinity,
+              giveUp: false,
+              sliceMs: 20,
+            },
+          }, Infinity).result;
+        const results = await Promise.all([
+          search(0, "WAT"),
+          search(1, "TWA"),
+          session.run({ kind: "heuristic", name: "size" }, Infinity).result,
+        ]);
+        assert.equal(results.length, 3);
+        assert.equal(pool.stats.mostWorkers, 1, "one worker, and the calling thread");
+        assert.equal(session.used.size, 1);
+      } finally {
+        session.close();
+      }
+    },
+  );
 });
 
 describe("concurrent solveAsync calls", { skip: SKIP }, () => {

@@ -1,0 +1,137 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// The solver's worker. It is not loaded from this file: `deno task build`
+// bundles it with everything it imports into one script, kept as a string
+// in _worker_bundle.ts, and the pool starts workers from that string (a
+// Blob URL). So the worker travels inside every build of the library:
+// `deno run` from a file or from JSR, `deno compile` and `bun build
+// --compile` binaries, and browser bundles, none of which could find a
+// separate worker file.
+//
+// A worker keeps the problems of the calls it serves, each prepared once
+// (_prepared.ts), and answers one job at a time: the facts, a heuristic,
+// a whole probe, or one run of a search of a probe spread over workers. A shared flag stops the current
+// job; deadlines arrive as wall-clock times, since each thread has its own
+// `performance.now()` origin.
+
+import {
+  type Facts,
+  type HeuristicResult,
+  Prepared,
+  type SearchJob,
+  type SearchResult,
+  type StopFlag,
+} from "./_prepared.ts";
+import type { SearchSwitches } from "./search.ts";
+import { type ProbeOutcome, type ProbeSettings, runProbe } from "./_probe.ts";
+
+/** What the pool asks of a worker. */
+export type WorkerJob =
+  | { kind: "facts" }
+  | { kind: "heuristic"; name: string; target?: number }
+  | { kind: "search"; search: SearchJob }
+  | { kind: "probe"; probe: ProbeSettings; portfolio: boolean };
+
+/** What a worker answers for a job. */
+export type WorkerResult = Facts | HeuristicResult | SearchResult | ProbeOutcome;
+
+/** A problem's data, sent with its first job to each worker. */
+export interface WorkerSetup {
+  /** The buffers as JSON (one string copies faster than 10^4 objects). */
+  buffers: string;
+  /** The problem's capacity, if any. */
+  capacity?: number;
+  /** The search switches. */
+  switches: SearchSwitches;
+  /** The problem's facts, if already computed. */
+  facts?: Facts;
+}
+
+/** A message to a worker. */
+export type WorkerRequest =
+  | { type: "init"; flag?: SharedArrayBuffer }
+  | { type: "release"; key: number }
+  | {
+    type: "job";
+    id: number;
+    key: number;
+    setup?: WorkerSetup;
+    /** Wall-clock milliseconds (`performance.timeOrigin` + `now()`) past which it stops. */
+    deadline: number;
+    job: WorkerJob;
+  };
+
+/** A worker's answer. */
+export type WorkerReply =
+  | { id: number; ok: true; result: WorkerResult }
+  | { id: number; ok: false; message: string };
+
+/** Answers the pool's messages: one per thread that runs jobs. */
+export class WorkerHost {
+  #flag: Int32Array | undefined;
+  readonly #stop: StopFlag;
+  readonly #problems = new Map<number, Prepared>();
+
+  /** A host with no problems yet. */
+  constructor() {
+    const flagOf = () => this.#flag;
+    this.#stop = {
+      get aborted(): boolean {
+        const flag = flagOf();
+        return flag !== undefined && Atomics.load(flag, 0) !== 0;
+      },
+    };
+  }
+
+  /**
+   * Handles one message; a job gets a reply (and the buffers to transfer
+   * with it), the others nothing.
+   *
+   * @param request The message.
+   */
+  handle(request: WorkerRequest): { reply: WorkerReply; transfer: Transferable[] } | undefined {
+    if (request.type === "init") {
+      this.#flag = request.flag === undefined ? undefined : new Int32Array(request.flag);
+      return undefined;
+    }
+    if (request.type === "release") {
+      this.#problems.delete(request.key);
+      return undefined;
+    }
+    const transfer: Transferable[] = [];
+    try {
+      let prepared = this.#problems.get(request.key);
+      if (prepared === undefined) {
+        const setup = request.setup;
+        if (setup === undefined) throw new Error(`problem ${request.key} was never sent`);
+        prepared = new Prepared(
+          { buffers: JSON.parse(setup.buffers), capacity: setup.capacity },
+          setup.switches,
+        );
+        if (setup.facts !== undefined) prepared.setFacts(setup.facts);
+        this.#problems.set(request.key, prepared);
+      }
+      const deadline = request.deadline - performance.timeOrigin;
+      const job = request.job;
+      const stop = this.#stop;
+      let result: WorkerResult;
+      if (job.kind === "facts") {
+        result = prepared.facts();
+      } else if (job.kind === "heuristic") {
+        result = prepared.heuristic(job, deadline, stop);
+        if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
+      } else if (job.kind === "search") {
+        result = prepared.advance(job.search, deadline, stop);
+        if (result.offsets !== undefined) transfer.push(result.offsets.buffer as ArrayBuffer);
+      } else {
+        result = runProbe(prepared, job.probe, job.portfolio, deadline, stop);
+        if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
+      }
+      return { reply: { id: request.id, ok: true, result }, transfer };
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      return { reply: { id: request.id, ok: false, message }, transfer: [] };
+    }
+  }
+}
