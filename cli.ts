@@ -61,6 +61,7 @@ const SWITCHES = {
   anytime_minimize: "anytimeMinimize",
   sound_pruning: "soundPruning",
   load_bound: "loadBound",
+  restarts: "restarts",
   heuristic_first: "heuristicFirst",
 } as const;
 
@@ -118,6 +119,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --anytime_minimize      minimize from the peak load and a heuristic bound (ours)
   --sound_pruning         say infeasible only when proved, windows included (ours)
   --load_bound            infeasible at once when the peak load exceeds the capacity (ours)
+  --restarts              randomized restarts join the portfolio after round 7 (ours)
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
 
 Output on stderr:

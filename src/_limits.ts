@@ -82,3 +82,19 @@ export const WORKER_GRACE_MS = 250;
 
 /** The longest delay `setTimeout` takes (2^31 − 1 ms); longer ones fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The portfolio's randomized restarts (`restarts`) join a probe only when
+ * no preordering heuristic has finished within this round of the round
+ * robin (each heuristic has then spent buffers × 2^7 nodes): the eleven
+ * challenging instances all finish by then, so there they change nothing,
+ * while perfect packings, where every fixed order can run for minutes,
+ * get their chance.
+ */
+export const RESTART_ROUND = 7;
+
+/** The randomized preorders of the restarts: `W` twice (other seeds), `L` once. */
+export const RESTART_FAMILIES: readonly string[] = ["W", "W", "L"];
+
+/** A restart's node budget is this many times the buffers, times Luby's sequence (1 1 2 1 1 2 4 …). */
+export const RESTART_BASE = 2;

@@ -28,6 +28,8 @@ export interface Settings {
   portfolio: boolean;
   /** Try the heuristics first on problems too large for the exact search. */
   heuristicFirst: boolean;
+  /** Randomized restarts join a probe's race after RESTART_ROUND. */
+  restarts: boolean;
   /** A fast heuristic to answer with alone, if any. */
   heuristic: string | undefined;
 }
@@ -55,6 +57,7 @@ const FLAGS = [
   "portfolio",
   "anytimeMinimize",
   "heuristicFirst",
+  "restarts",
 ] as const;
 
 /**
@@ -150,6 +153,7 @@ export function resolveOptions(options: SolverOptions): Settings {
     anytime: options.anytimeMinimize ?? true,
     portfolio: options.portfolio ?? true,
     heuristicFirst: options.heuristicFirst ?? true,
+    restarts: options.restarts ?? true,
     heuristic,
   };
 }

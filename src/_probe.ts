@@ -33,6 +33,7 @@
 // already found is never thrown away.
 
 import type { Prepared, SearchJob, SearchResult, StopFlag } from "./_prepared.ts";
+import { RESTART_BASE, RESTART_FAMILIES, RESTART_ROUND } from "./_limits.ts";
 
 /** How a probe ended. */
 export type ProbeOutcome =
@@ -69,6 +70,37 @@ export interface ProbeSettings {
   buffers: number;
   /** The largest budget of any one search (Infinity for none). */
   maxNodes: number;
+  /** Whether randomized restarts join after RESTART_ROUND (ours). */
+  restarts: boolean;
+}
+
+/** Luby's sequence, 1-based: 1 1 2 1 1 2 4 1 1 2 1 1 2 4 8 … */
+export function luby(i: number): number {
+  for (;;) {
+    let k = 1;
+    while ((1 << k) - 1 < i) k++;
+    if ((1 << k) - 1 === i) return 1 << (k - 1);
+    i -= (1 << (k - 1)) - 1;
+  }
+}
+
+/** The smallest round r >= 1 with buffers * 2^r >= nodes. */
+function roundOf(nodes: number, buffers: number): number {
+  let round = 1;
+  while (Math.max(1, buffers) * 2 ** round < nodes) round++;
+  return round;
+}
+
+/** The preorder heuristic of restart member `j`'s restart `i` (seeded). */
+export function restartHeuristic(j: number, i: number, relaxed: boolean): string {
+  const seed =
+    (Math.imul(j + 1, 0x9e3779b1) ^ Math.imul(i, 0x85ebca6b) ^ (relaxed ? 0x5bd1e995 : 0)) >>> 0;
+  return `R${RESTART_FAMILIES[j]}:${seed}`;
+}
+
+/** Whether a probe with these settings has restart members. */
+function restartCount(probe: ProbeSettings): number {
+  return probe.restarts && probe.heuristics.length > 1 ? RESTART_FAMILIES.length : 0;
 }
 
 /** A run's time slice in the race, in milliseconds. */
@@ -118,28 +150,37 @@ function stops(result: SearchResult): boolean {
     result.status === "too-large";
 }
 
-/** The reference's round robin (SPEC 5.3): searches restarted with doubling budgets. */
+/**
+ * The reference's round robin (SPEC 5.3): searches restarted with doubling
+ * budgets, one after another; with `restarts`, from round 8 on each round
+ * first runs every restart member's restarts (from its first, within the
+ * round's budget in all), then the heuristics.
+ */
 export class RoundRobin implements ProbeSchedule {
   readonly #probe: ProbeSettings;
   readonly #last: number;
   readonly #tally = new Tally();
-  #next = 0;
+  readonly #restarts: number;
+  #round = 1;
+  // Within the round: the step (restart members first, then heuristics).
+  #step = 0;
+  // Within a restart member's turn: its restart, and the nodes it spent.
+  #restart = 0;
+  #spent = 0;
   #relaxed = false;
   #running = 0;
 
   /** @param probe What is probed. */
   constructor(probe: ProbeSettings) {
     this.#probe = probe;
+    this.#restarts = restartCount(probe);
     const k = probe.heuristics.length;
-    const buffers = Math.max(1, probe.buffers);
     if (k === 1) {
-      this.#last = 0;
+      this.#last = 1;
     } else if (probe.maxNodes === Infinity) {
       this.#last = Infinity;
     } else {
-      let round = 1;
-      while (buffers * 2 ** round < probe.maxNodes) round++;
-      this.#last = round * k - 1;
+      this.#last = roundOf(probe.maxNodes, probe.buffers);
     }
   }
 
@@ -152,33 +193,74 @@ export class RoundRobin implements ProbeSchedule {
   next(count: number): SearchJob[] {
     const tally = this.#tally;
     if (count < 1 || this.#running > 0 || tally.winner || tally.stopped) return [];
-    if (this.#next > this.#last) return [];
-    const index = this.#next++;
-    const { heuristics, maxNodes, capacity } = this.#probe;
+    const { heuristics, maxNodes, capacity, buffers } = this.#probe;
     const k = heuristics.length;
-    const budget = k === 1
-      ? maxNodes
-      : Math.min(Math.max(1, this.#probe.buffers) * 2 ** (Math.floor(index / k) + 1), maxNodes);
-    this.#running++;
-    return [{
-      member: index % k,
-      begin: { capacity, heuristic: heuristics[index % k], relaxed: this.#relaxed },
-      budget,
-      giveUp: true,
-      sliceMs: Infinity,
-    }];
+    for (;;) {
+      if (this.#round > this.#last) return [];
+      const budget = k === 1
+        ? maxNodes
+        : Math.min(Math.max(1, buffers) * 2 ** this.#round, maxNodes);
+      const restarts = this.#round > RESTART_ROUND ? this.#restarts : 0;
+      if (this.#step < restarts) {
+        // A restart member's turn: its restarts from the first, within the
+        // round's budget in all.
+        const left = budget - this.#spent;
+        if (left <= 0) {
+          this.#step++;
+          this.#restart = 0;
+          this.#spent = 0;
+          continue;
+        }
+        this.#restart++;
+        this.#running++;
+        return [{
+          member: k + this.#step,
+          begin: {
+            capacity,
+            heuristic: restartHeuristic(this.#step, this.#restart, this.#relaxed),
+            relaxed: this.#relaxed,
+          },
+          budget: Math.min(left, RESTART_BASE * Math.max(1, buffers) * luby(this.#restart)),
+          giveUp: true,
+          sliceMs: Infinity,
+        }];
+      }
+      const h = this.#step - restarts;
+      if (h >= k) {
+        this.#round++;
+        this.#step = 0;
+        this.#restart = 0;
+        this.#spent = 0;
+        continue;
+      }
+      this.#step++;
+      this.#running++;
+      return [{
+        member: h,
+        begin: { capacity, heuristic: heuristics[h], relaxed: this.#relaxed },
+        budget,
+        giveUp: true,
+        sliceMs: Infinity,
+      }];
+    }
   }
 
   /** Records a search's result. */
-  report(_job: SearchJob, result: SearchResult): void {
+  report(job: SearchJob, result: SearchResult): void {
     this.#running--;
     const tally = this.#tally;
     tally.add(result);
-    if (finished(result)) {
+    if (result.status === "budget") {
+      // A restart member's restarts share the round's budget.
+      if (job.member >= this.#probe.heuristics.length) this.#spent += result.nodes;
+    } else if (finished(result)) {
       if (result.status === "infeasible" && !result.proof && !this.#relaxed) {
         // Canonical order proved nothing here: search again without it.
         this.#relaxed = true;
-        this.#next = 0;
+        this.#round = 1;
+        this.#step = 0;
+        this.#restart = 0;
+        this.#spent = 0;
         return;
       }
       tally.winner = result;
@@ -194,7 +276,11 @@ export class RoundRobin implements ProbeSchedule {
 }
 
 interface Member {
-  /** Nodes visited by its current search. */
+  /** A restart member (randomized preorders), or a heuristic. */
+  restart: boolean;
+  /** Its rank in the rounds after RESTART_ROUND: restart members first. */
+  rank: number;
+  /** Nodes visited, over all its restarts. */
   nodes: number;
   /** Whether its search has begun. */
   begun: boolean;
@@ -202,19 +288,23 @@ interface Member {
   running: boolean;
   /** Whether it is done: finished, or past what could still win. */
   done: boolean;
+  /** A restart member's current restart, and the nodes spent in it. */
+  restarts: number;
+  restartNodes: number;
 }
 
 /**
- * The race (ours): one search per heuristic, run in slices, resumed where
- * they paused; decides as the round robin would (see the module comment).
+ * The race (ours): one search per heuristic (and, after RESTART_ROUND, per
+ * restart member), run in slices, resumed where they paused; decides as
+ * the round robin would (see the module comment).
  */
 export class Race implements ProbeSchedule {
   readonly #probe: ProbeSettings;
   readonly #sliceMs: number;
   readonly #tally = new Tally();
   #members: Member[] = [];
-  // The winner so far: its round and its heuristic's place.
-  #best: { round: number; place: number; result: SearchResult } | undefined;
+  // The winner so far: its round and rank.
+  #best: { round: number; rank: number; result: SearchResult } | undefined;
   #relaxed = false;
   #turn = 0;
   #running = 0;
@@ -230,12 +320,21 @@ export class Race implements ProbeSchedule {
   }
 
   #reset(): void {
-    this.#members = this.#probe.heuristics.map(() => ({
+    const r = restartCount(this.#probe);
+    const member = (restart: boolean, rank: number): Member => ({
+      restart,
+      rank,
       nodes: 0,
       begun: false,
       running: false,
       done: false,
-    }));
+      restarts: 0,
+      restartNodes: 0,
+    });
+    this.#members = [
+      ...this.#probe.heuristics.map((_, h) => member(false, r + h)),
+      ...Array.from({ length: r }, (_, j) => member(true, j)),
+    ];
     this.#best = undefined;
   }
 
@@ -244,56 +343,84 @@ export class Race implements ProbeSchedule {
     return this.#running;
   }
 
-  /** The round in which a search of `nodes` nodes would finish. */
-  #round(nodes: number): number {
-    const buffers = Math.max(1, this.#probe.buffers);
-    let round = 1;
-    while (buffers * 2 ** round < nodes) round++;
-    return round;
+  /** The round in which a member with these nodes would finish. */
+  #roundOf(member: Member, nodes: number): number {
+    const round = roundOf(nodes, this.#probe.buffers);
+    return member.restart ? Math.max(RESTART_ROUND + 1, round) : round;
   }
 
-  /** The most nodes with which the member at `place` could still decide. */
-  #limit(place: number): number {
-    const { heuristics, maxNodes } = this.#probe;
+  /** The most nodes with which a member could still decide. */
+  #limit(member: Member): number {
+    const { heuristics, maxNodes, buffers } = this.#probe;
     if (heuristics.length === 1) return maxNodes;
+    // The last round the probe's budget allows, and the last in which this
+    // member could still come before the winner so far.
+    let round = maxNodes === Infinity ? Infinity : roundOf(maxNodes, buffers);
     const best = this.#best;
-    if (best === undefined) return maxNodes;
+    if (best !== undefined) {
+      round = Math.min(round, member.rank < best.rank ? best.round : best.round - 1);
+    }
+    if (round < (member.restart ? RESTART_ROUND + 1 : 1)) return 0;
+    return round === Infinity ? maxNodes : Math.min(maxNodes, Math.max(1, buffers) * 2 ** round);
+  }
+
+  /**
+   * Whether the restart members may run: once no heuristic can finish
+   * within RESTART_ROUND any more (each has passed its budget, or is done).
+   */
+  #restartsOpen(): boolean {
     const buffers = Math.max(1, this.#probe.buffers);
-    const round = place < best.place ? best.round : best.round - 1;
-    return Math.min(maxNodes, round < 1 ? 0 : buffers * 2 ** round);
+    return this.#members.every((m) =>
+      m.restart || m.done || m.nodes >= buffers * 2 ** RESTART_ROUND
+    );
   }
 
   /** Runs for idle members, in turn, up to `count`. */
   next(count: number): SearchJob[] {
     const jobs: SearchJob[] = [];
     if (this.#tally.stopped !== undefined) return jobs;
-    const { heuristics, capacity } = this.#probe;
-    const k = heuristics.length;
-    for (let step = 0; step < k && jobs.length < count; step++) {
-      const place = (this.#turn + step) % k;
-      const member = this.#members[place];
+    const { heuristics, capacity, buffers } = this.#probe;
+    const members = this.#members;
+    const total = members.length;
+    const open = this.#restartsOpen();
+    for (let step = 0; step < total && jobs.length < count; step++) {
+      const place = (this.#turn + step) % total;
+      const member = members[place];
       if (member.running || member.done) continue;
-      const budget = this.#limit(place) - member.nodes;
+      const budget = this.#limit(member) - member.nodes;
       if (budget <= 0) {
         // It could no longer decide: leave it paused (a later begin gives it up).
         member.done = true;
         continue;
       }
-      jobs.push({
-        member: place,
-        begin: member.begun
-          ? undefined
-          : { capacity, heuristic: heuristics[place], relaxed: this.#relaxed },
-        budget,
-        giveUp: false,
-        sliceMs: this.#sliceMs,
-      });
+      if (member.restart && !open) continue;
+      let begin: SearchJob["begin"];
+      let runBudget = budget;
+      if (member.restart) {
+        const j = place - heuristics.length;
+        const size = RESTART_BASE * Math.max(1, buffers) * luby(Math.max(1, member.restarts));
+        if (member.restarts === 0 || member.restartNodes >= size) {
+          member.restarts++;
+          member.restartNodes = 0;
+          begin = {
+            capacity,
+            heuristic: restartHeuristic(j, member.restarts, this.#relaxed),
+            relaxed: this.#relaxed,
+          };
+        }
+        const left = RESTART_BASE * Math.max(1, buffers) * luby(member.restarts) -
+          member.restartNodes;
+        runBudget = Math.min(budget, left);
+      } else if (!member.begun) {
+        begin = { capacity, heuristic: heuristics[place], relaxed: this.#relaxed };
+      }
+      jobs.push({ member: place, begin, budget: runBudget, giveUp: false, sliceMs: this.#sliceMs });
       member.begun = true;
       member.running = true;
       this.#running++;
     }
     if (jobs.length > 0) {
-      this.#turn = (jobs[jobs.length - 1].member + 1) % k;
+      this.#turn = (jobs[jobs.length - 1].member + 1) % total;
     } else if (count > 0 && this.#settle()) {
       return this.next(count);
     }
@@ -327,19 +454,20 @@ export class Race implements ProbeSchedule {
     this.#running--;
     const tally = this.#tally;
     tally.add(result);
-    const place = job.member;
-    const member = this.#members[place];
+    const member = this.#members[job.member];
     member.running = false;
     member.nodes += result.nodes;
+    member.restartNodes += result.nodes;
     if (finished(result)) {
       member.done = true;
-      const round = this.#round(member.nodes);
+      const round = this.#roundOf(member, member.nodes);
       const best = this.#best;
       if (
         member.nodes <= this.#probe.maxNodes &&
-        (best === undefined || round < best.round || (round === best.round && place < best.place))
+        (best === undefined || round < best.round ||
+          (round === best.round && member.rank < best.rank))
       ) {
-        this.#best = { round, place, result };
+        this.#best = { round, rank: member.rank, result };
       }
     } else if (stops(result)) {
       member.done = true;

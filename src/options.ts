@@ -113,6 +113,16 @@ export interface SolverOptions {
    */
   soundPruning?: boolean;
   /**
+   * Randomized restarts in the portfolio (ours): when no preordering
+   * heuristic has finished within the round robin's round 7, searches
+   * with seeded random preorders, restarted on Luby's sequence of budgets,
+   * join the race; they rank first from round 8 on. They get past the
+   * heavy tail where every fixed order runs for minutes (perfect
+   * packings); the answer still depends on node counts alone.
+   * @default {true}
+   */
+  restarts?: boolean;
+  /**
    * Say "infeasible" at once, without a search, when more bytes are live
    * at one moment than the capacity (the peak load is a proved lower bound
    * on every solution's height; ours). Off, the search proves it, as the
@@ -171,4 +181,5 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   soundPruning: false,
   heuristicFirst: false,
   loadBound: false,
+  restarts: false,
 });

@@ -33,6 +33,7 @@
 
 import type { Problem } from "./problem.ts";
 import type { SweepResult } from "./sweep.ts";
+import { mulberry32 } from "./_random.ts";
 
 /** The search found a solution. */
 export const OK = 0;
@@ -850,6 +851,7 @@ export class Search {
   #preorderBuffers(buffers: ArrayLike<number>, heuristic: string): Int32Array {
     const order = Int32Array.from(buffers);
     if (!this.#sw.staticPreordering) return order;
+    if (heuristic.charCodeAt(0) === 82) return this.#randomOrder(order, heuristic); // "R"
     const count = order.length;
     // One row of keys per letter, indexed by buffer, larger first; area
     // goes through compareArea. The rows are reused: a partition's order is
@@ -876,6 +878,28 @@ export class Search {
       return x - y;
     });
     return Int32Array.from(sorted);
+  }
+
+  /**
+   * A seeded random preorder (the portfolio's restarts, `R<family>:<seed>`):
+   * `W` favours long lifespans, each width scaled by a random factor in
+   * [0.2, 1.8]; `L` goes by start time, ties broken at random. A few of
+   * these, restarted with growing budgets, get past the heavy tail where
+   * every fixed order runs for minutes.
+   */
+  #randomOrder(order: Int32Array, heuristic: string): Int32Array {
+    const colon = heuristic.indexOf(":");
+    const family = heuristic.slice(1, colon);
+    const random = mulberry32(Number(heuristic.slice(colon + 1)));
+    const key = this.#keys[0] ??= new Float64Array(this.#n);
+    for (let i = 0; i < order.length; i++) {
+      const b = order[i];
+      const r = random();
+      key[b] = family === "L"
+        ? -this.#lower[b] + r * 0.5
+        : (this.#upper[b] - this.#lower[b]) * (0.2 + 1.6 * r);
+    }
+    return Int32Array.from(Array.from(order).sort((x, y) => key[y] - key[x] || x - y));
   }
 
   #preorderKey(letter: string, b: number): number {

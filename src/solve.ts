@@ -89,6 +89,7 @@ function probeHere(
     heuristics: settings.heuristics,
     buffers: prepared.problem.buffers.length,
     maxNodes: request.maxNodes,
+    restarts: settings.restarts,
   };
   return runProbe(prepared, probe, settings.portfolio, request.deadline, signal);
 }

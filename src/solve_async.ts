@@ -141,6 +141,7 @@ function probeOnPool(
     heuristics: settings.heuristics,
     buffers,
     maxNodes: request.maxNodes,
+    restarts: settings.restarts,
   };
   const width = settings.portfolio ? session.width : 1;
   if (width === 1) {

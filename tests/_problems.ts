@@ -96,3 +96,41 @@ export function repeated(problem: Problem, copies: number): Problem {
   }
   return { buffers, capacity: problem.capacity };
 }
+
+/**
+ * A perfect packing: a rectangle of `capacity` bytes by `horizon` time
+ * steps cut into `pieces` buffers by random guillotine cuts (a time cut or
+ * a memory cut, at random, of a random piece). A solution exists at exactly
+ * the capacity, which is the peak load, and a search must find it.
+ */
+export function tiling(
+  options: { seed: number; pieces: number; capacity?: number; horizon?: number },
+): Problem {
+  const random = mulberry32(options.seed);
+  const capacity = options.capacity ?? 1 << 20;
+  const horizon = options.horizon ?? 4 * options.pieces;
+  // Pieces as [lower, upper) in time by [bottom, top) in bytes.
+  const pieces: [number, number, number, number][] = [[0, horizon, 0, capacity]];
+  for (let guard = 0; pieces.length < options.pieces && guard < 100 * options.pieces; guard++) {
+    const at = Math.floor(random() * pieces.length);
+    const [lower, upper, bottom, top] = pieces[at];
+    if (random() < 0.5) {
+      if (upper - lower < 2) continue;
+      const cut = lower + 1 + Math.floor(random() * (upper - lower - 1));
+      pieces.splice(at, 1, [lower, cut, bottom, top], [cut, upper, bottom, top]);
+    } else {
+      if (top - bottom < 2) continue;
+      const cut = bottom + 1 + Math.floor(random() * (top - bottom - 1));
+      pieces.splice(at, 1, [lower, upper, bottom, cut], [lower, upper, cut, top]);
+    }
+  }
+  return {
+    capacity,
+    buffers: pieces.map(([lower, upper, bottom, top], i) => ({
+      id: `t${i}`,
+      lower,
+      upper,
+      size: top - bottom,
+    })),
+  };
+}

@@ -8,12 +8,22 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type ProbeOutcome, type ProbeSchedule, Race, RoundRobin } from "../src/_probe.ts";
+import {
+  luby,
+  type ProbeOutcome,
+  type ProbeSchedule,
+  Race,
+  restartHeuristic,
+  RoundRobin,
+} from "../src/_probe.ts";
+import { RESTART_BASE, RESTART_FAMILIES, RESTART_ROUND } from "../src/_limits.ts";
 import type { SearchJob, SearchResult } from "../src/_prepared.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
-import { GAPPED, repeated } from "./_problems.ts";
+import { GAPPED, repeated, tiling } from "./_problems.ts";
+import { SolveError } from "../src/errors.ts";
+import { validate } from "../src/validate.ts";
 
 /** A scripted search: it finishes after `nodes` nodes (Infinity: never). */
 interface Script {
@@ -22,31 +32,54 @@ interface Script {
   proof?: boolean;
 }
 
+/** A scripted restart member: its restart `restart` finishes after `nodes` nodes. */
+interface RestartScript {
+  restart: number;
+  nodes: number;
+}
+
 /**
  * Runs a schedule against scripted searches: up to `lanes` runs out at a
  * time, answered in a random order, each run stopping at a random point of
- * its budget when it is a time slice.
+ * its budget when it is a time slice. A search is known by its heuristic:
+ * the k heuristics' scripts, and for the restart members the restart that
+ * finishes (found by its seeded heuristic name).
  */
 function execute(
   schedule: ProbeSchedule,
   scripts: Script[],
   lanes: number,
   seed: number,
+  restarts: RestartScript[] = [],
 ): ProbeOutcome {
   const random = mulberry32(seed);
-  const progress = scripts.map(() => 0);
-  const relaxedScripts = new Map<number, Script>();
+  const k = scripts.length;
+  // Each restart search's script, by its heuristic's name.
+  const byName = new Map<string, Script>();
+  restarts.forEach((r, j) => {
+    for (let i = 1; i <= 200; i++) {
+      const nodes = i === r.restart ? r.nodes : Infinity;
+      for (const relaxed of [false, true]) {
+        byName.set(restartHeuristic(j, i, relaxed), { nodes, status: "solved" });
+      }
+    }
+  });
+  const current = new Map<number, Script>();
+  const progress = new Map<number, number>();
   const out: SearchJob[] = [];
   for (;;) {
     out.push(...schedule.next(lanes - schedule.running));
     if (out.length === 0) return schedule.outcome();
     const job = out.splice(Math.floor(random() * out.length), 1)[0];
-    const script = job.begin?.relaxed || relaxedScripts.has(job.member)
-      ? (relaxedScripts.get(job.member) ??
-        { ...scripts[job.member], proof: true })
-      : scripts[job.member];
-    if (job.begin) progress[job.member] = 0;
-    const left = script.nodes - progress[job.member];
+    if (job.begin) {
+      const base = job.member < k
+        ? scripts[job.member]
+        : byName.get(job.begin.heuristic) ?? { nodes: Infinity, status: "solved" as const };
+      current.set(job.member, job.begin.relaxed ? { ...base, proof: true } : base);
+      progress.set(job.member, 0);
+    }
+    const script = current.get(job.member)!;
+    const left = script.nodes - progress.get(job.member)!;
     let result: SearchResult;
     if (left <= job.budget) {
       result = {
@@ -60,7 +93,7 @@ function execute(
       // A time slice may end the run early; a spent budget ends it too.
       const sliced = job.sliceMs !== Infinity && random() < 0.5;
       const spent = sliced ? Math.floor(random() * job.budget) : job.budget;
-      progress[job.member] += spent;
+      progress.set(job.member, progress.get(job.member)! + spent);
       result = {
         status: job.giveUp && !sliced ? "budget" : "paused",
         nodes: spent,
@@ -72,17 +105,42 @@ function execute(
   }
 }
 
-/** The round robin's winner, written out: least (round, place) among finishers. */
-function expected(scripts: Script[], buffers: number, maxNodes: number): number | undefined {
-  let best: [number, number] | undefined;
-  scripts.forEach((script, place) => {
-    if (script.nodes > maxNodes) return;
-    let round = 1;
-    while (Math.max(1, buffers) * 2 ** round < script.nodes) round++;
-    if (scripts.length === 1) round = 1;
-    if (best === undefined || round < best[0]) best = [round, place];
+/** The smallest round r >= 1 with buffers * 2^r >= nodes. */
+function roundOf(nodes: number, buffers: number): number {
+  let round = 1;
+  while (Math.max(1, buffers) * 2 ** round < nodes) round++;
+  return round;
+}
+
+/**
+ * The round robin's winner, written out: the least (round, rank) among
+ * finishers, the restart members ranking first and joining from round
+ * RESTART_ROUND + 1; undefined when none finishes within the budget.
+ */
+function expected(
+  scripts: Script[],
+  buffers: number,
+  maxNodes: number,
+  restarts: RestartScript[] = [],
+): number | undefined {
+  const k = scripts.length;
+  const last = k === 1 ? 1 : maxNodes === Infinity ? Infinity : roundOf(maxNodes, buffers);
+  let best: [number, number, number] | undefined;
+  const offer = (nodes: number, minRound: number, rank: number, member: number) => {
+    if (nodes > maxNodes) return;
+    const round = k === 1 ? 1 : Math.max(minRound, roundOf(nodes, buffers));
+    if (round > last) return;
+    if (best === undefined || round < best[0] || (round === best[0] && rank < best[1])) {
+      best = [round, rank, member];
+    }
+  };
+  scripts.forEach((script, h) => offer(script.nodes, 1, restarts.length + h, h));
+  restarts.forEach((r, j) => {
+    let nodes = r.nodes;
+    for (let i = 1; i < r.restart; i++) nodes += RESTART_BASE * Math.max(1, buffers) * luby(i);
+    offer(nodes, RESTART_ROUND + 1, j, k + j);
   });
-  return best?.[1];
+  return best?.[2];
 }
 
 const winner = (outcome: ProbeOutcome) =>
@@ -108,6 +166,7 @@ describe("the race decides as the round robin does", () => {
         heuristics: scripts.map((_, i) => "WAT".slice(0, 1 + (i % 3))),
         buffers,
         maxNodes,
+        restarts: false,
       };
       const want = expected(scripts, buffers, maxNodes);
       const robin = winner(execute(new RoundRobin(probe), scripts, 1, trial));
@@ -119,6 +178,45 @@ describe("the race decides as the round robin does", () => {
     }
   });
 
+  it("with randomized restarts joining after round 7, on 1,000 scripted probes", () => {
+    const random = mulberry32(11);
+    const members = RESTART_FAMILIES.length;
+    for (let trial = 0; trial < 1000; trial++) {
+      const k = 2 + Math.floor(random() * 2);
+      const buffers = 1 + Math.floor(random() * 3);
+      const maxNodes = random() < 0.2 ? 200 + Math.floor(random() * 3000) : Infinity;
+      // Heuristics that finish late or never, so the restarts can matter.
+      const scripts: Script[] = Array.from({ length: k }, () => ({
+        nodes: random() < 0.5 ? Infinity : 100 + Math.floor(random() * 3000),
+        status: "solved",
+      }));
+      const restarts: RestartScript[] = Array.from({ length: members }, () => {
+        const restart = 1 + Math.floor(random() * 12);
+        const size = RESTART_BASE * buffers * luby(restart);
+        return random() < 0.3
+          ? { restart: 1000, nodes: Infinity }
+          : { restart, nodes: 1 + Math.floor(random() * size) };
+      });
+      if (maxNodes === Infinity && scripts.every((s) => s.nodes === Infinity)) {
+        if (restarts.every((r) => r.nodes === Infinity)) scripts[0].nodes = 4000;
+      }
+      const probe = {
+        capacity: 10,
+        heuristics: scripts.map((_, i) => "WAT".slice(0, 1 + (i % 3))),
+        buffers,
+        maxNodes,
+        restarts: true,
+      };
+      const want = expected(scripts, buffers, maxNodes, restarts);
+      const label = `trial ${trial}: ${JSON.stringify({ scripts, restarts, buffers, maxNodes })}`;
+      const robin = winner(execute(new RoundRobin(probe), scripts, 1, trial, restarts));
+      assert.equal(robin, want ?? "unknown", label);
+      const lanes = 1 + Math.floor(random() * 3);
+      const race = winner(execute(new Race(probe), scripts, lanes, trial + 1, restarts));
+      assert.equal(race, want ?? "unknown", label);
+    }
+  });
+
   it("goes to the earlier heuristic when two finish in the same round", () => {
     // Both finish in round 3 (buffers 10: budget 80); TWA in fewer nodes.
     const scripts: Script[] = [
@@ -126,7 +224,13 @@ describe("the race decides as the round robin does", () => {
       { nodes: Infinity, status: "solved" },
       { nodes: 45, status: "solved" },
     ];
-    const probe = { capacity: 10, heuristics: ["WAT", "TAW", "TWA"], buffers: 10, maxNodes: 1e6 };
+    const probe = {
+      capacity: 10,
+      heuristics: ["WAT", "TAW", "TWA"],
+      buffers: 10,
+      maxNodes: 1e6,
+      restarts: true,
+    };
     for (let seed = 0; seed < 20; seed++) {
       assert.equal(winner(execute(new Race(probe), scripts, 3, seed)), 0);
       assert.equal(winner(execute(new RoundRobin(probe), scripts, 1, seed)), 0);
@@ -138,7 +242,13 @@ describe("the race decides as the round robin does", () => {
       { nodes: 5, status: "infeasible", proof: false },
       { nodes: 9, status: "infeasible", proof: false },
     ];
-    const probe = { capacity: 10, heuristics: ["WAT", "TAW"], buffers: 10, maxNodes: Infinity };
+    const probe = {
+      capacity: 10,
+      heuristics: ["WAT", "TAW"],
+      buffers: 10,
+      maxNodes: Infinity,
+      restarts: false,
+    };
     for (const schedule of [new RoundRobin(probe), new Race(probe)]) {
       const seen: boolean[] = [];
       const wrapped: ProbeSchedule = {
@@ -159,7 +269,13 @@ describe("the race decides as the round robin does", () => {
   });
 
   it("keeps a solution found when another search hits the time limit", () => {
-    const probe = { capacity: 10, heuristics: ["WAT", "TAW"], buffers: 10, maxNodes: Infinity };
+    const probe = {
+      capacity: 10,
+      heuristics: ["WAT", "TAW"],
+      buffers: 10,
+      maxNodes: Infinity,
+      restarts: false,
+    };
     const race = new Race(probe);
     const [first, second] = race.next(2);
     race.report(second, {
@@ -198,6 +314,21 @@ describe("portfolio on and off give the same offsets", () => {
         assert.equal(outcomes[0], outcomes[1], `seed ${seed} at ${capacity}`);
       }
     }
+  });
+
+  it("when randomized restarts find a perfect packing no fixed order finds in seconds", () => {
+    // The preordering heuristics alone run past a time limit here; with
+    // restarts the race and the round robin settle on the same packing.
+    const problem = tiling({ seed: 44, pieces: 60 });
+    assert.throws(
+      () => solve(problem, { restarts: false, timeout: 300 }),
+      (e) => e instanceof SolveError && e.code === "timeout",
+    );
+    const race = solve(problem);
+    const robin = solve(problem, { portfolio: false });
+    assert.equal(race.height, problem.capacity);
+    assert.deepEqual(race.offsets, robin.offsets);
+    assert.equal(validate(problem, race), "good");
   });
 
   it("when minimizing a problem whose optimum is above its peak load", () => {

@@ -21,7 +21,7 @@ import { Pool, sharedPool, workersAvailable } from "../src/_pool.ts";
 import { resolveOptions } from "../src/_options.ts";
 import { WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "../src/_limits.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
-import { GAPPED, repeated } from "./_problems.ts";
+import { GAPPED, repeated, tiling } from "./_problems.ts";
 
 const SKIP = workersAvailable() ? undefined : "this runtime has no Web Workers";
 // A stuck plan fails its test rather than hang the run.
@@ -97,6 +97,13 @@ describe("solveAsync gives solve()'s answers", { skip: SKIP }, () => {
       });
     }
   }
+
+  it("on a perfect packing that the randomized restarts find", LIMIT, async () => {
+    const problem = tiling({ seed: 44, pieces: 60 });
+    const expected = solve(problem);
+    const actual = await solveAsync(problem);
+    assert.deepEqual(actual.offsets, expected.offsets);
+  });
 
   it("below the capacity, where the problem is infeasible", LIMIT, async () => {
     const problem = { ...GAPPED, capacity: 18 };
