@@ -64,7 +64,7 @@ export const LOWER_BOUND_PROBE_BUDGET = 16;
  * The probe at the lower bound gets at most this share of the time left,
  * so a hard lower bound cannot eat the whole time limit.
  */
-export const LOWER_BOUND_PROBE_TIME_SHARE = 0.25;
+export const LOWER_BOUND_PROBE_TIME_SHARE = 0.1;
 
 /**
  * When the exact search will follow, the heuristics that start a
