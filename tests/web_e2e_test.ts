@@ -11,10 +11,11 @@
 // /minimalloc.js and the headers that isolate the page, so it tests the
 // current sources.
 //
-// Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`), the npm
-// devDependencies (`npm install`) and deno on the PATH for bundling; skips
-// with a message when one is missing. A screenshot of the solved page is
-// written to /tmp/minimalloc_web.png.
+// Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`), the
+// test-only npm package playwright-core (`deno task test` gets it through
+// tests/import_map.json; or npm install, bun install) and deno on the PATH
+// for bundling; skips with a message when one is missing. A screenshot of
+// the solved page is written to /tmp/minimalloc_web.png.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -107,7 +108,7 @@ const skip = missing.length > 0
   : !existsSync(CHROMIUM)
   ? `${CHROMIUM} is absent (apt-get install -y chromium)`
   : typeof loaded === "string"
-  ? `playwright-core cannot be loaded (npm install; deno test -A): ${loaded}`
+  ? `playwright-core cannot be loaded (deno task test maps it to npm; or npm install, bun install): ${loaded}`
   : false;
 if (skip) console.warn(`web_e2e_test: skipped: ${skip}`);
 

@@ -5,7 +5,8 @@
 // worker WITHOUT nodejs_compat (so any node:* import would fail to load),
 // answering a POSTed CSV with the solved CSV.
 //
-// Needs the npm devDependency workerd (`npm install`) and deno on the PATH
+// Needs the test-only npm package workerd (`deno task test` gets it through
+// tests/import_map.json; or npm install, bun install) and deno on the PATH
 // for bundling; skips with a message when one is missing.
 
 import { after, before, describe, it } from "node:test";
@@ -54,8 +55,22 @@ const w :Workerd.Worker = (
 `;
 }
 
-/** The workerd binary from node_modules, if installed. */
-function findWorkerd(): string | undefined {
+/**
+ * The workerd binary: where the workerd package says it is (Deno installs
+ * the package on first import, through tests/import_map.json), or where npm
+ * puts it.
+ */
+async function findWorkerd(): Promise<string | undefined> {
+  try {
+    // Bun gives the CommonJS module's default export, Deno the module.
+    const exported = (await import("workerd")).default as unknown;
+    const path = typeof exported === "string"
+      ? exported
+      : (exported as { default?: unknown } | undefined)?.default;
+    if (typeof path === "string" && existsSync(path)) return path;
+  } catch {
+    // Not installed: try the usual places below.
+  }
   const os = { linux: "linux", darwin: "darwin", win32: "windows" }[process.platform as string];
   const arch = { x64: "64", arm64: "arm64" }[process.arch as string];
   const exe = process.platform === "win32" ? "workerd.exe" : "workerd";
@@ -91,11 +106,11 @@ function hasDeno(): boolean {
 }
 
 const missing = missingPermissions(["read", "write", "net", "env", "run"]);
-const workerd = missing.length > 0 ? undefined : findWorkerd();
+const workerd = missing.length > 0 ? undefined : await findWorkerd();
 const skip = missing.length > 0
   ? `needs --allow-${missing.join(" --allow-")} (deno test -A)`
   : workerd === undefined
-  ? "workerd is not installed (npm install)"
+  ? "workerd is not installed (deno task test maps it to npm; or npm install, bun install)"
   : !hasDeno()
   ? "deno is not on the PATH (it bundles the library)"
   : false;
