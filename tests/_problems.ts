@@ -4,6 +4,7 @@
 
 import type { Buffer, Problem } from "../src/problem.ts";
 import { mulberry32 } from "../src/_random.ts";
+import { type GeneratedProblem, generateProblem } from "../benchmarks/_generate.ts";
 
 /** Options for {@linkcode stacked}. */
 export interface StackedOptions {
@@ -133,4 +134,24 @@ export function tiling(
       size: top - bottom,
     })),
   };
+}
+
+/**
+ * A problem the exact search does not settle for many seconds, in either
+ * mode (400 buffers cut out of a memory that they fill exactly, at that
+ * height): for time limits and cancellation.
+ */
+export function hardProblem(): GeneratedProblem {
+  return generateProblem({ seed: 1, buffers: 400, construction: "planted", slack: 1 });
+}
+
+/**
+ * Problems above the workers' threshold that the search settles in well
+ * under a second (the same construction with 5% to spare): for answers
+ * compared across runs and runners.
+ */
+export function easyProblems(): GeneratedProblem[] {
+  return [2, 3].map((seed) =>
+    generateProblem({ seed, buffers: 400, construction: "planted", slack: 1.05 })
+  );
 }
