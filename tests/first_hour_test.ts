@@ -32,6 +32,7 @@ b5,0,21,4,0
 /** A fresh directory holding a copy of the given project files. */
 function copyOf(paths: string[]) {
   const dir = mkdtempSync(join(tmpdir(), "minimalloc-clone-"));
+  mkdirSync(join(dir, "tests"));
   for (const path of paths) cpSync(join(ROOT, path), join(dir, path), { recursive: true });
   return {
     dir,
@@ -59,13 +60,15 @@ describe("the first hour", () => {
   }, () => {
     using clone = copyOf([
       "deno.json",
-      "deno.lock",
       "package.json",
       "package-lock.json",
       "mod.ts",
       "cli.ts",
       "src",
       "examples",
+      // The test-only packages' import map and lock file.
+      "tests/import_map.json",
+      "tests/deno.lock",
     ]);
     const cache = join(clone.dir, ".deno-cache");
     mkdirSync(cache);
