@@ -85,14 +85,18 @@ const SPEC: FlagSpec = {
   ...Object.fromEntries(Object.keys(SWITCHES).map((name) => [name, "boolean" as const])),
 };
 
+/** One-letter spellings (`-h`, `-V`) of flags. */
+const ALIASES = { h: "help", V: "version" };
+
 const USAGE = `Usage: minimalloc --capacity=N --input=FILE [--output=FILE] [flags]
+       minimalloc --minimize_capacity --input=FILE [flags]
 
 Places buffers so that buffers live at the same time never share bytes.
 
 Input and output:
   --input=FILE            input CSV (id,lower,upper,size[,alignment,hint,gaps,offset]); - for stdin
   --output=FILE           output CSV with an offset column (default: stdout)
-  --capacity=N            the memory capacity in bytes (default 0; optional with --minimize_capacity)
+  --capacity=N            the memory capacity in bytes (needed but with --minimize_capacity or --heuristic)
   --validate              check the solution and print "Validation PASS, height H"
   --print_solution        print a LaTeX/TikZ picture of the solution to stdout
   --svg=FILE              write an SVG picture of the solution
@@ -125,7 +129,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal
   --quiet                 print nothing on stderr but errors
-  --help, --version
+  --help, -h, --version, -V
 
 Dashed spellings (--canonical-only, --no-canonical-only) work too.
 Exit codes: 0 solved, 1 solve or validation failed, 2 usage or input error.
@@ -154,9 +158,14 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   const stdin = io.stdin ?? (() => readFileSync(0, "utf8"));
   const tty = io.stderrIsTty ?? Boolean(process.stderr.isTTY);
+  if (args.length === 0) {
+    // Nothing asked: the usage, on stderr, since nothing was done.
+    stderr(USAGE.replace("NAMES", heuristicNames.join(", ")));
+    return 2;
+  }
   let flags: Map<string, string | boolean>;
   try {
-    flags = parseFlags(args, SPEC);
+    flags = parseFlags(args, SPEC, ALIASES);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     // One line, as for every usage error.
@@ -288,13 +297,25 @@ function configure(
     options.heuristic = heuristic;
   }
   const capacityFlag = flags.get("capacity");
-  let capacity = typeof capacityFlag === "string"
+  const capacity = typeof capacityFlag === "string"
     ? parseCount("capacity", capacityFlag)
     : undefined;
-  // The reference's default capacity is 0; only an anytime minimization or
-  // a heuristic run does without one.
-  if (capacity === undefined && !(options.minimizeCapacity && options.anytimeMinimize !== false)) {
-    if (typeof heuristic !== "string") capacity = 0;
+  // The reference defaults the capacity to 0, where every problem with a
+  // buffer is infeasible: asking for what is missing helps more. Only an
+  // anytime minimization or a heuristic run does without one.
+  if (capacity === undefined && typeof heuristic !== "string") {
+    if (!options.minimizeCapacity) {
+      throw new UsageError(
+        "no capacity: add --capacity=N, or --minimize_capacity to find the smallest " +
+          "(or --heuristic=NAME for a fast answer without one)",
+      );
+    }
+    if (options.anytimeMinimize === false) {
+      throw new UsageError(
+        "--minimize_capacity bisects below --capacity with --reference or " +
+          "--noanytime_minimize: add --capacity=N",
+      );
+    }
   }
   const input = flags.get("input");
   if (typeof input !== "string") {

@@ -25,11 +25,22 @@ export type FlagSpec = Record<string, FlagKind>;
 const TRUE = new Set(["true", "t", "yes", "y", "1"]);
 const FALSE = new Set(["false", "f", "no", "n", "0"]);
 
-/** Reads flags into a map of canonical names to values. */
-export function parseFlags(args: string[], spec: FlagSpec): Map<string, string | boolean> {
+/**
+ * Reads flags into a map of canonical names to values. `aliases` maps
+ * one-letter flags written with one dash (`-h`) to canonical names; any
+ * other single-dash flag is read as a long one (`-capacity=12`), as absl
+ * reads it.
+ */
+export function parseFlags(
+  args: string[],
+  spec: FlagSpec,
+  aliases: Record<string, string> = {},
+): Map<string, string | boolean> {
   const values = new Map<string, string | boolean>();
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    let arg = args[i];
+    const alias = /^-([A-Za-z])$/.exec(arg);
+    if (alias !== null && aliases[alias[1]] !== undefined) arg = `--${aliases[alias[1]]}`;
     if (arg === "--") {
       if (i + 1 < args.length) throw new UsageError(`unexpected argument "${args[i + 1]}"`);
       break;

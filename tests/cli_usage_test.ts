@@ -1,0 +1,84 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// What the command line says when it is asked too little: no arguments at
+// all print the usage; a missing capacity is a usage error that says what
+// to add (the reference's default of 0 made every problem "infeasible");
+// `-h` and `-V` are --help and --version.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { main } from "../cli.ts";
+
+const EXAMPLE = fileURLToPath(new URL("../examples/input.12.csv", import.meta.url));
+
+/** Runs the command in this process, collecting its output. */
+async function cli(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (text) => stdout += text,
+    stderr: (text) => stderr += text,
+    stdin: () => "",
+    stderrIsTty: false,
+  });
+  return { code, stdout, stderr, lines: stderr.split("\n").filter((line) => line !== "") };
+}
+
+describe("asked too little", () => {
+  it("no arguments: the usage on stderr, nothing on stdout, exit 2", async () => {
+    const { code, stdout, stderr, lines } = await cli([]);
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^Usage: minimalloc --capacity=N --input=FILE/);
+    assert.ok(lines.length > 10, "the whole usage, not one line");
+    assert.match(stderr, /--minimize_capacity/);
+  });
+
+  it("no --capacity, --minimize_capacity or --heuristic: one line saying what to add, exit 2", async () => {
+    const { code, stdout, lines } = await cli([`--input=${EXAMPLE}`]);
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^minimalloc: no capacity: add --capacity=N/);
+    assert.match(lines[0], /--minimize_capacity/);
+    assert.doesNotMatch(lines[0], /infeasible/);
+  });
+
+  it("--minimize_capacity --reference without --capacity: the bisection needs one, exit 2", async () => {
+    const { code, lines } = await cli([`--input=${EXAMPLE}`, "--minimize_capacity", "--reference"]);
+    assert.equal(code, 2);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^minimalloc: --minimize_capacity .* add --capacity=N$/);
+  });
+
+  it("what does without a capacity still does: --minimize_capacity and --heuristic", async () => {
+    for (const flag of ["--minimize_capacity", "--heuristic=best"]) {
+      const { code, stdout, stderr } = await cli([`--input=${EXAMPLE}`, flag]);
+      assert.equal(code, 0, `${flag}: ${stderr}`);
+      assert.match(stdout, /^id,lower,upper,size,offset\n/);
+    }
+  });
+});
+
+describe("short flags", () => {
+  it("-h prints what --help prints, exit 0", async () => {
+    const [short, long] = [await cli(["-h"]), await cli(["--help"])];
+    assert.equal(short.code, 0, short.stderr);
+    assert.match(short.stdout, /^Usage: minimalloc /);
+    assert.equal(short.stdout, long.stdout);
+  });
+
+  it("-V prints what --version prints, exit 0", async () => {
+    const [short, long] = [await cli(["-V"]), await cli(["--version"])];
+    assert.equal(short.code, 0, short.stderr);
+    assert.match(short.stdout, /^minimalloc \d+\.\d+\.\d+\n$/);
+    assert.equal(short.stdout, long.stdout);
+  });
+
+  it("a file named -h is still a file: --input -h reads it", async () => {
+    const { code, stderr } = await cli(["--capacity=12", "--input", "-h"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /^minimalloc: cannot read -h: no such file\n$/);
+  });
+});
