@@ -1,6 +1,9 @@
 // Copyright the @x/minimalloc authors. Apache-2.0 license.
 // This module needs file access: it reads and writes files through
-// `node:fs`, which Deno and Bun both provide.
+// `node:fs`, which Deno and Bun both provide. It imports no `node:` module
+// (src/_outputs.ts looks `fs` up when it runs), so that mod.ts can import
+// it for `deno run jsr:@x/minimalloc` and a browser bundle of mod.ts still
+// holds no `node:` import.
 
 /**
  * The `minimalloc` command, compatible with the reference C++ tool's flags
@@ -12,14 +15,21 @@
  * ```
  *
  * Exit codes: 0 solved, 1 the solve failed (infeasible, time limit) or the
- * validation failed, 2 a usage or input error.
+ * validation failed, 2 a usage or input error, or an output that could not
+ * be written.
+ *
+ * Outputs that are regular files are replaced atomically (a temporary file
+ * beside them, then a rename; their mode is kept); anything else (a device
+ * such as /dev/null or /dev/stdout, a FIFO or process substitution, a
+ * symlink, a file with other hard links) is written in place. The outputs
+ * of one run are written together or not at all, and SIGINT or SIGTERM
+ * while they are written leaves no temporary file. A reader that stops
+ * reading standard output (`| head -1`) ends the printing quietly; a closed
+ * standard output (`>&-`) is an error.
  *
  * @module
  */
 
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import process from "node:process";
 import denoJson from "./deno.json" with { type: "json" };
 import { CsvError, SolveError } from "./src/errors.ts";
 import { parseCsv } from "./src/csv_parse.ts";
@@ -34,6 +44,15 @@ import { renderSvg } from "./src/svg.ts";
 import { heuristicNames } from "./src/heuristics.ts";
 import { peakLoad } from "./src/problem.ts";
 import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
+import {
+  OutputError,
+  OutputFiles,
+  readStdin,
+  readTextFile,
+  StandardOutput,
+  stderrIsTerminal,
+  writeStderr,
+} from "./src/_outputs.ts";
 
 /** Where {@linkcode main} reads and writes, for tests. */
 export interface CliIo {
@@ -41,7 +60,12 @@ export interface CliIo {
   stdout: (text: string) => void;
   /** Receives standard error. */
   stderr: (text: string) => void;
-  /** Supplies standard input. */
+  /**
+   * Supplies standard input.
+   *
+   * Files named by `--input`, `--output` and `--svg` are read and written
+   * directly; only the standard streams go through these functions.
+   */
   stdin: () => string;
   /** Whether standard error is a terminal (for the live progress line). */
   stderrIsTty: boolean;
@@ -132,7 +156,7 @@ Output on stderr:
   --help, -h, --version, -V
 
 Dashed spellings (--canonical-only, --no-canonical-only) work too.
-Exit codes: 0 solved, 1 solve or validation failed, 2 usage or input error.
+Exit codes: 0 solved, 1 solve or validation failed, 2 usage, input or output error.
 `;
 
 /**
@@ -154,10 +178,31 @@ Exit codes: 0 solved, 1 solve or validation failed, 2 usage or input error.
  * @returns The exit code: 0 solved, 1 failed, 2 usage or input error.
  */
 export async function main(args: string[], io: Partial<CliIo> = {}): Promise<number> {
-  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
-  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
-  const stdin = io.stdin ?? (() => readFileSync(0, "utf8"));
-  const tty = io.stderrIsTty ?? Boolean(process.stderr.isTTY);
+  const standardOutput = io.stdout === undefined ? new StandardOutput() : undefined;
+  const stdout = io.stdout ?? ((text: string) => standardOutput!.write(text));
+  const stderr = io.stderr ?? writeStderr;
+  try {
+    return await run(args, {
+      stdout,
+      stderr,
+      stdin: io.stdin ?? readStdin,
+      stderrIsTty: io.stderrIsTty ?? stderrIsTerminal(),
+    }, standardOutput);
+  } catch (error) {
+    // Standard output failed (closed, or full): one line, as for any
+    // output that cannot be written.
+    if (!(error instanceof OutputError)) throw error;
+    stderr(`minimalloc: ${error.message}\n`);
+    return 2;
+  }
+}
+
+/** {@linkcode main} once its streams are settled. */
+async function run(
+  args: string[],
+  { stdout, stderr, stdin, stderrIsTty: tty }: CliIo,
+  standardOutput: StandardOutput | undefined,
+): Promise<number> {
   if (args.length === 0) {
     // Nothing asked: the usage, on stderr, since nothing was done.
     stderr(USAGE.replace("NAMES", heuristicNames.join(", ")));
@@ -194,6 +239,19 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
       return 2;
     }
     throw error;
+  }
+  const outputFile = flags.get("output");
+  const printsCsv = !(typeof outputFile === "string" && outputFile !== "-") && !flags.get("json");
+  if (
+    standardOutput?.closed &&
+    (printsCsv || flags.get("json") === true || flags.get("print_solution") === true)
+  ) {
+    // Found before the solve: an hour's search whose answer would vanish.
+    stderr(
+      "minimalloc: standard output is closed, so the result would be lost: " +
+        "write it with --output=FILE, or redirect standard output\n",
+    );
+    return 2;
   }
 
   // A command line has no page to keep responsive: its own thread runs
@@ -243,19 +301,19 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
       return 1;
     }
   }
-  try {
-    const output = flags.get("output");
-    const csv = stringifyCsv(problem, solution);
-    const svg = flags.get("svg");
-    if (typeof svg === "string") writeAtomically(svg, renderSvg(problem, solution));
-    if (typeof output === "string" && output !== "-") writeAtomically(output, csv);
-    else if (!flags.get("json")) stdout(csv);
-  } catch (error) {
-    stderr(`minimalloc: ${(error as Error).message}\n`);
-    return 2;
+  // Everything rendered first, then written together (src/_outputs.ts).
+  const csv = stringifyCsv(problem, solution);
+  const files = new OutputFiles();
+  const svg = flags.get("svg");
+  if (typeof svg === "string") files.add(svg, renderSvg(problem, solution));
+  if (typeof outputFile === "string" && outputFile !== "-") files.add(outputFile, csv);
+  const printed: string[] = [];
+  if (printsCsv) printed.push(csv);
+  if (flags.get("print_solution")) printed.push(renderLatex(problem, solution));
+  if (flags.get("json")) {
+    printed.push(JSON.stringify(jsonOf(problem, solution, undefined, start)) + "\n");
   }
-  if (flags.get("print_solution")) stdout(renderLatex(problem, solution));
-  if (flags.get("json")) stdout(JSON.stringify(jsonOf(problem, solution, undefined, start)) + "\n");
+  await files.write(() => printed.forEach((text) => stdout(text)));
   return 0;
 }
 
@@ -323,7 +381,7 @@ function configure(
   }
   let text: string;
   try {
-    text = input === "-" ? stdin() : readFileSync(input, "utf8");
+    text = input === "-" ? stdin() : readTextFile(input);
   } catch (error) {
     const reason = (error as { code?: string }).code === "ENOENT"
       ? "no such file"
@@ -411,22 +469,6 @@ function progressTicker(
 }
 
 /**
- * Writes a file through a temporary file beside it and a rename, so a
- * failure or a kill never leaves a partial file behind.
- */
-function writeAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    const reason = (error as { code?: string }).code ?? (error as Error).message;
-    throw new Error(`cannot write ${path}: ${reason}`);
-  }
-}
-
-/**
  * Runs the command on the process's own arguments and sets its exit code;
  * an unexpected error exits with 70 (internal error) and its stack.
  *
@@ -441,9 +483,11 @@ export async function runMain(): Promise<void> {
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`minimalloc: internal error: ${(error as Error)?.stack ?? error}\n`);
+    writeStderr(`minimalloc: internal error: ${(error as Error)?.stack ?? error}\n`);
     process.exitCode = 70;
   }
 }
 
-if (import.meta.main) await runMain();
+// Not awaited: a top-level await would make every importer of this module
+// (mod.ts's bundle among them) wait; runMain reports its own errors.
+if (import.meta.main) runMain();

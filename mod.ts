@@ -22,9 +22,9 @@ export * from "./src/latex.ts";
 export * from "./src/heuristics.ts";
 
 // `deno run jsr:@x/minimalloc` runs this module: hand over to the command
-// line. The specifier is computed, so browser bundles of the library do
-// not pull in the command line's file access.
+// line. A literal specifier, so that `deno publish` and bundlers see it;
+// cli.ts imports no `node:` module (it looks `fs` up when it runs), so a
+// browser bundle that carries it along still has no `node:` import.
 if (import.meta.main) {
-  const cli = new URL("./cli.ts", import.meta.url).href;
-  import(cli).then((module) => module.runMain());
+  import("./cli.ts").then((cli) => cli.runMain());
 }

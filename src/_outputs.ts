@@ -1,0 +1,408 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module needs file access: it writes the command line's outputs. It
+// takes `fs` from `process.getBuiltinModule` when it runs (Deno, Bun and
+// Node 20.16+ have it) instead of importing `node:fs`, so that a browser
+// bundle of mod.ts, which reaches the command line through its
+// `import.meta.main` block, holds no `node:` import.
+
+// How the command line writes, and why:
+//
+// - An output that is a regular file (or does not exist yet) is replaced
+//   atomically: written in full to a temporary file beside it, then
+//   renamed over it, keeping its mode (and, best effort, its owner). A
+//   failure or a signal leaves the old file as it was.
+// - Anything else is written in place, so that what the path names stays
+//   what it was: a device (/dev/null), a FIFO or a process substitution
+//   (`--output=>(wc -c)`, a /dev/fd path), a symlink (written through: the
+//   link and its target stay), a file with other hard links (all its
+//   names see the new content). Such a write cannot be atomic. A path that
+//   names standard output or error (/dev/stdout, /dev/fd/1,
+//   /proc/self/fd/2, or a link to one) is written to that descriptor as it
+//   stands, neither reopened (a socket cannot be) nor truncated (`>>`
+//   appends). Other descriptors' paths (a process substitution's
+//   /dev/fd/63) are opened, since Deno's `fs` knows only those three.
+// - The outputs of one run are written together or not at all: every one
+//   is rendered first, the temporary files written and the in-place
+//   targets opened, and only then are the in-place writes done and the
+//   temporary files renamed, in one synchronous stretch.
+// - SIGINT and SIGTERM while the temporary files are written remove them
+//   and leave every output untouched; the writing yields between chunks so
+//   that the signal handler runs.
+// - Standard output: a reader that goes away (`| head -1`, EPIPE) ends the
+//   printing quietly; a closed standard output (`>&-`) is an error, since
+//   the runtimes hand such a process /dev/null, where output would vanish.
+
+type Fs = typeof import("node:fs");
+
+/**
+ * `fs`, looked up when it is needed: bundlers follow an import of it, and
+ * the bare name keeps even the string "node:" out of browser bundles.
+ */
+function fs(): Fs {
+  return process.getBuiltinModule("fs");
+}
+
+/** An output that could not be written: the message is one line. */
+export class OutputError extends Error {
+  /** Always `"output"`. */
+  readonly code = "output";
+  /** @param message What went wrong, naming the path. */
+  constructor(message: string) {
+    super(message);
+    this.name = "OutputError";
+  }
+}
+
+/** Why a file operation failed, in words. */
+function reason(error: unknown): string {
+  const code = (error as { code?: string })?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such directory";
+    case "ENOTDIR":
+      return "a part of the path is not a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EROFS":
+      return "read-only file system";
+    case "EPIPE":
+      return "the reader closed it";
+    case "EBADF":
+      return "it is closed";
+    default:
+      return code ?? String((error as Error)?.message ?? error);
+  }
+}
+
+/** Writes all of `bytes` to `fd`, waiting out a non-blocking descriptor's EAGAIN. */
+function writeAll(fd: number, bytes: Uint8Array, from = 0, to = bytes.length): void {
+  const files = fs();
+  let at = from;
+  while (at < to) {
+    try {
+      at += files.writeSync(fd, bytes, at, to - at);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EAGAIN") throw error;
+      // The reader is slower than we are: wait a millisecond for room.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+const CHUNK = 1 << 20;
+
+/** A macrotask turn, in which signal listeners can run. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** One output of a run, from the rendered text to the committed file. */
+interface Output {
+  path: string;
+  bytes: Uint8Array;
+  /** Replaced through a temporary file, or written in place. */
+  atomic: boolean;
+  /** The temporary file, once created. */
+  temporary?: string;
+  /** The open in-place target. */
+  fd?: number;
+  /** Whether the in-place target is a regular file (truncated before writing). */
+  regular?: boolean;
+  /** Whether `fd` is one of the process's own descriptors (neither truncated nor closed). */
+  borrowed?: boolean;
+  /** The file opening the in-place target created (a dangling link's target), removed on abort. */
+  created?: string;
+}
+
+/**
+ * The files one run writes, written together or not at all: add each
+ * output's path and text, then {@linkcode OutputFiles.write}.
+ */
+export class OutputFiles {
+  #outputs: Output[] = [];
+
+  /** Adds an output. */
+  add(path: string, text: string): void {
+    this.#outputs.push({ path, bytes: new TextEncoder().encode(text), atomic: true });
+  }
+
+  /**
+   * Writes every output: stages them all (temporary files written, in-place
+   * targets opened), runs `between` (the run's printing to standard
+   * output), then commits. A failure anywhere, or SIGINT/SIGTERM while
+   * staging, removes the temporary files and leaves every existing output
+   * as it was (an in-place target can only be left as it was if the
+   * failure comes before its write).
+   *
+   * @throws {OutputError} When an output cannot be written; `between`'s own
+   * errors pass through, after the same clean-up.
+   */
+  async write(between: () => void = () => {}): Promise<void> {
+    if (this.#outputs.length === 0) {
+      between();
+      return;
+    }
+    const onSignal = (signal: string) => {
+      this.abort();
+      try {
+        fs().writeSync(2, `minimalloc: interrupted by ${signal}; no output was written\n`);
+      } catch {
+        // Nowhere left to say it.
+      }
+      process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    };
+    const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+      const listener = () => onSignal(signal);
+      process.on(signal, listener);
+      return [signal, listener] as const;
+    });
+    try {
+      await this.#stage();
+      between();
+      this.#commit();
+    } catch (error) {
+      this.abort();
+      throw error;
+    } finally {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+    }
+  }
+
+  /** Classifies each target, writes the temporary files, opens in-place targets. */
+  async #stage(): Promise<void> {
+    const files = fs();
+    for (const output of this.#outputs) {
+      const { path } = output;
+      const descriptor = descriptorOf(path);
+      if (descriptor !== undefined) {
+        try {
+          files.fstatSync(descriptor);
+        } catch (error) {
+          throw new OutputError(`cannot write ${path}: ${reason(error)}`);
+        }
+        Object.assign(output, { atomic: false, fd: descriptor, borrowed: true });
+        continue;
+      }
+      let link: import("node:fs").Stats | undefined;
+      try {
+        link = files.lstatSync(path);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "ENOENT") {
+          throw new OutputError(`cannot write ${path}: ${reason(error)}`);
+        }
+      }
+      if (link?.isDirectory()) throw new OutputError(`cannot write ${path}: it is a directory`);
+      output.atomic = link === undefined || (link.isFile() && link.nlink === 1);
+      if (output.atomic) {
+        if (link !== undefined) {
+          // Replacing by rename needs only the directory's permission: ask
+          // the file's own too, as writing it in place would. Opening it
+          // for writing (without truncating) lets the kernel decide, root
+          // and ACLs included, where access() emulations differ.
+          try {
+            files.closeSync(files.openSync(path, files.constants.O_WRONLY));
+          } catch (error) {
+            throw new OutputError(`cannot write ${path}: ${reason(error)}`);
+          }
+        }
+        await this.#writeTemporary(output, link);
+      } else {
+        try {
+          // Opened now, written at the commit; O_CREAT for a dangling link.
+          const dangling = !files.existsSync(path);
+          output.fd = files.openSync(path, files.constants.O_WRONLY | files.constants.O_CREAT);
+          if (dangling) output.created = files.realpathSync(path);
+          output.regular = files.fstatSync(output.fd).isFile();
+        } catch (error) {
+          throw new OutputError(`cannot write ${path}: ${reason(error)}`);
+        }
+      }
+    }
+  }
+
+  /** Writes an output to a fresh temporary file beside it, in chunks. */
+  async #writeTemporary(output: Output, existing: import("node:fs").Stats | undefined) {
+    const files = fs();
+    const { dirname, basename, join } = process.getBuiltinModule("path");
+    const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
+    const temporary = join(
+      dirname(output.path),
+      `.${basename(output.path)}.${process.pid}.${random}.tmp`,
+    );
+    let fd: number | undefined;
+    try {
+      // "wx": never follow or reuse a file that is already there. A new
+      // output gets the usual 0666 less the umask; an existing one its mode.
+      fd = files.openSync(temporary, "wx", 0o666);
+      output.temporary = temporary;
+      if (existing !== undefined) {
+        files.fchmodSync(fd, existing.mode & 0o7777);
+        try {
+          files.fchownSync(fd, existing.uid, existing.gid);
+        } catch {
+          // Only root may give a file away: the owner is best effort.
+        }
+      }
+      for (let at = 0; at < output.bytes.length; at += CHUNK) {
+        writeAll(fd, output.bytes, at, Math.min(at + CHUNK, output.bytes.length));
+        await turn();
+      }
+      files.fsyncSync(fd);
+    } catch (error) {
+      throw new OutputError(`cannot write ${output.path}: ${reason(error)}`);
+    } finally {
+      if (fd !== undefined) files.closeSync(fd);
+    }
+  }
+
+  /** The in-place writes, then the renames: synchronous, so no signal splits them. */
+  #commit(): void {
+    const files = fs();
+    for (const output of this.#outputs) {
+      if (output.fd === undefined) continue;
+      try {
+        if (output.regular) files.ftruncateSync(output.fd, 0);
+        writeAll(output.fd, output.bytes);
+        if (!output.borrowed) files.closeSync(output.fd);
+        output.fd = undefined;
+      } catch (error) {
+        throw new OutputError(`cannot write ${output.path}: ${reason(error)}`);
+      }
+    }
+    for (const output of this.#outputs) {
+      if (output.temporary === undefined) continue;
+      try {
+        files.renameSync(output.temporary, output.path);
+        output.temporary = undefined;
+      } catch (error) {
+        throw new OutputError(`cannot write ${output.path}: ${reason(error)}`);
+      }
+    }
+  }
+
+  /** Removes the temporary files and closes in-place targets not yet written. */
+  abort(): void {
+    const files = fs();
+    for (const output of this.#outputs) {
+      if (output.temporary !== undefined) {
+        files.rmSync(output.temporary, { force: true });
+        output.temporary = undefined;
+      }
+      if (output.fd !== undefined && !output.borrowed) {
+        try {
+          files.closeSync(output.fd);
+          if (output.created !== undefined) files.rmSync(output.created, { force: true });
+        } catch {
+          // Closing what was opened cannot usefully fail here.
+        }
+        output.fd = undefined;
+      }
+    }
+  }
+}
+
+/** The names of standard output and error. */
+const DESCRIPTOR = /^\/(?:dev\/(?:fd\/([12])|(stdout|stderr))|proc\/self\/fd\/([12]))$/;
+
+/**
+ * Standard output or error (1 or 2), if a path names one, directly or
+ * through symlinks (a few hops, as the kernel allows).
+ */
+function descriptorOf(path: string): number | undefined {
+  const files = fs();
+  const { dirname, resolve } = process.getBuiltinModule("path");
+  let at = resolve(path);
+  for (let hop = 0; hop < 8; hop++) {
+    const match = DESCRIPTOR.exec(at);
+    if (match !== null) {
+      const named = { stdout: 1, stderr: 2 }[match[2] ?? ""];
+      return named ?? Number(match[1] ?? match[3]);
+    }
+    try {
+      if (!files.lstatSync(at).isSymbolicLink()) return undefined;
+      at = resolve(dirname(at), files.readlinkSync(at));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether standard output was closed when the process started (`>&-`).
+ * Deno, Bun and Node open /dev/null read-write in place of a closed
+ * standard descriptor; a shell's `>/dev/null` opens it write-only. Linux
+ * shows both in /proc; elsewhere this says false and such output is lost.
+ */
+export function stdoutClosed(): boolean {
+  const files = fs();
+  try {
+    const flags = /^flags:\s*([0-7]+)$/m.exec(files.readFileSync("/proc/self/fdinfo/1", "utf8"));
+    const readWrite = flags !== null && (parseInt(flags[1], 8) & 3) === 2;
+    return readWrite && files.readlinkSync("/proc/self/fd/1") === "/dev/null";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The process's standard output, written synchronously (so that the exit
+ * code can depend on it): quiet once the reader has gone (EPIPE), an
+ * {@linkcode OutputError} when it is closed or fails otherwise.
+ */
+export class StandardOutput {
+  #gone = false;
+  #closed: boolean | undefined;
+
+  /** Whether the process started with standard output closed. */
+  get closed(): boolean {
+    return this.#closed ??= stdoutClosed();
+  }
+
+  /** Prints text; ignored after the reader has gone. */
+  write(text: string): void {
+    if (this.#gone) return;
+    if (this.closed) {
+      throw new OutputError("cannot write to standard output: it is closed");
+    }
+    try {
+      writeAll(1, new TextEncoder().encode(text));
+    } catch (error) {
+      // `… | head -1`: the reader has what it wanted; the rest is dropped.
+      if ((error as { code?: string }).code === "EPIPE") {
+        this.#gone = true;
+        return;
+      }
+      throw new OutputError(`cannot write to standard output: ${reason(error)}`);
+    }
+  }
+}
+
+/** Writes to standard error, dropping the text if it cannot be written. */
+export function writeStderr(text: string): void {
+  try {
+    writeAll(2, new TextEncoder().encode(text));
+  } catch {
+    // Standard error gone: there is nowhere to report that.
+  }
+}
+
+/** Whether standard error is a terminal (asked without touching `process.stderr`). */
+export function stderrIsTerminal(): boolean {
+  return process.getBuiltinModule("tty").isatty(2);
+}
+
+/** Reads standard input to the end, as text. */
+export function readStdin(): string {
+  return fs().readFileSync(0, "utf8");
+}
+
+/** Reads a file as text. */
+export function readTextFile(path: string): string {
+  return fs().readFileSync(path, "utf8");
+}
