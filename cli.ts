@@ -38,7 +38,7 @@ import type { Problem, Solution } from "./src/problem.ts";
 import { type MinimizeProgress, REFERENCE_OPTIONS, type SolverOptions } from "./src/options.ts";
 import { solveAsync } from "./src/solve_async.ts";
 import { sharedPool } from "./src/_pool.ts";
-import { validate } from "./src/validate.ts";
+import { findViolation } from "./src/validate.ts";
 import { renderLatex } from "./src/latex.ts";
 import { renderSvg } from "./src/svg.ts";
 import { heuristicNames } from "./src/heuristics.ts";
@@ -292,12 +292,13 @@ async function run(
   }
   if (flags.get("validate")) {
     const checked = { ...problem, capacity: problem.capacity ?? solution.height };
-    const result = validate(checked, solution);
-    if (result === "good") {
+    const violation = findViolation(checked, solution);
+    if (violation === undefined) {
       note(`Validation PASS, height ${solution.height}\n`);
     } else {
-      // A solution that fails validation is not written anywhere.
-      stderr(`Validation FAIL: ${result}\n`);
+      // A solution that fails validation is not written anywhere. The
+      // line names the rule (as the reference does) and the buffers.
+      stderr(`Validation FAIL: ${violation.message}\n`);
       return 1;
     }
   }

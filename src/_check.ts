@@ -4,7 +4,7 @@
 // Checks that a problem built in code (not read from CSV) is well formed,
 // so the search can trust its input.
 
-import type { Buffer, Problem } from "./problem.ts";
+import type { BufferSpec, Problem } from "./problem.ts";
 
 /** What is wrong with one field of a buffer. */
 export interface FieldIssue {
@@ -36,6 +36,34 @@ function describe(value: unknown): string {
 }
 
 /**
+ * Checks a time limit option: a number of milliseconds, at least 0, or
+ * Infinity; `undefined` means none (Infinity). One rule for
+ * SolverOptions.timeout and HeuristicOptions.timeout, so that "1s" or NaN
+ * never silently means no limit.
+ *
+ * @param value The option's value.
+ * @param context What refuses it, for the message ("Cannot solve").
+ * @param name The option's name.
+ * @returns The limit in milliseconds.
+ * @throws {TypeError} For a value that is not a number.
+ * @throws {RangeError} For NaN or a negative number.
+ */
+export function checkTimeout(value: unknown, context: string, name = "timeout"): number {
+  if (value === undefined) return Infinity;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `${context}: option ${name} must be a number of milliseconds, got ${describe(value)}`,
+    );
+  }
+  if (!(value >= 0)) {
+    throw new RangeError(
+      `${context}: option ${name} must be a number of milliseconds >= 0 or Infinity, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
  * The first thing wrong with a buffer's values, or undefined. Shared by the
  * CSV reader (which adds the line) and {@linkcode checkProblem}.
  *
@@ -45,7 +73,10 @@ function describe(value: unknown): string {
  * solvers assume it, and a gap outside its lifespan there is more likely a
  * slip in the caller's time arithmetic than something meant.
  */
-export function bufferIssue(buffer: Buffer, gapsMayLeaveLifespan = false): FieldIssue | undefined {
+export function bufferIssue(
+  buffer: BufferSpec,
+  gapsMayLeaveLifespan = false,
+): FieldIssue | undefined {
   for (const column of ["lower", "upper", "size"] as const) {
     if (!isInt(buffer[column])) return notInt(column, buffer[column]);
   }
@@ -220,7 +251,7 @@ export function checkProblem(problem: Problem, capacityOptional = false): void {
 }
 
 /** The height bound of checkProblem in BigInt, for the message. */
-function exactBound(buffers: Buffer[]): bigint {
+function exactBound(buffers: BufferSpec[]): bigint {
   let sum = 0n;
   let pinnedMax = 0n;
   for (const b of buffers) {

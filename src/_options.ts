@@ -10,7 +10,7 @@ import type { Problem } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import type { SearchSwitches } from "./search.ts";
 import { heuristicNames } from "./heuristics.ts";
-import { checkProblem } from "./_check.ts";
+import { checkProblem, checkTimeout } from "./_check.ts";
 
 /** SolverOptions resolved: what the plan and the probes read. */
 export interface Settings {
@@ -93,17 +93,7 @@ export function resolveOptions(options: SolverOptions): Settings {
       throw new TypeError(`Cannot solve: option ${flag} must be a boolean, got ${describe(value)}`);
     }
   }
-  const timeout = options.timeout ?? Infinity;
-  if (typeof timeout !== "number") {
-    throw new TypeError(
-      `Cannot solve: option timeout must be a number of milliseconds, got ${describe(timeout)}`,
-    );
-  }
-  if (!(timeout >= 0)) {
-    throw new RangeError(
-      `Cannot solve: option timeout must be a number of milliseconds >= 0 or Infinity, got ${timeout}`,
-    );
-  }
+  const timeout = checkTimeout(options.timeout, "Cannot solve");
   const heuristics = options.preorderingHeuristics ?? DEFAULT_HEURISTICS;
   if (!Array.isArray(heuristics)) {
     throw new TypeError(

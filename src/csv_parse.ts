@@ -8,7 +8,8 @@
  */
 
 import { CsvError } from "./errors.ts";
-import type { Buffer, Gap, Problem } from "./problem.ts";
+import type { BufferSpec, Gap, Problem } from "./problem.ts";
+import { quote } from "./_quote.ts";
 import { bufferIssue } from "./_check.ts";
 import { RecordReader } from "./_csv_records.ts";
 
@@ -44,7 +45,7 @@ const ALIASES: Record<string, Column> = {
 const INTEGER = /^[+-]?\d+$/;
 
 /**
- * Reads a problem from MiniMalloc's CSV format (SPEC section 2): a header
+ * Reads a problem from MiniMalloc's CSV format (the reference tool's): a header
  * naming the columns (`id`, `lower`, `upper`, `size` and optionally
  * `alignment`, `hint`, `gaps`, `offset`, in any order, with the reference's
  * aliases), then one buffer per row. A header that says `end` marks the old
@@ -155,7 +156,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   const width = reader.fields.length;
   const shift = inclusive ? 1 : 0;
 
-  const buffers: Buffer[] = [];
+  const buffers: BufferSpec[] = [];
   const seen = new Map<string, number>();
   const fields = reader.fields;
   while (reader.next()) {
@@ -186,7 +187,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
       }
       return value;
     };
-    const buffer: Buffer = {
+    const buffer: BufferSpec = {
       id: fields[idAt],
       lower: int(lowerAt, "lower"),
       upper: int(upperAt, "upper") + shift,
@@ -231,7 +232,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
  * and drops gaps wholly outside it. The solvers then see only gaps inside
  * the lifespan, which is what the library's own check requires.
  */
-function clipGaps(buffer: Buffer): void {
+function clipGaps(buffer: BufferSpec): void {
   const gaps = buffer.gaps!;
   const { lower, upper } = buffer;
   if (gaps[0].lower >= lower && gaps[gaps.length - 1].upper <= upper) return;
@@ -340,15 +341,4 @@ function typeName(value: unknown): string {
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return `the string ${quote(value)}`;
   return `a ${typeof value} (${String(value)})`;
-}
-
-// Text read from the file goes into messages escaped (no control
-// characters reach a terminal) and cut short (one line, whatever the file).
-function quote(text: string): string {
-  const cut = text.length > 40 ? text.slice(0, 40) : text;
-  const quoted = JSON.stringify(cut).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return cut === text ? quoted : `${quoted.slice(0, -1)}…" (${text.length} characters)`;
 }

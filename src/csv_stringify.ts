@@ -21,7 +21,7 @@ export interface StringifyCsvOptions {
 }
 
 /**
- * Writes a problem in MiniMalloc's CSV format (SPEC section 2): columns
+ * Writes a problem in MiniMalloc's CSV format (the reference tool's): columns
  * `id`, `lower`, `upper`, `size`, then `alignment`, `hint` and `gaps` when
  * any buffer uses them, and `offset` when a solution is given. Output for
  * plain ids is byte-identical to the reference's; an id with a comma,

@@ -15,7 +15,7 @@ import { validate } from "./validate.ts";
 import { mulberry32 } from "./_random.ts";
 import { BEST_FIT_MAX_PAIRS } from "./_limits.ts";
 import { BestFit, heightOf, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
-import { checkProblem } from "./_check.ts";
+import { checkProblem, checkTimeout } from "./_check.ts";
 
 /**
  * The heuristics {@linkcode solveHeuristic} knows: `"best"` runs all of
@@ -40,10 +40,17 @@ export interface HeuristicOptions {
    */
   heuristic?: string;
   /**
-   * A safety stop in milliseconds. The work done is fixed by the problem,
-   * so results do not depend on the machine's speed; this only cuts an
+   * A safety stop in milliseconds (a number >= 0, or Infinity), checked as
+   * `SolverOptions.timeout` is. The work done is fixed by the problem, so
+   * results do not depend on the machine's speed; this only cuts an
    * improvement phase short on a slow machine.
    * @default {Infinity}
+   */
+  timeout?: number;
+  /**
+   * The old name of {@linkcode HeuristicOptions.timeout}, with the same
+   * meaning; `timeout` wins when both are given.
+   * @deprecated Use {@linkcode HeuristicOptions.timeout}.
    */
   timeLimit?: number;
   /**
@@ -100,10 +107,12 @@ export interface HeuristicOptions {
  * @returns A valid solution, with the peak load as `lowerBound`.
  * @throws {SolveError} With code `"infeasible"` when two pinned buffers
  * overlap.
- * @throws {RangeError} For an unknown heuristic name, or a malformed problem
- * (a repeated id, lower >= upper, a negative size, a gap outside its
- * lifespan, heights that could pass 2^53 - 1, ...).
- * @throws {TypeError} For a problem with values of the wrong type.
+ * @throws {RangeError} For an unknown heuristic name, a timeout that is NaN
+ * or negative, or a malformed problem (a repeated id, lower >= upper, a
+ * negative size, a gap outside its lifespan, heights that could pass
+ * 2^53 - 1, ...).
+ * @throws {TypeError} For a problem with values of the wrong type, or a
+ * timeout that is not a number.
  */
 export function solveHeuristic(problem: Problem, options: HeuristicOptions = {}): Solution {
   const name = options.heuristic ?? "best";
@@ -120,7 +129,9 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   checkPins(problem);
   const p = new Prepared(problem);
   const lowerBound = peakLoad(problem);
-  const limit = options.timeLimit ?? Infinity;
+  const limit = options.timeout !== undefined
+    ? checkTimeout(options.timeout, "Cannot run the heuristic")
+    : checkTimeout(options.timeLimit, "Cannot run the heuristic", "timeLimit");
   const signal = options.signal;
   // Also stops once the height meets the lower bound (nothing can beat
   // it) or the target.

@@ -30,8 +30,29 @@ export interface Gap {
   window?: Window;
 }
 
-/** A buffer to place: live during `[lower, upper)`, `size` bytes big. */
-export interface Buffer {
+/**
+ * A buffer to place: live during `[lower, upper)`, `size` bytes big. (Not
+ * called `Buffer`, which would hide the global `Buffer` of Node, Deno and
+ * Bun in every module that imports it.)
+ *
+ * @example Usage
+ * ```ts
+ * import { type BufferSpec, solve } from "@x/minimalloc";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const weights: BufferSpec = { id: "weights", lower: 0, upper: 10, size: 8, alignment: 4 };
+ * const scratch: BufferSpec = {
+ *   id: "scratch",
+ *   lower: 2,
+ *   upper: 8,
+ *   size: 4,
+ *   // Between times 4 and 6 it holds nothing.
+ *   gaps: [{ lower: 4, upper: 6 }],
+ * };
+ * deepEqual(solve({ buffers: [weights, scratch], capacity: 12 }).offsets, [0, 8]);
+ * ```
+ */
+export interface BufferSpec {
   /** The buffer's name, unique within a problem. */
   id: string;
   /** When the buffer becomes live (inclusive). */
@@ -57,10 +78,18 @@ export interface Buffer {
   hint?: number;
 }
 
+/**
+ * The old name of {@linkcode BufferSpec}.
+ *
+ * @deprecated Use {@linkcode BufferSpec}: importing `Buffer` hides the
+ * global `Buffer` of Node, Deno and Bun in the importing module.
+ */
+export type Buffer = BufferSpec;
+
 /** Buffers to place within a capacity. */
 export interface Problem {
   /** The buffers, in input order; a solution's offsets follow this order. */
-  buffers: Buffer[];
+  buffers: BufferSpec[];
   /**
    * No buffer may reach above this many bytes. Only a capacity
    * minimization may leave it out: it then has no upper limit.
@@ -120,7 +149,7 @@ export interface Solution {
  * @param q The buffer above.
  * @returns The minimum distance from `p`'s offset to `q`'s, if they meet.
  */
-export function effectiveSize(p: Buffer, q: Buffer): number | undefined {
+export function effectiveSize(p: BufferSpec, q: BufferSpec): number | undefined {
   if (p.upper <= q.lower || q.upper <= p.lower) return undefined;
   const pGaps = p.gaps ?? [];
   const qGaps = q.gaps ?? [];
@@ -159,7 +188,7 @@ const LIFESPAN_END = 3;
 
 function pushEvents(
   events: [number, number, number, number, number][],
-  b: Buffer,
+  b: BufferSpec,
   who: number,
 ): void {
   events.push([b.lower, LIFESPAN_START, who, 0, b.size]);

@@ -103,7 +103,8 @@ interface Point {
 
 /**
  * Sweeps a problem's buffers into sections, partitions, section spans,
- * overlaps and cuts (SPEC section 4). Buffers of size 0 take no part.
+ * overlaps and cuts: the preprocessing the search runs on. Buffers of
+ * size 0 take no part.
  *
  * @example Usage
  * ```ts

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type Buffer, effectiveSize, type Problem, type Solution } from "./problem.ts";
+import { type BufferSpec, effectiveSize, type Problem, type Solution } from "./problem.ts";
+import { quote } from "./_quote.ts";
 
 /** The outcome of {@linkcode validate}: `"good"` or the first problem found. */
 export type ValidationResult =
@@ -20,13 +21,47 @@ export type ValidationResult =
   | "bad overlap";
 
 /**
- * Checks a solution against its problem (SPEC 8), reporting the first
- * problem found: a wrong number of offsets, a moved fixed offset, an offset
- * outside `[0, capacity)`, a wrong height, a misaligned offset, or two
- * buffers that share a byte while both are live.
+ * The first rule a solution breaks, as {@linkcode findViolation} reports it:
+ * which rule, which buffers, and a sentence naming them.
+ *
+ * @example Usage
+ * ```ts
+ * import { findViolation } from "@x/minimalloc";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const problem = {
+ *   capacity: 8,
+ *   buffers: [{ id: "a", lower: 0, upper: 2, size: 4, alignment: 4 }],
+ * };
+ * const violation = findViolation(problem, { offsets: [2], height: 6 });
+ * deepEqual(violation?.kind, "bad alignment");
+ * deepEqual(violation?.buffers, [0]);
+ * deepEqual(violation?.message, 'bad alignment: buffer "a" is at 2, not a multiple of its alignment 4');
+ * ```
+ */
+export interface Violation {
+  /** The rule broken, named as {@linkcode validate} names it. */
+  kind: Exclude<ValidationResult, "good">;
+  /**
+   * The buffers that break it, as indices into the problem's buffers: one,
+   * two for `"bad overlap"`, none for `"bad solution"` (a wrong number of
+   * offsets) or a height that no single buffer explains.
+   */
+  buffers: number[];
+  /** One line saying what is wrong, with the buffers' ids (quoted, escaped). */
+  message: string;
+}
+
+/**
+ * Checks a solution against its problem and reports the first problem
+ * found: a wrong number of offsets, a moved fixed offset, an offset outside
+ * `[0, capacity)`, a wrong height, a misaligned offset, or two buffers that
+ * share a byte while both are live.
  *
  * Near-linear: it sweeps time with the occupied byte ranges kept in offset
  * order, so a 60,000-buffer solution validates in milliseconds.
+ * {@linkcode findViolation} makes the same checks and says which buffers
+ * break the rule.
  *
  * @example Usage
  * ```ts
@@ -52,6 +87,39 @@ export type ValidationResult =
  * malformed call, not a bad solution.
  */
 export function validate(problem: Problem, solution: Solution): ValidationResult {
+  return findViolation(problem, solution)?.kind ?? "good";
+}
+
+/**
+ * Checks a solution against its problem as {@linkcode validate} does, and
+ * says which buffers break the first rule found (`undefined` when the
+ * solution is good): for a CLI's or a test's message, or to find the
+ * buffer to look at.
+ *
+ * @example Usage
+ * ```ts
+ * import { findViolation } from "@x/minimalloc";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const problem = {
+ *   capacity: 8,
+ *   buffers: [
+ *     { id: "a", lower: 0, upper: 2, size: 4 },
+ *     { id: "b", lower: 1, upper: 3, size: 4 },
+ *   ],
+ * };
+ * deepEqual(findViolation(problem, { offsets: [0, 4], height: 8 }), undefined);
+ * const violation = findViolation(problem, { offsets: [0, 2], height: 6 });
+ * deepEqual(violation?.kind, "bad overlap");
+ * deepEqual(violation?.buffers.map((i) => problem.buffers[i].id).sort(), ["a", "b"]);
+ * ```
+ *
+ * @param problem The problem.
+ * @param solution A solution to check.
+ * @returns The first rule broken, or `undefined` for a good solution.
+ * @throws {TypeError} As {@linkcode validate} does, for a malformed call.
+ */
+export function findViolation(problem: Problem, solution: Solution): Violation | undefined {
   if (problem === null || typeof problem !== "object" || !Array.isArray(problem.buffers)) {
     throw new TypeError("Cannot validate: expected a problem with a buffers array");
   }
@@ -60,7 +128,19 @@ export function validate(problem: Problem, solution: Solution): ValidationResult
   }
   const buffers = problem.buffers;
   const offsets = solution.offsets;
-  if (offsets.length !== buffers.length) return "bad solution";
+  const name = (i: number) => `buffer ${quote(String(buffers[i].id))}`;
+  const violation = (kind: Violation["kind"], at: number[], detail: string): Violation => ({
+    kind,
+    buffers: at,
+    message: `${kind}: ${detail}`,
+  });
+  if (offsets.length !== buffers.length) {
+    return violation(
+      "bad solution",
+      [],
+      `${offsets.length} offsets for ${buffers.length} buffers`,
+    );
+  }
   let height = 0;
   for (let i = 0; i < buffers.length; i++) {
     const b = buffers[i];
@@ -68,26 +148,62 @@ export function validate(problem: Problem, solution: Solution): ValidationResult
       throw new TypeError(`Cannot validate: expected buffer ${i} to be an object with a size`);
     }
     const o = offsets[i];
-    if (b.offset !== undefined && o !== b.offset) return "bad fixed";
+    if (b.offset !== undefined && o !== b.offset) {
+      return violation("bad fixed", [i], `${name(i)} is fixed at ${b.offset}, placed at ${o}`);
+    }
     // A top past 2^53 - 1 is not exact, and the overlap sweep compares
     // tops: such an offset is out of range even without a capacity.
     const top = o + b.size;
-    if (
-      !Number.isSafeInteger(o) || o < 0 || top > (problem.capacity ?? Infinity) ||
-      top > Number.MAX_SAFE_INTEGER
-    ) {
-      return "bad offset";
+    if (!Number.isSafeInteger(o) || o < 0) {
+      return violation("bad offset", [i], `${name(i)} is at ${o}, not a whole number >= 0`);
     }
-    if (o + b.size > solution.height) return "bad height";
-    if (o % (b.alignment ?? 1) !== 0) return "bad alignment";
-    height = Math.max(height, o + b.size);
+    if (top > (problem.capacity ?? Infinity)) {
+      return violation(
+        "bad offset",
+        [i],
+        `${name(i)} at ${o} reaches ${top}, above the capacity ${problem.capacity}`,
+      );
+    }
+    if (top > Number.MAX_SAFE_INTEGER) {
+      return violation("bad offset", [i], `${name(i)} at ${o} reaches past 2^53 - 1`);
+    }
+    if (top > solution.height) {
+      return violation(
+        "bad height",
+        [i],
+        `${name(i)} reaches ${top}, above the solution's height ${solution.height}`,
+      );
+    }
+    if (o % (b.alignment ?? 1) !== 0) {
+      return violation(
+        "bad alignment",
+        [i],
+        `${name(i)} is at ${o}, not a multiple of its alignment ${b.alignment}`,
+      );
+    }
+    height = Math.max(height, top);
   }
-  if (height !== solution.height) return "bad height";
-  return hasConflict(buffers, offsets) ? "bad overlap" : "good";
+  if (height !== solution.height) {
+    return violation(
+      "bad height",
+      [],
+      `the buffers reach ${height}, not the solution's height ${solution.height}`,
+    );
+  }
+  const pair = findConflict(buffers, offsets);
+  if (pair === undefined) return undefined;
+  const [i, j] = pair[0] < pair[1] ? pair : [pair[1], pair[0]];
+  return violation(
+    "bad overlap",
+    [i, j],
+    `${name(i)} at ${offsets[i]} and ${name(j)} at ${offsets[j]} overlap while both are live`,
+  );
 }
 
 /** A stretch of time during which a buffer occupies one byte range. */
 interface Piece {
+  /** The buffer's index. */
+  buffer: number;
   time: number;
   end: number;
   lo: number;
@@ -100,8 +216,9 @@ interface Piece {
  * the time sweep finds those with neighbour checks. The converse fails
  * only when windows let one buffer sit above the other at one moment and
  * below it at another, so buffers with windows are also checked pairwise.
+ * Returns the first conflicting pair found.
  */
-function hasConflict(buffers: Buffer[], offsets: number[]): boolean {
+function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number] | undefined {
   const pieces: Piece[] = [];
   const windowed: number[] = [];
   for (let i = 0; i < buffers.length; i++) {
@@ -111,13 +228,14 @@ function hasConflict(buffers: Buffer[], offsets: number[]): boolean {
     let t = b.lower;
     let hasWindow = false;
     for (const gap of b.gaps ?? []) {
-      if (gap.lower > t) pieces.push({ time: t, end: gap.lower, lo: o, hi: o + b.size });
+      if (gap.lower > t) pieces.push({ buffer: i, time: t, end: gap.lower, lo: o, hi: o + b.size });
       if (gap.window) {
         hasWindow = true;
         // An empty window holds no bytes (and would break the distinct
         // lower bytes the sweep relies on); the pairwise check covers it.
         if (gap.window.upper > gap.window.lower) {
           pieces.push({
+            buffer: i,
             time: gap.lower,
             end: gap.upper,
             lo: o + gap.window.lower,
@@ -127,7 +245,7 @@ function hasConflict(buffers: Buffer[], offsets: number[]): boolean {
       }
       t = gap.upper;
     }
-    if (b.upper > t) pieces.push({ time: t, end: b.upper, lo: o, hi: o + b.size });
+    if (b.upper > t) pieces.push({ buffer: i, time: t, end: b.upper, lo: o, hi: o + b.size });
     if (hasWindow) windowed.push(i);
   }
   // Events: removals (at a piece's end) before insertions at the same time.
@@ -156,8 +274,8 @@ function hasConflict(buffers: Buffer[], offsets: number[]): boolean {
     const piece = pieces[e >> 1];
     const at = find(piece.lo);
     if (e & 1) {
-      if (at > 0 && active[at - 1].hi > piece.lo) return true;
-      if (at < active.length && active[at].lo < piece.hi) return true;
+      if (at > 0 && active[at - 1].hi > piece.lo) return [active[at - 1].buffer, piece.buffer];
+      if (at < active.length && active[at].lo < piece.hi) return [active[at].buffer, piece.buffer];
       active.splice(at, 0, piece);
     } else {
       active.splice(at, 1);
@@ -167,13 +285,13 @@ function hasConflict(buffers: Buffer[], offsets: number[]): boolean {
     for (let j = 0; j < buffers.length; j++) {
       if (
         j !== i && buffers[j].size !== 0 && conflict(buffers[i], offsets[i], buffers[j], offsets[j])
-      ) return true;
+      ) return [i, j];
     }
   }
-  return false;
+  return undefined;
 }
 
-function conflict(p: Buffer, po: number, q: Buffer, qo: number): boolean {
+function conflict(p: BufferSpec, po: number, q: BufferSpec, qo: number): boolean {
   const pq = effectiveSize(p, q);
   const qp = effectiveSize(q, p);
   if (pq === undefined || qp === undefined) return false;

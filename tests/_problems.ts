@@ -2,7 +2,7 @@
 // Problems the tests make themselves (a user's clone has no ../shared):
 // seeded, so every run sees the same ones.
 
-import type { Buffer, Problem } from "../src/problem.ts";
+import type { BufferSpec, Problem } from "../src/problem.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { type GeneratedProblem, generateProblem } from "../benchmarks/_generate.ts";
 
@@ -32,13 +32,13 @@ export function stacked(options: StackedOptions): Problem {
   const random = mulberry32(options.seed);
   const horizon = options.horizon ?? 10;
   const maxSize = options.maxSize ?? 8;
-  const buffers: Buffer[] = [];
+  const buffers: BufferSpec[] = [];
   for (let part = 0; part < options.parts; part++) {
     const base = part * (horizon + 1);
     for (let i = 0; i < options.buffers; i++) {
       const lower = Math.floor(random() * (horizon - 2));
       const upper = Math.min(horizon, lower + 1 + Math.floor(random() * 6));
-      const buffer: Buffer = {
+      const buffer: BufferSpec = {
         id: `p${part}b${i}`,
         lower: base + lower,
         upper: base + upper,
@@ -82,7 +82,7 @@ export const GAPPED: Problem = {
 export function repeated(problem: Problem, copies: number): Problem {
   let span = 0;
   for (const b of problem.buffers) span = Math.max(span, b.upper);
-  const buffers: Buffer[] = [];
+  const buffers: BufferSpec[] = [];
   for (let c = 0; c < copies; c++) {
     const shift = c * (span + 1);
     for (const b of problem.buffers) {

@@ -144,7 +144,7 @@ describe("solveHeuristic", () => {
 
   it("returns a solution when already cancelled", () => {
     const problem = randomProblem(3, 40);
-    const solution = solveHeuristic(problem, { signal: AbortSignal.abort(), timeLimit: 0 });
+    const solution = solveHeuristic(problem, { signal: AbortSignal.abort(), timeout: 0 });
     assert.deepEqual(validate(problem, solution), "good");
   });
 
