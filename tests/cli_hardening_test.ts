@@ -308,7 +308,9 @@ describe("determinism", () => {
   });
 
   for (const input of EASY) {
-    it(`${input.label} gives the same bytes in 3 runs (worker portfolio)`, async () => {
+    it(`${input.label} gives the same bytes in 3 runs (worker portfolio)`, {
+      timeout: 60_000,
+    }, async () => {
       const out = await threeRuns([`--capacity=${input.capacity}`, `--input=${input.path}`]);
       assert.equal(out.split("\n").length, load(input).buffers.length + 2);
     });

@@ -235,7 +235,9 @@ describe("a signal during a 38 MB write leaves nothing behind", () => {
   };
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    it(`${signal} while the output is written: the old output stays, no temporary file`, async () => {
+    it(`${signal} while the output is written: the old output stays, no temporary file`, {
+      timeout: 120_000,
+    }, async () => {
       using temp = tempDir();
       const input = bigInput(temp.dir);
       const outputs = join(temp.dir, "outputs");
