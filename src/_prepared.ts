@@ -281,7 +281,7 @@ export class Prepared {
     try {
       solution = solveHeuristic(this.problem, {
         heuristic: job.name,
-        timeLimit: Math.max(0, deadline - performance.now()),
+        timeout: Math.max(0, deadline - performance.now()),
         signal: stop as AbortSignal | undefined,
         target: job.target,
       });

@@ -29,7 +29,7 @@
  * @module
  */
 
-import { type Buffer, effectiveSize, type Problem, type Window } from "./problem.ts";
+import { type BufferSpec, effectiveSize, type Problem, type Window } from "./problem.ts";
 import { SolveError } from "./errors.ts";
 
 /** Options for {@linkcode sweep}. */
@@ -221,7 +221,7 @@ export function sweep(problem: Problem, options: SweepOptions = {}): SweepResult
 }
 
 /** Appends a buffer's points in the reference's order (SPEC 4.1). */
-function pushPoints(points: Point[], buffer: Buffer, b: number): void {
+function pushPoints(points: Point[], buffer: BufferSpec, b: number): void {
   const full: Window = { lower: 0, upper: buffer.size };
   const gaps = buffer.gaps ?? [];
   const own: Point[] = [];
