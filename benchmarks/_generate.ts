@@ -1,10 +1,12 @@
 // Copyright the @x/minimalloc authors. Apache-2.0 license.
 // A seeded generator of synthetic MiniMalloc problems for the benchmarks:
 // ML-like schedules (many short-lived activations, some skip connections,
-// a few long-lived weights) with a capacity that is feasible by
-// construction (a witness solution comes with it) and tight; and
-// `firstFit`, a fast valid solution for any instance, for benchmarking the
-// validator. Not run on its own: `solve_bench.ts` imports it. To look at one:
+// a few long-lived weights), or random lifespans (uniform over the
+// horizon, or of bounded length) for problems of 10^5 to 10^6 buffers,
+// with a capacity that is feasible by construction (a witness solution
+// comes with it) and tight; and `firstFit`, a fast valid solution for any
+// instance, for benchmarking the validator. Not run on its own:
+// `solve_bench.ts`, `scale.ts` and `generate.ts` import it. To look at one:
 // `deno eval 'import { generateProblem as g } from "./benchmarks/_generate.ts"; console.log(g({ buffers: 20 }))'`
 
 import { type Buffer, type Gap, peakLoad, type Problem, type Solution } from "../src/problem.ts";
@@ -30,16 +32,43 @@ export interface GenerateOptions {
    * buffers are cut out of a memory of `memory` bytes as it frees up, so a
    * solution of that height exists and the peak load equals it; at slack 1
    * that packing is perfect and the search has to rediscover it, which
-   * gets hard fast (a few hundred buffers at slack 1.01).
+   * gets hard fast (a few hundred buffers at slack 1.01). `"none"`: no
+   * witness; the capacity is the peak load times the slack (a target, not
+   * a promise), for problems so large that even the greedy placements
+   * would take long: they cost about one step per pair of buffers live at
+   * once, and uniform lifespans make that n^2 / 6.
    * @default {"greedy"}
    */
-  construction?: "greedy" | "planted";
+  construction?: "greedy" | "planted" | "none";
   /**
-   * Time steps of the schedule (`"greedy"` only; a planted schedule runs
-   * as long as it takes to cut out all the buffers).
+   * Time steps of the schedule (not for `"planted"`, which runs as long as
+   * it takes to cut out all the buffers).
    * @default {buffers}
    */
   horizon?: number;
+  /**
+   * How lifespans are drawn (not for `"planted"`). `"ml"`: weights, skip
+   * connections and activations (see {@linkcode GenerateOptions.weights}
+   * and {@linkcode GenerateOptions.skips}). `"uniform"`: both ends uniform
+   * over the horizon, so about a third of the buffers are live at any
+   * moment (the hardest case for anything that looks at the buffers live
+   * at once). `"bounded"`: a length uniform in `[1, maxLifespan]`, placed
+   * uniformly in the horizon.
+   * @default {"ml"}
+   */
+  lifespans?: "ml" | "uniform" | "bounded";
+  /**
+   * Longest lifespan for `lifespans: "bounded"`.
+   * @default {2000}
+   */
+  maxLifespan?: number;
+  /**
+   * Longest skip connection for `lifespans: "ml"` (a quarter of the
+   * horizon by default: at 10^6 buffers that keeps 10^4 of them live at
+   * once, so large ML-like problems want a bound).
+   * @default {horizon / 4}
+   */
+  maxSkip?: number;
   /**
    * Width of the planted packing in bytes (`"planted"` only).
    * @default {4 * maxSize}
@@ -109,8 +138,11 @@ export interface GeneratedProblem {
   problem: Problem;
   /** The capacity: the witness height times the slack, rounded up. */
   capacity: number;
-  /** A valid solution of height at most the capacity (when the slack is at least 1). */
-  witness: Solution;
+  /**
+   * A valid solution of height at most the capacity (when the slack is at
+   * least 1); none for `construction: "none"`.
+   */
+  witness?: Solution;
   /** The peak load (see {@linkcode peakLoad}): no solution is lower. */
   peakLoad: number;
 }
@@ -162,9 +194,16 @@ export function generateProblem(options: GenerateOptions = {}): GeneratedProblem
     },
   };
   const planted = options.construction === "planted";
+  const horizon = Math.max(2, options.horizon ?? n);
+  const lifespans = options.lifespans ?? "ml";
   const { buffers, offsets } = planted
     ? plantedSchedule(n, options.memory ?? 4 * maxSize, minSize, options, draw)
-    : { buffers: freeSchedule(n, Math.max(2, options.horizon ?? n), options, draw), offsets: [] };
+    : {
+      buffers: lifespans === "ml"
+        ? freeSchedule(n, horizon, options, draw)
+        : randomSchedule(n, horizon, lifespans, options.maxLifespan ?? 2000, draw),
+      offsets: [],
+    };
 
   // Gaps only ever free bytes, so they keep a planted packing valid.
   const gapShare = options.gaps ?? 0;
@@ -188,11 +227,14 @@ export function generateProblem(options: GenerateOptions = {}): GeneratedProblem
     }
   });
 
+  const peak = peakLoad({ buffers });
   const witness = planted
     ? { offsets, height: buffers.reduce((h, b, i) => Math.max(h, offsets[i] + b.size), 0) }
+    : options.construction === "none"
+    ? undefined
     : bestGreedy(buffers);
-  const capacity = Math.ceil(witness.height * (options.slack ?? 1));
-  return { problem: { buffers, capacity }, capacity, witness, peakLoad: peakLoad({ buffers }) };
+  const capacity = Math.ceil((witness?.height ?? peak) * (options.slack ?? 1));
+  return { problem: { buffers, capacity }, capacity, witness, peakLoad: peak };
 }
 
 /** The random draws the schedules share. */
@@ -223,12 +265,39 @@ function freeSchedule(
       upper = horizon - draw.int(0, Math.floor(horizon / 20));
     } else {
       const length = kind < weights + skips
-        ? draw.int(4, Math.max(4, Math.floor(horizon / 4)))
+        ? draw.int(4, Math.max(4, options.maxSkip ?? Math.floor(horizon / 4)))
         : draw.activation();
       lower = draw.int(0, Math.max(0, horizon - length));
       upper = Math.min(horizon, lower + length);
     }
     if (upper <= lower) upper = lower + 1;
+    buffers.push({ id: `b${i}`, lower, upper, size: draw.size() });
+  }
+  return buffers;
+}
+
+/** Random lifespans: both ends uniform, or a bounded length placed uniformly. */
+function randomSchedule(
+  n: number,
+  horizon: number,
+  kind: "uniform" | "bounded",
+  maxLifespan: number,
+  draw: Draw,
+): Buffer[] {
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    let lower: number;
+    let upper: number;
+    if (kind === "uniform") {
+      const a = draw.int(0, horizon - 1);
+      const b = draw.int(0, horizon - 1);
+      lower = Math.min(a, b);
+      upper = Math.max(a, b) + 1;
+    } else {
+      const length = draw.int(1, Math.max(1, Math.min(maxLifespan, horizon)));
+      lower = draw.int(0, horizon - length);
+      upper = lower + length;
+    }
     buffers.push({ id: `b${i}`, lower, upper, size: draw.size() });
   }
   return buffers;
@@ -294,52 +363,39 @@ function plantedSchedule(
   return { buffers, offsets };
 }
 
-/** A stretch of time a buffer occupies; windows count as the whole buffer. */
-interface Piece {
-  lower: number;
-  upper: number;
-}
-
 /**
- * The times a buffer occupies bytes. A windowed gap counts as fully
- * occupied, which is conservative: a placement valid without the windows
- * stays valid with them.
+ * The stretches of time a buffer occupies, as [lower, upper) pairs. A
+ * windowed gap counts as fully occupied, which is conservative: a
+ * placement valid without the windows stays valid with them.
  */
-function piecesOf(b: Buffer): Piece[] {
-  const pieces: Piece[] = [];
+function piecesOf(b: Buffer): number[] {
+  const pieces: number[] = [];
   let t = b.lower;
   for (const gap of b.gaps ?? []) {
     if (gap.window) continue;
-    if (gap.lower > t) pieces.push({ lower: t, upper: gap.lower });
+    if (gap.lower > t) pieces.push(t, gap.lower);
     t = gap.upper;
   }
-  if (b.upper > t) pieces.push({ lower: t, upper: b.upper });
+  if (b.upper > t) pieces.push(t, b.upper);
   return pieces;
-}
-
-function sharesTime(p: Piece[], q: Piece[]): boolean {
-  for (const a of p) {
-    for (const b of q) if (a.lower < b.upper && b.lower < a.upper) return true;
-  }
-  return false;
 }
 
 /** The lowest of a few greedy placements (three orders, first or best fit). */
 function bestGreedy(buffers: Buffer[]): Solution {
-  const pieces = buffers.map(piecesOf);
-  const index = buffers.map((_, i) => i);
+  const index = new TimeIndex(buffers);
+  const order = buffers.map((_, i) => i);
   const length = (i: number) => buffers[i].upper - buffers[i].lower;
   const size = (i: number) => buffers[i].size;
   const orders = [
-    index.slice().sort((a, b) => size(b) - size(a) || a - b),
-    index.slice().sort((a, b) => size(b) * length(b) - size(a) * length(a) || a - b),
-    index.slice().sort((a, b) => length(b) - length(a) || size(b) - size(a) || a - b),
+    order.slice().sort((a, b) => size(b) - size(a) || a - b),
+    order.slice().sort((a, b) => size(b) * length(b) - size(a) * length(a) || a - b),
+    order.slice().sort((a, b) => length(b) - length(a) || size(b) - size(a) || a - b),
   ];
   let best: Solution = { offsets: new Array(buffers.length).fill(0), height: 0 };
   let first = true;
   for (const order of orders) {
     for (const bestFit of [false, true]) {
-      const solution = greedy(buffers, pieces, order, bestFit);
+      const solution = greedy(buffers, index, order, bestFit);
       if (first || solution.height < best.height) best = solution;
       first = false;
     }
@@ -349,40 +405,195 @@ function bestGreedy(buffers: Buffer[]): Solution {
 
 /**
  * Places buffers in the given order, each at the lowest aligned offset
- * where it fits or, with `bestFit`, in the smallest hole it fits in.
+ * where it fits or, with `bestFit`, in the smallest hole it fits in, among
+ * the placed buffers that share a moment with it. The time index finds
+ * those without looking at the others, so a placement costs about the
+ * pairs of buffers live at once rather than n^2 (the result is the plain
+ * quadratic loop's: same holes, same choices).
  */
-function greedy(buffers: Buffer[], pieces: Piece[][], order: number[], bestFit: boolean): Solution {
-  const offsets = new Array<number>(buffers.length).fill(0);
-  const placed: number[] = [];
+function greedy(buffers: Buffer[], index: TimeIndex, order: number[], bestFit: boolean): Solution {
+  const offsets = new Float64Array(buffers.length);
+  let lows = new Float64Array(1024);
+  let highs = new Float64Array(1024);
+  index.clear();
   let height = 0;
   for (const i of order) {
     const b = buffers[i];
     const alignment = b.alignment ?? 1;
-    const busy: [number, number][] = [];
-    for (const j of placed) {
-      const c = buffers[j];
-      if (c.size === 0 || c.lower >= b.upper || b.lower >= c.upper) continue;
-      if (sharesTime(pieces[i], pieces[j])) busy.push([offsets[j], offsets[j] + c.size]);
+    const count = index.meeting(i);
+    if (count > lows.length) {
+      lows = new Float64Array(2 * count);
+      highs = new Float64Array(2 * count);
     }
-    busy.sort((x, y) => x[0] - y[0]);
+    for (let k = 0; k < count; k++) {
+      const j = index.found[k];
+      lows[k] = offsets[j];
+      highs[k] = offsets[j] + buffers[j].size;
+    }
+    // The order among equal lower ends does not matter: after the first,
+    // the running top is above that end, so no hole ends there.
+    sortPairs(lows, highs, 0, count - 1);
     let offset = -1;
     let hole = Infinity;
     let at = 0;
-    for (const [lo, hi] of busy) {
+    for (let k = 0; k < count; k++) {
+      const lo = lows[k];
       const aligned = Math.ceil(at / alignment) * alignment;
       if (aligned + b.size <= lo && lo - aligned < hole) {
         offset = aligned;
         hole = lo - aligned;
         if (!bestFit) break;
       }
-      at = Math.max(at, hi);
+      at = Math.max(at, highs[k]);
     }
     if (offset < 0) offset = Math.ceil(at / alignment) * alignment;
     offsets[i] = offset;
-    placed.push(i);
+    index.add(i);
     height = Math.max(height, offset + b.size);
   }
-  return { offsets, height };
+  return { offsets: Array.from(offsets), height };
+}
+
+/**
+ * The pieces of the buffers added so far (those that take bytes), sorted
+ * by start, under a max-tree of their ends: the pieces live during [l, u)
+ * are the leaves left of the first start >= u whose end is > l.
+ */
+class TimeIndex {
+  readonly #pieces: number[][];
+  readonly #starts: Float64Array;
+  readonly #ends: Float64Array;
+  readonly #owner: Int32Array;
+  // Each buffer's leaves.
+  readonly #leavesOf: number[][];
+  readonly #leaves: number;
+  readonly #maxEnd: Float64Array;
+  readonly #seen: Int32Array;
+  #stamp = 0;
+
+  constructor(buffers: Buffer[]) {
+    this.#pieces = buffers.map(piecesOf);
+    const all: [number, number, number][] = [];
+    this.#pieces.forEach((p, i) => {
+      if (buffers[i].size === 0) return;
+      for (let k = 0; k < p.length; k += 2) all.push([p[k], p[k + 1], i]);
+    });
+    all.sort((x, y) => x[0] - y[0]);
+    this.#starts = Float64Array.from(all, (x) => x[0]);
+    this.#ends = Float64Array.from(all, (x) => x[1]);
+    this.#owner = Int32Array.from(all, (x) => x[2]);
+    this.#leavesOf = buffers.map(() => []);
+    all.forEach((x, k) => this.#leavesOf[x[2]].push(k));
+    let leaves = 1;
+    while (leaves < all.length) leaves *= 2;
+    this.#leaves = leaves;
+    this.#maxEnd = new Float64Array(2 * leaves).fill(-Infinity);
+    this.#seen = new Int32Array(buffers.length);
+  }
+
+  /** Empties the index. */
+  clear(): void {
+    this.#maxEnd.fill(-Infinity);
+  }
+
+  /** Adds buffer i's pieces. */
+  add(i: number): void {
+    for (const k of this.#leavesOf[i]) {
+      const end = this.#ends[k];
+      for (let node = this.#leaves + k; node > 0 && this.#maxEnd[node] < end; node >>= 1) {
+        this.#maxEnd[node] = end;
+      }
+    }
+  }
+
+  /** Scratch: the buffers the last {@linkcode TimeIndex.meeting} found. */
+  found: Int32Array = new Int32Array(1024);
+  #count = 0;
+
+  /** Finds the added buffers that share a moment with buffer i (each once), returns how many. */
+  meeting(i: number): number {
+    this.#count = 0;
+    const stamp = ++this.#stamp;
+    const pieces = this.#pieces[i];
+    for (let k = 0; k < pieces.length; k += 2) {
+      let a = 0;
+      let z = this.#starts.length;
+      while (a < z) {
+        const mid = (a + z) >> 1;
+        if (this.#starts[mid] < pieces[k + 1]) a = mid + 1;
+        else z = mid;
+      }
+      this.#collect(1, 0, this.#leaves, a, pieces[k], stamp);
+    }
+    return this.#count;
+  }
+
+  #collect(
+    node: number,
+    lo: number,
+    hi: number,
+    end: number,
+    l: number,
+    stamp: number,
+  ): void {
+    if (lo >= end || this.#maxEnd[node] <= l) return;
+    if (node >= this.#leaves) {
+      const j = this.#owner[lo];
+      if (this.#seen[j] !== stamp) {
+        this.#seen[j] = stamp;
+        if (this.#count === this.found.length) {
+          const bigger = new Int32Array(2 * this.found.length);
+          bigger.set(this.found);
+          this.found = bigger;
+        }
+        this.found[this.#count++] = j;
+      }
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    this.#collect(2 * node, lo, mid, end, l, stamp);
+    this.#collect(2 * node + 1, mid, hi, end, l, stamp);
+  }
+}
+
+/** Sorts keys[a..z] ascending, moving vals along (a quicksort). */
+function sortPairs(keys: Float64Array, vals: Float64Array, a: number, z: number): void {
+  while (z - a > 16) {
+    const pivot = keys[(a + z) >> 1];
+    let i = a;
+    let j = z;
+    while (i <= j) {
+      while (keys[i] < pivot) i++;
+      while (keys[j] > pivot) j--;
+      if (i <= j) {
+        const k = keys[i];
+        keys[i] = keys[j];
+        keys[j] = k;
+        const v = vals[i];
+        vals[i++] = vals[j];
+        vals[j--] = v;
+      }
+    }
+    if (j - a < z - i) {
+      sortPairs(keys, vals, a, j);
+      a = i;
+    } else {
+      sortPairs(keys, vals, i, z);
+      z = j;
+    }
+  }
+  for (let i = a + 1; i <= z; i++) {
+    const k = keys[i];
+    const v = vals[i];
+    let j = i - 1;
+    while (j >= a && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      vals[j + 1] = vals[j];
+      j--;
+    }
+    keys[j + 1] = k;
+    vals[j + 1] = v;
+  }
 }
 
 /**

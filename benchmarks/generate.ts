@@ -5,8 +5,18 @@
 // ../shared. The same flags give the same file.
 //
 //   deno run benchmarks/generate.ts [--buffers=N] [--seed=N]
-//     [--construction=greedy|planted] [--slack=X] [--gaps=X] [--windows=X]
-//     [--aligned=X] [--sizes=ml|pow2|uniform] > problem.csv
+//     [--construction=greedy|planted|none] [--slack=X] [--gaps=X] [--windows=X]
+//     [--aligned=X] [--sizes=ml|pow2|uniform] [--min_size=N] [--max_size=N]
+//     [--lifespans=ml|uniform|bounded] [--horizon=N] [--max_lifespan=N]
+//     [--weights=X] [--skips=X] [--max_skip=N] > problem.csv
+//
+// The large problems of scale.ts, for example the million-buffer one with
+// random lifespans (--construction=none: no greedy witness, the capacity
+// printed is the peak load):
+//
+//   deno run benchmarks/generate.ts --buffers=1000000 --lifespans=bounded \
+//     --horizon=2000000 --max_lifespan=2000 --sizes=uniform --min_size=1 \
+//     --max_size=1000000 --construction=none > random_1m.csv
 
 import { parseArgs } from "node:util";
 import process from "node:process";
@@ -22,6 +32,14 @@ const { values } = parseArgs({
     windows: { type: "string", default: "0.5" },
     aligned: { type: "string", default: "0" },
     sizes: { type: "string", default: "ml" },
+    min_size: { type: "string" },
+    max_size: { type: "string" },
+    lifespans: { type: "string", default: "ml" },
+    horizon: { type: "string" },
+    max_lifespan: { type: "string" },
+    weights: { type: "string" },
+    skips: { type: "string" },
+    max_skip: { type: "string" },
   },
 });
 const number = (name: keyof typeof values): number => {
@@ -32,8 +50,16 @@ const number = (name: keyof typeof values): number => {
   }
   return value;
 };
-const construction = values.construction === "planted" ? "planted" : "greedy";
+/** A flag's number, or undefined when it is not given. */
+const optional = (name: keyof typeof values): number | undefined =>
+  values[name] === undefined ? undefined : number(name);
+const construction = values.construction === "planted" || values.construction === "none"
+  ? values.construction
+  : "greedy";
 const sizes = values.sizes === "pow2" || values.sizes === "uniform" ? values.sizes : "ml";
+const lifespans = values.lifespans === "uniform" || values.lifespans === "bounded"
+  ? values.lifespans
+  : "ml";
 const { problem, capacity } = generateProblem({
   buffers: number("buffers"),
   seed: number("seed"),
@@ -43,6 +69,14 @@ const { problem, capacity } = generateProblem({
   windows: number("windows"),
   aligned: number("aligned"),
   sizes,
+  minSize: optional("min_size"),
+  maxSize: optional("max_size"),
+  lifespans,
+  horizon: optional("horizon"),
+  maxLifespan: optional("max_lifespan"),
+  weights: optional("weights"),
+  skips: optional("skips"),
+  maxSkip: optional("max_skip"),
 });
 // The input columns only: no offsets.
 const aligned = problem.buffers.some((b) => b.alignment !== undefined);
@@ -67,5 +101,9 @@ const rows = problem.buffers.map((b) => {
   }
   return cells.join(",");
 });
-process.stdout.write([header.join(","), ...rows].join("\n") + "\n");
+// In chunks: a million rows joined at once would be one very long string.
+process.stdout.write(header.join(",") + "\n");
+for (let r = 0; r < rows.length; r += 65536) {
+  process.stdout.write(rows.slice(r, r + 65536).join("\n") + "\n");
+}
 process.stderr.write(`capacity ${capacity}\n`);
