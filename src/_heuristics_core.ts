@@ -70,16 +70,55 @@ export class Prepared {
   readonly bL: Int32Array;
   readonly bU: Int32Array;
 
-  constructor(problem: {
-    buffers: readonly {
-      lower: number;
-      upper: number;
-      size: number;
-      alignment?: number;
-      offset?: number;
-      gaps?: readonly { lower: number; upper: number; window?: { lower: number; upper: number } }[];
-    }[];
-  }) {
+  /**
+   * @param problem The buffers (a capacity is not used).
+   * @param mirrorOf Internal: build the time-reversed twin of this one.
+   */
+  constructor(problem: HeuristicProblem, mirrorOf?: Prepared) {
+    if (mirrorOf !== undefined) {
+      // The same buffers with time reversed: it has exactly the same
+      // solutions, but the skyline fills it differently. Only the times
+      // change; piece k of a buffer becomes its last but k.
+      const q = mirrorOf;
+      this.n = q.n;
+      this.size = q.size;
+      this.occ = q.occ;
+      this.align = q.align;
+      this.pinned = q.pinned;
+      this.pin = q.pin;
+      this.free = q.free;
+      this.fixed = q.fixed;
+      this.m = q.m;
+      this.pieceCount = q.pieceCount;
+      this.pBuf = q.pBuf;
+      this.pieceFirst = q.pieceFirst;
+      this.pairs = q.pairs;
+      this.lower = new Float64Array(q.n);
+      this.upper = new Float64Array(q.n);
+      this.bL = new Int32Array(q.n);
+      this.bU = new Int32Array(q.n);
+      this.pL = new Int32Array(q.pieceCount);
+      this.pU = new Int32Array(q.pieceCount);
+      const last = q.m - 1;
+      for (let i = 0; i < q.n; i++) {
+        this.lower[i] = -q.upper[i];
+        this.upper[i] = -q.lower[i];
+        const f = q.pieceFirst[i];
+        const e = q.pieceFirst[i + 1];
+        for (let k = f; k < e; k++) {
+          const from = f + e - 1 - k;
+          this.pL[k] = last - q.pU[from];
+          this.pU[k] = last - q.pL[from];
+        }
+        if (f < e) {
+          this.bL[i] = last - q.bU[i];
+          this.bU[i] = last - q.bL[i];
+        }
+      }
+      this.piecesByLower = countingOrder(this.pL, Math.max(this.m, 1));
+      this.pieceStartPos = startPositions(this.pL, this.piecesByLower, this.m);
+      return;
+    }
     const buffers = problem.buffers;
     const n = buffers.length;
     this.n = n;
@@ -90,13 +129,31 @@ export class Prepared {
     this.upper = new Float64Array(n);
     this.pinned = new Uint8Array(n);
     this.pin = new Float64Array(n);
-    // Live pieces in real time first.
-    const rawL: number[] = [];
-    const rawU: number[] = [];
-    const rawB: number[] = [];
-    const free: number[] = [];
-    const fixed: number[] = [];
     this.pieceFirst = new Int32Array(n + 1);
+    // Live pieces in real time first, in growing typed arrays.
+    let rawL = new Float64Array(n + 16);
+    let rawU = new Float64Array(n + 16);
+    let rawB = new Int32Array(n + 16);
+    let pc = 0;
+    const push = (lower: number, upper: number, i: number): void => {
+      if (pc === rawB.length) {
+        const l = new Float64Array(2 * pc);
+        const u = new Float64Array(2 * pc);
+        const b = new Int32Array(2 * pc);
+        l.set(rawL);
+        u.set(rawU);
+        b.set(rawB);
+        rawL = l;
+        rawU = u;
+        rawB = b;
+      }
+      rawL[pc] = lower;
+      rawU[pc] = upper;
+      rawB[pc++] = i;
+    };
+    const kind = new Uint8Array(n); // 1 free, 2 fixed
+    let freeCount = 0;
+    let fixedCount = 0;
     for (let i = 0; i < n; i++) {
       const b = buffers[i];
       this.size[i] = b.size;
@@ -104,70 +161,50 @@ export class Prepared {
       this.align[i] = b.alignment !== undefined && b.alignment > 1 ? b.alignment : 1;
       this.lower[i] = b.lower;
       this.upper[i] = b.upper;
-      this.pieceFirst[i] = rawB.length;
+      this.pieceFirst[i] = pc;
       if (b.offset !== undefined) {
         this.pinned[i] = 1;
         this.pin[i] = b.offset;
       }
       if (b.size <= 0 || !(b.lower < b.upper)) continue;
       let t = b.lower;
-      for (const gap of b.gaps ?? []) {
-        // A windowed gap stays live (see the occupancy model above).
-        if (gap.window !== undefined) {
-          const w = gap.window;
-          if (w.lower === w.upper && w.lower >= b.size) this.occ[i] = b.size + 1;
-          continue;
+      const gaps = b.gaps;
+      if (gaps !== undefined) {
+        for (let g = 0; g < gaps.length; g++) {
+          const gap = gaps[g];
+          // A windowed gap stays live (see the occupancy model above).
+          if (gap.window !== undefined) {
+            const w = gap.window;
+            if (w.lower === w.upper && w.lower >= b.size) this.occ[i] = b.size + 1;
+            continue;
+          }
+          if (gap.lower > t) push(t, Math.min(gap.lower, b.upper), i);
+          if (gap.upper > t) t = gap.upper;
         }
-        if (gap.lower > t) {
-          rawL.push(t);
-          rawU.push(Math.min(gap.lower, b.upper));
-          rawB.push(i);
-        }
-        if (gap.upper > t) t = gap.upper;
       }
-      if (b.upper > t) {
-        rawL.push(t);
-        rawU.push(b.upper);
-        rawB.push(i);
+      if (b.upper > t) push(t, b.upper, i);
+      if (this.pieceFirst[i] === pc) continue;
+      if (b.offset !== undefined) {
+        kind[i] = 2;
+        fixedCount++;
+      } else {
+        kind[i] = 1;
+        freeCount++;
       }
-      if (this.pieceFirst[i] === rawB.length) continue;
-      (b.offset !== undefined ? fixed : free).push(i);
     }
-    this.pieceFirst[n] = rawB.length;
-    this.free = Int32Array.from(free);
-    this.fixed = Int32Array.from(fixed);
+    this.pieceFirst[n] = pc;
+    this.free = new Int32Array(freeCount);
+    this.fixed = new Int32Array(fixedCount);
+    for (let i = 0, f = 0, x = 0; i < n; i++) {
+      if (kind[i] === 1) this.free[f++] = i;
+      else if (kind[i] === 2) this.fixed[x++] = i;
+    }
     // Compress time to the distinct piece ends.
-    const all = new Float64Array(rawL.length * 2);
-    for (let k = 0; k < rawL.length; k++) {
-      all[2 * k] = rawL[k];
-      all[2 * k + 1] = rawU[k];
-    }
-    all.sort();
-    let m = 0;
-    for (let k = 0; k < all.length; k++) {
-      if (k === 0 || all[k] !== all[k - 1]) all[m++] = all[k];
-    }
-    const times = all.subarray(0, m);
-    const rank = (t: number): number => {
-      let a = 0;
-      let z = m;
-      while (a < z) {
-        const mid = (a + z) >> 1;
-        if (times[mid] < t) a = mid + 1;
-        else z = mid;
-      }
-      return a;
-    };
-    this.m = m;
-    const pc = rawB.length;
     this.pieceCount = pc;
-    this.pBuf = Int32Array.from(rawB);
+    this.pBuf = rawB.slice(0, pc);
     this.pL = new Int32Array(pc);
     this.pU = new Int32Array(pc);
-    for (let k = 0; k < pc; k++) {
-      this.pL[k] = rank(rawL[k]);
-      this.pU[k] = rank(rawU[k]);
-    }
+    this.m = compressTimes(rawL, rawU, pc, this.pL, this.pU);
     this.bL = new Int32Array(n);
     this.bU = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -178,11 +215,11 @@ export class Prepared {
         this.bU[i] = this.pU[e - 1];
       }
     }
-    this.piecesByLower = countingOrder(this.pL, m);
-    this.pieceStartPos = startPositions(this.pL, this.piecesByLower, m);
+    this.piecesByLower = countingOrder(this.pL, Math.max(this.m, 1));
+    this.pieceStartPos = startPositions(this.pL, this.piecesByLower, this.m);
     // Pairs of pieces live at once: a piece meets those started before it
     // and not yet ended.
-    const ends = Int32Array.from(this.pU).sort();
+    const ends = this.pU.slice().sort();
     let pairs = 0;
     let ended = 0;
     for (let k = 0; k < pc; k++) {
@@ -192,6 +229,94 @@ export class Prepared {
     }
     this.pairs = pairs;
   }
+
+  /** The same problem with time reversed, sharing what does not change. */
+  mirrored(): Prepared {
+    return new Prepared({ buffers: [] }, this);
+  }
+}
+
+/** What the heuristics read of a problem. */
+export interface HeuristicProblem {
+  /** The buffers. */
+  buffers: readonly {
+    lower: number;
+    upper: number;
+    size: number;
+    alignment?: number;
+    offset?: number;
+    gaps?: readonly { lower: number; upper: number; window?: { lower: number; upper: number } }[];
+  }[];
+}
+
+/**
+ * Numbers the distinct times among the pieces' ends 0, 1, ... in order,
+ * writing each piece's ends' numbers; returns how many there are. Each end
+ * and its index are packed into one double and sorted once (times are
+ * integers, so that is exact while range * 2 * pieces stays below 2^53);
+ * ranking each end by a binary search instead misses the cache at nearly
+ * every step on 10^6 buffers, which took most of the preparation's time.
+ */
+function compressTimes(
+  rawL: Float64Array,
+  rawU: Float64Array,
+  pc: number,
+  pL: Int32Array,
+  pU: Int32Array,
+): number {
+  const count = 2 * pc;
+  let tmin = Infinity;
+  let tmax = -Infinity;
+  for (let k = 0; k < pc; k++) {
+    if (rawL[k] < tmin) tmin = rawL[k];
+    if (rawU[k] > tmax) tmax = rawU[k];
+  }
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(count + 1)));
+  if (count > 0 && (tmax - tmin + 1) * scale <= Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(count);
+    for (let k = 0; k < pc; k++) {
+      keys[k] = (rawL[k] - tmin) * scale + k;
+      keys[pc + k] = (rawU[k] - tmin) * scale + pc + k;
+    }
+    keys.sort();
+    let m = 0;
+    let previous = -1;
+    for (let j = 0; j < count; j++) {
+      const t = Math.floor(keys[j] / scale);
+      const index = keys[j] - t * scale;
+      if (t !== previous) {
+        m++;
+        previous = t;
+      }
+      if (index < pc) pL[index] = m - 1;
+      else pU[index - pc] = m - 1;
+    }
+    return m;
+  }
+  // Times too far apart to pack: sort them alone and search each.
+  const times = new Float64Array(count);
+  times.set(rawL.subarray(0, pc));
+  times.set(rawU.subarray(0, pc), pc);
+  times.sort();
+  let m = 0;
+  for (let k = 0; k < count; k++) {
+    if (k === 0 || times[k] !== times[k - 1]) times[m++] = times[k];
+  }
+  const rank = (t: number): number => {
+    let a = 0;
+    let z = m;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      if (times[mid] < t) a = mid + 1;
+      else z = mid;
+    }
+    return a;
+  };
+  for (let k = 0; k < pc; k++) {
+    pL[k] = rank(rawL[k]);
+    pU[k] = rank(rawU[k]);
+  }
+  return m;
 }
 
 /** Indices 0..keys.length-1 sorted by key (stable), keys in [0, m). */
@@ -437,26 +562,68 @@ export function heightOf(p: Prepared, offsets: Float64Array): number {
 // ---------------------------------------------------------------------------
 // Skyline
 
+/**
+ * The floor the pinned buffers make, per elementary interval: the highest
+ * pinned top live there. Pieces go highest first, each filling only the
+ * intervals still empty (found by skipping filled runs, with path
+ * halving), so the cost is about the pieces plus the intervals rather
+ * than their product.
+ */
+function pinFloor(p: Prepared): Float64Array {
+  const m = p.m;
+  const floor = new Float64Array(m);
+  if (p.fixed.length === 0) return floor;
+  const pieces: number[] = [];
+  for (let k = 0; k < p.fixed.length; k++) {
+    const i = p.fixed[k];
+    for (let e = p.pieceFirst[i]; e < p.pieceFirst[i + 1]; e++) pieces.push(e);
+  }
+  const top = (e: number): number => p.pin[p.pBuf[e]] + p.occ[p.pBuf[e]];
+  pieces.sort((x, y) => top(y) - top(x) || x - y);
+  // next[t]: the first interval at or after t that may still be empty.
+  const next = new Int32Array(m + 1);
+  for (let t = 0; t <= m; t++) next[t] = t;
+  const find = (t: number): number => {
+    while (next[t] !== t) {
+      next[t] = next[next[t]];
+      t = next[t];
+    }
+    return t;
+  };
+  for (const e of pieces) {
+    const height = top(e);
+    for (let t = find(p.pL[e]); t < p.pU[e]; t = find(t + 1)) {
+      floor[t] = height;
+      next[t] = t + 1;
+    }
+  }
+  return floor;
+}
+
 /** Reusable scratch for skyline(). */
 export class Skyline {
   readonly #p: Prepared;
   // Free buffers sorted by compressed start; first position per start.
   readonly #byLower: Int32Array;
   readonly #startPos: Int32Array;
-  // Max-tree over #byLower: preference key and smallest end (unplaced only).
+  // Per position (the buffers in #byLower order, so that a placement reads
+  // neighbouring memory): start, end, bytes occupied, alignment.
+  readonly #posL: Int32Array;
+  readonly #posU: Int32Array;
+  readonly #posOcc: Float64Array;
+  readonly #posAlign: Float64Array;
+  // Max-tree over the positions, node by node: the largest preference key
+  // and the smallest end among the unplaced buffers below, side by side.
   readonly #leaves: number;
-  readonly #key: Float64Array;
-  readonly #minU: Int32Array;
+  readonly #tree: Float64Array;
   readonly #stack: Int32Array;
-  // Segments, by start: end, height, previous start, liveness stamp.
-  readonly #segEnd: Int32Array;
+  // Segments, by start: [end, previous start, stamp] side by side; heights.
+  readonly #seg: Int32Array;
   readonly #segH: Float64Array;
-  readonly #segPrev: Int32Array;
-  readonly #segStamp: Int32Array;
-  // Min-heap of (height, start, stamp).
-  readonly #heapH: Float64Array;
-  readonly #heapS: Int32Array;
-  readonly #heapT: Int32Array;
+  // Min-heap of (height, start, stamp); grows as needed.
+  #heapH: Float64Array;
+  #heapS: Int32Array;
+  #heapT: Int32Array;
   #heapSize = 0;
   // Stamps only grow, so a stale heap entry never matches a revived segment.
   #stamp = 0;
@@ -471,39 +638,36 @@ export class Skyline {
     for (let k = 0; k < cnt; k++) keys[k] = p.bL[free[k]];
     const order = countingOrder(keys, Math.max(p.m, 1));
     this.#byLower = new Int32Array(cnt);
-    for (let k = 0; k < cnt; k++) this.#byLower[k] = free[order[k]];
-    const sortedKeys = new Int32Array(cnt);
-    for (let k = 0; k < cnt; k++) sortedKeys[k] = p.bL[this.#byLower[k]];
+    this.#posL = new Int32Array(cnt);
+    this.#posU = new Int32Array(cnt);
+    this.#posOcc = new Float64Array(cnt);
+    this.#posAlign = new Float64Array(cnt);
+    for (let k = 0; k < cnt; k++) {
+      const i = free[order[k]];
+      this.#byLower[k] = i;
+      this.#posL[k] = p.bL[i];
+      this.#posU[k] = p.bU[i];
+      this.#posOcc[k] = p.occ[i];
+      this.#posAlign[k] = p.align[i];
+    }
     this.#startPos = new Int32Array(p.m + 1);
     let q = 0;
     for (let t = 0; t <= p.m; t++) {
-      while (q < cnt && sortedKeys[q] < t) q++;
+      while (q < cnt && this.#posL[q] < t) q++;
       this.#startPos[t] = q;
     }
     let leaves = 1;
     while (leaves < cnt) leaves *= 2;
     this.#leaves = leaves;
-    this.#key = new Float64Array(2 * leaves);
-    this.#minU = new Int32Array(2 * leaves);
-    this.#stack = new Int32Array(3 * 64);
+    this.#tree = new Float64Array(4 * leaves);
+    this.#stack = new Int32Array(128);
     const m = p.m;
-    this.#segEnd = new Int32Array(m + 1);
+    this.#seg = new Int32Array(3 * (m + 1));
     this.#segH = new Float64Array(m + 1);
-    this.#segPrev = new Int32Array(m + 1);
-    this.#segStamp = new Int32Array(m + 1);
-    const heapCap = 2 * m + 6 * cnt + 16;
-    this.#heapH = new Float64Array(heapCap);
-    this.#heapS = new Int32Array(heapCap);
-    this.#heapT = new Int32Array(heapCap);
-    // Pins make a floor: everything else goes above them where they live.
-    this.#base = new Float64Array(m);
-    for (let k = 0; k < p.fixed.length; k++) {
-      const i = p.fixed[k];
-      const top = p.pin[i] + p.occ[i];
-      for (let e = p.pieceFirst[i]; e < p.pieceFirst[i + 1]; e++) {
-        for (let t = p.pL[e]; t < p.pU[e]; t++) if (this.#base[t] < top) this.#base[t] = top;
-      }
-    }
+    this.#heapH = new Float64Array(1024);
+    this.#heapS = new Int32Array(1024);
+    this.#heapT = new Int32Array(1024);
+    this.#base = pinFloor(p);
   }
 
   /**
@@ -519,38 +683,40 @@ export class Skyline {
     if (cnt === 0) return heightOf(p, offsets);
     // The tree of unplaced buffers.
     const leaves = this.#leaves;
-    const key = this.#key;
-    const minU = this.#minU;
-    key.fill(-Infinity);
-    minU.fill(0x7fffffff);
-    for (let k = 0; k < cnt; k++) {
-      const i = this.#byLower[k];
-      key[leaves + k] = pref[i];
-      minU[leaves + k] = p.bU[i];
+    const tree = this.#tree;
+    for (let k = 0; k < leaves; k++) {
+      const node = 2 * (leaves + k);
+      if (k < cnt) {
+        tree[node] = pref[this.#byLower[k]];
+        tree[node + 1] = this.#posU[k];
+      } else {
+        tree[node] = -Infinity;
+        tree[node + 1] = Infinity;
+      }
     }
     for (let node = leaves - 1; node > 0; node--) {
-      key[node] = Math.max(key[2 * node], key[2 * node + 1]);
-      minU[node] = Math.min(minU[2 * node], minU[2 * node + 1]);
+      const l = 4 * node;
+      tree[2 * node] = tree[l] > tree[l + 2] ? tree[l] : tree[l + 2];
+      tree[2 * node + 1] = tree[l + 1] < tree[l + 3] ? tree[l + 1] : tree[l + 3];
     }
     // Segments from the base skyline.
-    const segEnd = this.#segEnd;
+    const seg = this.#seg;
     const segH = this.#segH;
-    const segPrev = this.#segPrev;
-    const segStamp = this.#segStamp;
-    segStamp.fill(0);
+    seg.fill(0);
     this.#heapSize = 0;
     this.#stamp = 0;
     let prev = -1;
     for (let t = 0; t < m;) {
       let e = t + 1;
       while (e < m && this.#base[e] === this.#base[t]) e++;
-      segEnd[t] = e;
+      seg[3 * t] = e;
       segH[t] = this.#base[t];
-      segPrev[t] = prev;
+      seg[3 * t + 1] = prev;
       this.#mark(t);
       prev = t;
       t = e;
     }
+    const startPos = this.#startPos;
     let left = cnt;
     let steps = 0;
     while (left > 0 && this.#heapSize > 0) {
@@ -559,13 +725,13 @@ export class Skyline {
       const s = this.#heapS[0];
       const stamp = this.#heapT[0];
       this.#pop();
-      if (segStamp[s] !== stamp) continue;
-      const e = segEnd[s];
-      let k = leftFirst ? this.#query(this.#startPos[s], this.#startPos[s + 1], e) : -1;
-      if (k < 0) k = this.#query(this.#startPos[s], this.#startPos[e], e);
+      if (seg[3 * s + 2] !== stamp) continue;
+      const e = seg[3 * s];
+      let k = leftFirst ? this.#query(startPos[s], startPos[s + 1], e) : -1;
+      if (k < 0) k = this.#query(startPos[s], startPos[e], e);
       if (k < 0) {
         // Nothing fits: raise the segment to its lower neighbour.
-        const ps = segPrev[s];
+        const ps = seg[3 * s + 1];
         const hl = ps >= 0 ? segH[ps] : Infinity;
         const hr = e < m ? segH[e] : Infinity;
         const nh = hl < hr ? hl : hr;
@@ -574,32 +740,31 @@ export class Skyline {
         this.#settle(s);
         continue;
       }
-      // Place buffer i at the segment's height.
-      const i = this.#byLower[k];
+      // Place the buffer at position k at the segment's height.
       this.#remove(k);
       left--;
-      const o = alignUp(h, p.align[i]);
-      offsets[i] = o;
-      const top = o + p.occ[i];
-      const bl = p.bL[i];
-      const bu = p.bU[i];
+      const o = alignUp(h, this.#posAlign[k]);
+      offsets[this.#byLower[k]] = o;
+      const top = o + this.#posOcc[k];
+      const bl = this.#posL[k];
+      const bu = this.#posU[k];
       let mid = s;
       if (bl > s) {
         // The left part stays at h.
-        segEnd[s] = bl;
+        seg[3 * s] = bl;
         this.#mark(s);
         mid = bl;
-        segPrev[mid] = s;
+        seg[3 * mid + 1] = s;
       }
-      segEnd[mid] = bu;
+      seg[3 * mid] = bu;
       segH[mid] = top;
       if (bu < e) {
-        segEnd[bu] = e;
+        seg[3 * bu] = e;
         segH[bu] = h;
-        segPrev[bu] = mid;
+        seg[3 * bu + 1] = mid;
         this.#mark(bu);
-        if (e < m) segPrev[e] = bu;
-      } else if (e < m) segPrev[e] = mid;
+        if (e < m) seg[3 * e + 1] = bu;
+      } else if (e < m) seg[3 * e + 1] = mid;
       this.#settle(mid);
     }
     return heightOf(p, offsets);
@@ -607,23 +772,21 @@ export class Skyline {
 
   /** Merges segment s with equal neighbours and queues it. */
   #settle(s: number): void {
-    const segEnd = this.#segEnd;
+    const seg = this.#seg;
     const segH = this.#segH;
-    const segPrev = this.#segPrev;
-    const segStamp = this.#segStamp;
     const m = this.#p.m;
-    const ps = segPrev[s];
+    const ps = seg[3 * s + 1];
     if (ps >= 0 && segH[ps] === segH[s]) {
-      segEnd[ps] = segEnd[s];
-      segStamp[s] = 0;
+      seg[3 * ps] = seg[3 * s];
+      seg[3 * s + 2] = 0;
       s = ps;
-      if (segEnd[s] < m) segPrev[segEnd[s]] = s;
+      if (seg[3 * s] < m) seg[3 * seg[3 * s] + 1] = s;
     }
-    const e = segEnd[s];
+    const e = seg[3 * s];
     if (e < m && segH[e] === segH[s]) {
-      segEnd[s] = segEnd[e];
-      segStamp[e] = 0;
-      if (segEnd[s] < m) segPrev[segEnd[s]] = s;
+      seg[3 * s] = seg[3 * e];
+      seg[3 * e + 2] = 0;
+      if (seg[3 * s] < m) seg[3 * seg[3 * s] + 1] = s;
     }
     this.#mark(s);
   }
@@ -631,15 +794,14 @@ export class Skyline {
   /** Gives segment s a fresh stamp and queues it. */
   #mark(s: number): void {
     const stamp = ++this.#stamp;
-    this.#segStamp[s] = stamp;
+    this.#seg[3 * s + 2] = stamp;
     this.#push(this.#segH[s], s, stamp);
   }
 
   /** The position (in #byLower) of the preferred unplaced buffer in [a, z) ending by e. */
   #query(a: number, z: number, e: number): number {
     if (a >= z) return -1;
-    const key = this.#key;
-    const minU = this.#minU;
+    const tree = this.#tree;
     const leaves = this.#leaves;
     const stack = this.#stack;
     let best = -1;
@@ -652,16 +814,16 @@ export class Skyline {
       const hi = stack[--sp];
       const lo = stack[--sp];
       const node = stack[--sp];
-      if (lo >= z || hi <= a || key[node] <= bestKey || minU[node] > e) continue;
+      if (lo >= z || hi <= a || tree[2 * node] <= bestKey || tree[2 * node + 1] > e) continue;
       if (node >= leaves) {
         best = lo;
-        bestKey = key[node];
+        bestKey = tree[2 * node];
         continue;
       }
       const mid = (lo + hi) >> 1;
       // Visit the child with the larger key first: it prunes more.
       const l = 2 * node;
-      if (key[l] >= key[l + 1]) {
+      if (tree[2 * l] >= tree[2 * l + 2]) {
         stack[sp++] = l + 1;
         stack[sp++] = mid;
         stack[sp++] = hi;
@@ -681,20 +843,32 @@ export class Skyline {
   }
 
   #remove(k: number): void {
-    const key = this.#key;
-    const minU = this.#minU;
+    const tree = this.#tree;
     let node = this.#leaves + k;
-    key[node] = -Infinity;
-    minU[node] = 0x7fffffff;
+    tree[2 * node] = -Infinity;
+    tree[2 * node + 1] = Infinity;
     node >>= 1;
     while (node > 0) {
-      key[node] = Math.max(key[2 * node], key[2 * node + 1]);
-      minU[node] = Math.min(minU[2 * node], minU[2 * node + 1]);
+      const l = 4 * node;
+      tree[2 * node] = tree[l] > tree[l + 2] ? tree[l] : tree[l + 2];
+      tree[2 * node + 1] = tree[l + 1] < tree[l + 3] ? tree[l + 1] : tree[l + 3];
       node >>= 1;
     }
   }
 
   #push(h: number, s: number, t: number): void {
+    if (this.#heapSize === this.#heapH.length) {
+      const size = 2 * this.#heapSize;
+      const H = new Float64Array(size);
+      const S = new Int32Array(size);
+      const T = new Int32Array(size);
+      H.set(this.#heapH);
+      S.set(this.#heapS);
+      T.set(this.#heapT);
+      this.#heapH = H;
+      this.#heapS = S;
+      this.#heapT = T;
+    }
     const H = this.#heapH;
     const S = this.#heapS;
     const T = this.#heapT;

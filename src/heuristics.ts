@@ -154,7 +154,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   } else {
     // The skyline fills time left to right; the mirrored problem (time
     // reversed) has the same solutions but fills differently.
-    const skies = [new Skyline(p), new Skyline(new Prepared(mirror(problem)))];
+    const skies = [new Skyline(p), new Skyline(p.mirrored())];
     // Each rule, with and without the preference for buffers that start
     // at the segment's left end. The first pass always completes, so there
     // is a solution to return.
@@ -257,18 +257,6 @@ interface Start {
   pref: Float64Array;
   left: boolean;
   height: number;
-}
-
-/** The problem with time reversed: it has exactly the same solutions. */
-function mirror(problem: Problem): Problem {
-  return {
-    buffers: problem.buffers.map((b) => ({
-      ...b,
-      lower: -b.upper,
-      upper: -b.lower,
-      gaps: b.gaps?.map((g) => ({ ...g, lower: -g.upper, upper: -g.lower })).reverse(),
-    })),
-  };
 }
 
 /** The free buffers in a rule's order, preferred first. */
