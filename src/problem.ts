@@ -239,7 +239,8 @@ export function peakLoad(problem: Problem): number {
   // half-open, so what ends at a time and what starts there net out);
   // typed arrays and a numeric sort, as this runs on 10^5 buffers.
   let count = 0;
-  for (const b of problem.buffers) count += 2 + 2 * (b.gaps?.length ?? 0);
+  // Each gap can end a live stretch and add its window: two events each.
+  for (const b of problem.buffers) count += 2 + 4 * (b.gaps?.length ?? 0);
   const times = new Float64Array(count);
   const deltas = new Float64Array(count);
   let k = 0;
@@ -259,6 +260,43 @@ export function peakLoad(problem: Problem): number {
     }
     add(t, b.upper, b.size);
   }
+  return peakOf(times, deltas, k);
+}
+
+/**
+ * The largest running sum of `deltas` over the `k` events taken in time
+ * order, every event at one time applied before the sum is read. Each
+ * time and its index are packed into one double and sorted once (times are
+ * integers, so that is exact while range * events stays below 2^53): a
+ * binary search per event instead misses the cache at nearly every step,
+ * about a second at 10^6 buffers.
+ */
+function peakOf(times: Float64Array, deltas: Float64Array, k: number): number {
+  let tmin = Infinity;
+  let tmax = -Infinity;
+  for (let i = 0; i < k; i++) {
+    if (times[i] < tmin) tmin = times[i];
+    if (times[i] > tmax) tmax = times[i];
+  }
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(k + 1)));
+  let load = 0;
+  let peak = 0;
+  if (k > 0 && (tmax - tmin + 1) * scale <= Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(k);
+    for (let i = 0; i < k; i++) keys[i] = (times[i] - tmin) * scale + i;
+    keys.sort();
+    let time = Math.floor(keys[0] / scale);
+    for (let j = 0; j < k; j++) {
+      const t = Math.floor(keys[j] / scale);
+      if (t !== time) {
+        if (load > peak) peak = load;
+        time = t;
+      }
+      load += deltas[keys[j] - t * scale];
+    }
+    return load > peak ? load : peak;
+  }
+  // Times too far apart to pack: sort them alone and search each.
   const sorted = times.slice(0, k).sort();
   const change = new Float64Array(k);
   for (let i = 0; i < k; i++) {
@@ -272,8 +310,6 @@ export function peakLoad(problem: Problem): number {
     }
     change[lo] += deltas[i];
   }
-  let load = 0;
-  let peak = 0;
   for (let i = 0; i < k; i++) {
     load += change[i];
     if (load > peak) peak = load;
