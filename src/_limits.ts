@@ -44,6 +44,14 @@ export const EXACT_SEARCH_MAX_PAIRS = 16_000_000;
 export const BEST_FIT_MAX_PAIRS = 3_000_000;
 
 /**
+ * The skyline's passes cost about n log n each; `"skyline"` and `"best"`
+ * run at most this many buffers' worth of them (all nine below 166,667
+ * free buffers, one at 10^6, where a pass takes seconds). A fixed amount,
+ * so that results never depend on the machine's speed.
+ */
+export const SKYLINE_WORK = 1_500_000;
+
+/**
  * The anytime minimization's first node budget per probe, per buffer; each
  * round that leaves a probe unknown multiplies it by
  * {@linkcode ANYTIME_BUDGET_GROWTH}.

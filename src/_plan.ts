@@ -120,6 +120,8 @@ function* heuristicOnly(context: PlanContext, facts: Facts): Plan {
   const counters = { nodes: 0, backtracks: 0 };
   if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
   if (found.status === "none") throw invalidHeuristic();
+  if (found.status === "timeout") throw timeout(settings, counters);
+  if (found.status === "cancelled") throw cancelled(counters);
   if (found.height > limit) throw noFit(context, facts, found.height, counters);
   return solutionOf(context, found.offsets, counters, {
     lowerBound: Math.min(facts.peakLoad, found.height),
@@ -293,6 +295,8 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     throw new SolveError("too-large", stopped.message ?? "The exact search is too large", counters);
   }
   if (stopped !== undefined) throw timeout(context.settings, counters);
+  if (found.status === "timeout") throw timeout(context.settings, counters);
+  if (found.status === "cancelled") throw cancelled(counters);
   // The exact search did not run, and the heuristics did not fit.
   throw noFit(context, facts, found.status === "solved" ? found.height : Infinity, counters);
 }
@@ -303,6 +307,9 @@ function* heuristic(
   request: HeuristicRequest,
 ): Generator<Request, HeuristicResult, Reply> {
   if (context.signal?.aborted) throw cancelled({ nodes: 0, backtracks: 0 });
+  // Past its deadline it would only be cut at once (after preparing the
+  // problem, which takes a second at 10^6 buffers).
+  if (performance.now() >= request.deadline) return { status: "timeout" };
   return (yield request) as HeuristicResult;
 }
 

@@ -91,10 +91,12 @@ export interface HeuristicJob {
   target?: number;
 }
 
-/** What a heuristic found. */
+/** What a heuristic found ("timeout" and "cancelled": cut before any placement completed). */
 export type HeuristicResult =
   | { status: "solved"; offsets: Float64Array; height: number }
   | { status: "infeasible"; message: string }
+  | { status: "timeout" }
+  | { status: "cancelled" }
   | { status: "none" };
 
 /** A problem prepared once, probed at any capacity. */
@@ -288,6 +290,9 @@ export class Prepared {
     } catch (error) {
       if (error instanceof SolveError && error.code === "infeasible") {
         return { status: "infeasible", message: error.message };
+      }
+      if (error instanceof SolveError && (error.code === "timeout" || error.code === "cancelled")) {
+        return { status: error.code };
       }
       throw error;
     }

@@ -13,8 +13,8 @@ import { SolveError } from "./errors.ts";
 import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { validate } from "./validate.ts";
 import { mulberry32 } from "./_random.ts";
-import { BEST_FIT_MAX_PAIRS } from "./_limits.ts";
-import { BestFit, heightOf, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
+import { BEST_FIT_MAX_PAIRS, SKYLINE_WORK } from "./_limits.ts";
+import { BestFit, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
 
 /**
@@ -79,10 +79,13 @@ export interface HeuristicOptions {
  * - `"best"` (the default): all of the above and an improvement phase;
  *   the lowest wins.
  *
- * Deterministic: the same problem gives the same solution. A time limit or
- * an aborted signal stops the improvement early and returns the best so
- * far; the first greedy pass always completes, so a solution is always
- * returned.
+ * Deterministic: the same problem gives the same solution (the work done is
+ * fixed by the problem, never by the clock). A time limit or an aborted
+ * signal cuts any heuristic short, within about a thousand buffers' work:
+ * it returns the best complete placement found so far, and fails when it
+ * completed none. Each pass costs about n log n for the skyline and one
+ * step per pair of buffers live at once for best fit; `"skyline"` and
+ * `"best"` run fewer skyline passes on very large problems.
  *
  * @example Usage
  * ```ts
@@ -106,7 +109,8 @@ export interface HeuristicOptions {
  * @param options Which heuristic, and safety stops.
  * @returns A valid solution, with the peak load as `lowerBound`.
  * @throws {SolveError} With code `"infeasible"` when two pinned buffers
- * overlap.
+ * overlap; `"timeout"` or `"cancelled"` when the time limit or the signal
+ * cut it before any placement completed.
  * @throws {RangeError} For an unknown heuristic name, a timeout that is NaN
  * or negative, or a malformed problem (a repeated id, lower >= upper, a
  * negative size, a gap outside its lifespan, heights that could pass
@@ -133,12 +137,13 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
     ? checkTimeout(options.timeout, "Cannot run the heuristic")
     : checkTimeout(options.timeLimit, "Cannot run the heuristic", "timeLimit");
   const signal = options.signal;
-  // Also stops once the height meets the lower bound (nothing can beat
-  // it) or the target.
+  // The time limit and the signal cut a heuristic short: it then returns
+  // the best complete placement so far, or fails when it has none.
+  const cut: Stop = () => signal?.aborted === true || performance.now() - started > limit;
+  // Improving also stops once the height meets the lower bound (nothing
+  // can beat it) or the target.
   const enough = Math.max(lowerBound, options.target ?? -Infinity);
-  const stop: Stop = () =>
-    bestHeight <= enough || signal?.aborted === true || performance.now() - started > limit;
-  const never: Stop = () => false;
+  const stop: Stop = () => bestHeight <= enough || cut();
   const best = new Float64Array(p.n);
   const offsets = new Float64Array(p.n);
   let bestHeight = Infinity;
@@ -149,28 +154,27 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
     }
   };
   if (name === "size" || name === "lifespan" || name === "area") {
-    const fit = new BestFit(p);
-    keep(fit.run(orderBy(p, name), offsets, never));
-  } else {
+    if (!cut()) keep(new BestFit(p).run(orderBy(p, name), offsets, stop));
+  } else if (!cut()) {
     // The skyline fills time left to right; the mirrored problem (time
-    // reversed) has the same solutions but fills differently.
+    // reversed) has the same solutions but fills differently. Its passes
+    // without the left preference repeat the unmirrored ones' heights on
+    // every instance measured (the rule looks the same both ways), so only
+    // its left-preferring passes run.
     const skies = [new Skyline(p), new Skyline(p.mirrored())];
-    // Each rule, with and without the preference for buffers that start
-    // at the segment's left end. The first pass always completes, so there
-    // is a solution to return.
+    const prefs = new Map<Rule, Float64Array>();
     let start: Start | undefined;
-    for (const sky of skies) {
-      for (const rule of SKYLINE_RULES) {
-        const pref = preference(p, rule);
-        for (const left of [false, true]) {
-          const h = sky.run(pref, offsets, bestHeight === Infinity ? never : stop, left);
-          if (Number.isNaN(h)) break;
-          if (h < bestHeight) start = { sky, pref, left, height: h };
-          keep(h);
-        }
-      }
+    for (const pass of skylinePasses(p.free.length)) {
+      if (stop()) break;
+      const sky = skies[pass.mirrored ? 1 : 0];
+      let pref = prefs.get(pass.rule);
+      if (pref === undefined) prefs.set(pass.rule, pref = preference(p, pass.rule));
+      const h = sky.run(pref, offsets, stop, pass.left);
+      if (Number.isNaN(h)) break;
+      if (h < bestHeight) start = { sky, pref, left: pass.left, height: h };
+      keep(h);
     }
-    if (name === "best") {
+    if (name === "best" && bestHeight !== Infinity) {
       // Best fit too, where a pass is cheap enough.
       const fit = p.pairs <= BEST_FIT_MAX_PAIRS ? new BestFit(p) : undefined;
       if (fit !== undefined) {
@@ -189,15 +193,66 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
       }
     }
   }
-  return {
-    offsets: Array.from(best),
-    height: bestHeight === Infinity ? heightOf(p, best) : bestHeight,
-    lowerBound,
-  };
+  if (bestHeight === Infinity) {
+    // No placement completed, and one pass always completes unless cut.
+    throw signal?.aborted === true
+      ? new SolveError(
+        "cancelled",
+        `The heuristic "${name}" was cancelled before it placed every buffer`,
+      )
+      : new SolveError(
+        "timeout",
+        `The time limit of ${limit} ms was hit before the heuristic "${name}" placed every buffer`,
+      );
+  }
+  return { offsets: Array.from(best), height: bestHeight, lowerBound };
+}
+
+/** One pass of the skyline: a preference rule, a direction of time, and the left preference. */
+interface SkylinePass {
+  rule: Rule;
+  mirrored: boolean;
+  left: boolean;
+}
+
+/**
+ * The skyline's passes, in the order they run: each rule without and with
+ * the left preference, then the mirrored problem's left-preferring passes.
+ * Their number is fixed by the problem's size (a pass costs about
+ * n log n): above SKYLINE_WORK / n passes, only the first of
+ * SKYLINE_PRIORITY run, so results never depend on the machine.
+ */
+function skylinePasses(free: number): SkylinePass[] {
+  const all: SkylinePass[] = [];
+  for (const mirrored of [false, true]) {
+    for (const rule of SKYLINE_RULES) {
+      for (const left of mirrored ? [true] : [false, true]) all.push({ rule, mirrored, left });
+    }
+  }
+  const count = Math.max(1, Math.floor(SKYLINE_WORK / Math.max(1, free)));
+  if (count >= all.length) return all;
+  const chosen = SKYLINE_PRIORITY.slice(0, count);
+  return all.filter((pass) =>
+    chosen.some((c) => c.rule === pass.rule && c.mirrored === pass.mirrored && c.left === pass.left)
+  );
 }
 
 type Rule = "size" | "lifespan" | "area";
 const SKYLINE_RULES: readonly Rule[] = ["size", "area", "lifespan"];
+// Which skyline passes run first when not all of them can: the ones that
+// won most often on the large instances and generated problems (area and
+// lifespan without the left preference), then the rest.
+const SKYLINE_PRIORITY: readonly SkylinePass[] = [
+  { rule: "area", mirrored: false, left: false },
+  { rule: "lifespan", mirrored: false, left: false },
+  { rule: "size", mirrored: false, left: false },
+  { rule: "area", mirrored: true, left: true },
+  { rule: "area", mirrored: false, left: true },
+  { rule: "lifespan", mirrored: true, left: true },
+  { rule: "lifespan", mirrored: false, left: true },
+  { rule: "size", mirrored: true, left: true },
+  { rule: "size", mirrored: false, left: true },
+];
 const BEST_FIT_RULES: readonly Rule[] = ["size", "lifespan", "area"];
 // The improvement phase's fixed work: skyline passes times buffers.
 const IMPROVE_WORK = 600_000;

@@ -13,6 +13,7 @@ import { SolveError } from "../src/errors.ts";
 import { validate } from "../src/validate.ts";
 import { heuristicNames, solveHeuristic } from "../src/heuristics.ts";
 import { mulberry32 } from "../src/_random.ts";
+import { generateProblem } from "../benchmarks/_generate.ts";
 
 /** A random problem with gaps (some windowed), alignments and zero sizes. */
 function randomProblem(seed: number, n: number): Problem {
@@ -142,11 +143,59 @@ describe("solveHeuristic", () => {
     }
   });
 
-  it("returns a solution when already cancelled", () => {
-    const problem = randomProblem(3, 40);
-    const solution = solveHeuristic(problem, { signal: AbortSignal.abort(), timeout: 0 });
-    assert.deepEqual(validate(problem, solution), "good");
-  });
+  for (const name of heuristicNames) {
+    it(`${name}: fails when cancelled or out of time before any placement`, () => {
+      const problem = generateProblem({ seed: 3, buffers: 3000, construction: "none" }).problem;
+      assert.throws(
+        () => solveHeuristic(problem, { heuristic: name, signal: AbortSignal.abort() }),
+        (error) => error instanceof SolveError && error.code === "cancelled",
+      );
+      // Checking and preparing 3,000 buffers takes longer than 0 ms.
+      assert.throws(
+        () => solveHeuristic(problem, { heuristic: name, timeout: 0 }),
+        (error) => error instanceof SolveError && error.code === "timeout",
+      );
+    });
+
+    it(`${name}: a cut at any point returns the best complete placement so far`, () => {
+      // A signal that turns aborted at its k-th read: the heuristic reads it
+      // at its clock checks, so k walks the cut through the whole run.
+      // Best fit looks every 1,024 buffers: enough of them to cut a pass.
+      const single = name === "size" || name === "lifespan" || name === "area";
+      const problem = withPins(randomProblem(11, single ? 2500 : 400), 12);
+      const uncut = solveHeuristic(problem, { heuristic: name });
+      let previous = Infinity;
+      let cuts = 0;
+      // Every read for the short runs, then steps growing by a quarter.
+      for (let k = 1;; k = Math.max(k + 1, Math.ceil(k * 1.25))) {
+        let reads = 0;
+        const signal = {
+          get aborted(): boolean {
+            return ++reads >= k;
+          },
+        } as AbortSignal;
+        let height: number;
+        try {
+          const solution = solveHeuristic(problem, { heuristic: name, signal });
+          assert.deepEqual(validate(problem, solution), "good", `cut at read ${k}`);
+          height = solution.height;
+        } catch (error) {
+          assert.ok(error instanceof SolveError && error.code === "cancelled", `cut at read ${k}`);
+          // Nothing completed yet: nor could it have at an earlier cut.
+          assert.deepEqual(previous, Infinity, `cut at read ${k}`);
+          continue;
+        } finally {
+          cuts++;
+        }
+        // A later cut never ends higher: it has all the earlier one had.
+        assert.ok(height <= previous && height >= uncut.height, `cut at read ${k}`);
+        previous = height;
+        if (reads < k) break; // the signal was never raised: the whole run
+      }
+      assert.deepEqual(previous, uncut.height);
+      assert.ok(cuts > 1);
+    });
+  }
 
   it("solves the empty problem", () => {
     for (const heuristic of heuristicNames) {

@@ -29,8 +29,11 @@ const ONE: Problem = { buffers: [{ id: "a", lower: 0, upper: 1, size: 1 }] };
 interface World {
   peakLoad: number;
   pairs?: number;
-  /** The heuristic's height, or "infeasible" (pinned buffers collide). */
-  heuristic?: number | "infeasible";
+  /**
+   * The heuristic's height, "infeasible" (pinned buffers collide), or how
+   * it was cut before any placement completed.
+   */
+  heuristic?: number | "infeasible" | "timeout" | "cancelled";
   /** What a probe at this capacity and budget finds. */
   probe: (capacity: number, maxNodes: number) => ProbeOutcome["status"];
   /** The height of a solution found at this capacity (default: the capacity). */
@@ -72,6 +75,8 @@ function runPlan(world: World, options: SolverOptions, problem: Problem = ONE): 
       if (world.heuristic === "infeasible") {
         return { status: "infeasible", message: "Two pinned buffers overlap" };
       }
+      if (world.heuristic === "timeout") return { status: "timeout" } satisfies HeuristicResult;
+      if (world.heuristic === "cancelled") return { status: "cancelled" } satisfies HeuristicResult;
       const height = world.heuristic ?? world.peakLoad;
       return {
         status: "solved",
@@ -399,5 +404,49 @@ describe("a heuristic alone", () => {
     assert.equal(trace.result?.height, 12);
     assert.equal(trace.result?.lowerBound, 10);
     assert.equal(trace.result?.optimal, false);
+  });
+
+  it("fails as the heuristic was cut when it completed no placement", () => {
+    for (const cut of ["timeout", "cancelled"] as const) {
+      const trace = runPlan({ peakLoad: 10, heuristic: cut, probe: () => "solved" }, {
+        heuristic: "skyline",
+      });
+      assert.ok(trace.error instanceof SolveError);
+      assert.equal(trace.error.code, cut);
+    }
+  });
+
+  it("does not ask for a heuristic whose deadline has passed", () => {
+    const trace = runPlan({ peakLoad: 10, heuristic: 12, probe: () => "solved" }, {
+      heuristic: "best",
+      timeout: 0,
+    });
+    assert.deepEqual(trace.requests.map((r) => r.kind), ["facts"]);
+    assert.ok(trace.error instanceof SolveError);
+    assert.equal(trace.error.code, "timeout");
+  });
+});
+
+describe("a minimization whose heuristic is cut", () => {
+  it("fails with the cut where the exact search does not run", () => {
+    for (const cut of ["timeout", "cancelled"] as const) {
+      const trace = runPlan({
+        peakLoad: 10,
+        pairs: EXACT_SEARCH_PAYS_MAX_PAIRS + 1,
+        heuristic: cut,
+        probe: () => "solved",
+      }, { minimizeCapacity: true });
+      assert.ok(trace.error instanceof SolveError);
+      assert.equal(trace.error.code, cut);
+    }
+  });
+
+  it("still probes where the exact search runs", () => {
+    const trace = runPlan({ peakLoad: 10, heuristic: "timeout", probe: () => "solved" }, {
+      minimizeCapacity: true,
+    });
+    assert.equal(trace.error, undefined);
+    assert.deepEqual(probes(trace), [10]);
+    assert.equal(trace.result?.optimal, true);
   });
 });
