@@ -87,6 +87,7 @@ const SWITCHES = {
   load_bound: "loadBound",
   restarts: "restarts",
   heuristic_first: "heuristicFirst",
+  neighbourhood_search: "neighbourhoodSearch",
 } as const;
 
 const SPEC: FlagSpec = {
@@ -149,6 +150,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --load_bound            infeasible at once when the peak load exceeds the capacity (ours)
   --restarts              randomized restarts join the portfolio after round 7 (ours)
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
+  --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
 
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal

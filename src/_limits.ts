@@ -52,6 +52,22 @@ export const BEST_FIT_MAX_PAIRS = 3_000_000;
 export const SKYLINE_WORK = 1_500_000;
 
 /**
+ * How many times the large neighbourhood search widens a neighbourhood
+ * that the exact search could not fit under the target (see _lns.ts).
+ */
+export const LNS_LEVELS = 8;
+
+/**
+ * The large neighbourhood search's node budget per freed buffer, up to
+ * LNS_MAX_NODES per neighbourhood: a neighbourhood the search cannot
+ * settle quickly is better left for a larger one (or another target).
+ */
+export const LNS_NODES_PER_BUFFER = 32;
+
+/** The most nodes the large neighbourhood search spends on one neighbourhood. */
+export const LNS_MAX_NODES = 20_000;
+
+/**
  * The anytime minimization's first node budget per probe, per buffer; each
  * round that leaves a probe unknown multiplies it by
  * {@linkcode ANYTIME_BUDGET_GROWTH}.

@@ -30,6 +30,8 @@ export interface Settings {
   heuristicFirst: boolean;
   /** Randomized restarts join a probe's race after RESTART_ROUND. */
   restarts: boolean;
+  /** Lower a minimization's heuristic solution by large neighbourhood search. */
+  neighbourhoodSearch: boolean;
   /** A fast heuristic to answer with alone, if any. */
   heuristic: string | undefined;
 }
@@ -58,6 +60,7 @@ const FLAGS = [
   "anytimeMinimize",
   "heuristicFirst",
   "restarts",
+  "neighbourhoodSearch",
 ] as const;
 
 /**
@@ -144,6 +147,7 @@ export function resolveOptions(options: SolverOptions): Settings {
     portfolio: options.portfolio ?? true,
     heuristicFirst: options.heuristicFirst ?? true,
     restarts: options.restarts ?? true,
+    neighbourhoodSearch: options.neighbourhoodSearch ?? true,
     heuristic,
   };
 }

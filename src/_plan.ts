@@ -2,7 +2,8 @@
 // This module is browser compatible.
 
 // The solve plan, written once for every mode: a generator that yields
-// requests (the problem's facts, a fast heuristic, a probe at a capacity)
+// requests (the problem's facts, a fast heuristic, a probe at a capacity,
+// a large neighbourhood search from a solution)
 // and receives their results. It never computes anything heavy itself, so
 // the same plan runs on the calling thread (solve: each request answered
 // at once) and on workers (solveAsync: each request answered by the pool).
@@ -16,7 +17,9 @@
 //   the heuristics first; then one probe;
 // - the reference's minimization (SPEC 6): a bisection from 0 up;
 // - the anytime minimization (ours): from the peak load and the best
-//   heuristic, a bisection with growing node budgets.
+//   heuristic, a bisection with growing node budgets; where the exact
+//   search does not pay, large neighbourhood search from the heuristic's
+//   solution instead.
 
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
@@ -24,6 +27,7 @@ import type { MinimizeProgress } from "./options.ts";
 import type { Settings } from "./_options.ts";
 import type { Facts, HeuristicResult, StopFlag } from "./_prepared.ts";
 import type { ProbeOutcome } from "./_probe.ts";
+import type { LnsResult } from "./_lns.ts";
 import {
   ANYTIME_BUDGET_GROWTH,
   ANYTIME_BUDGET_PER_BUFFER,
@@ -64,11 +68,26 @@ export interface ProbeRequest {
   deadline: number;
 }
 
+/**
+ * Asks for a large neighbourhood search from a solution: it answers once
+ * the height dropped, or it is stuck, or at the deadline (see _lns.ts).
+ */
+export interface LnsRequest {
+  /** The request's kind. */
+  kind: "lns";
+  /** The solution to improve. */
+  offsets: Float64Array;
+  /** A proved lower bound: it stops there. */
+  lowerBound: number;
+  /** `performance.now()` past which it stops. */
+  deadline: number;
+}
+
 /** What the plan asks for. */
-export type Request = FactsRequest | HeuristicRequest | ProbeRequest;
+export type Request = FactsRequest | HeuristicRequest | ProbeRequest | LnsRequest;
 
 /** What the plan receives for a request. */
-export type Reply = Facts | HeuristicResult | ProbeOutcome;
+export type Reply = Facts | HeuristicResult | ProbeOutcome | LnsResult;
 
 /** The solve plan as a generator: yields requests, returns the solution. */
 export type Plan = Generator<Request, Solution, Reply>;
@@ -256,6 +275,20 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     });
   progress();
   let stopped: ProbeOutcome | undefined;
+  if (!exact && context.settings.neighbourhoodSearch) {
+    // Again after every improvement, from the new solution.
+    while (bisection.best !== undefined && !bisection.optimal) {
+      const improved = yield* neighbourhoodSearch(context, counters, {
+        kind: "lns",
+        offsets: bisection.best.offsets,
+        lowerBound: bisection.provedLower,
+        deadline,
+      });
+      bisection.offer(improved.offsets, improved.height);
+      progress();
+      if (improved.status !== "improved") break;
+    }
+  }
   if (exact) {
     for (let next = bisection.next(); next !== undefined; next = bisection.next()) {
       const own = next.share === undefined ? deadline : shareOf(deadline, next.share);
@@ -311,6 +344,18 @@ function* heuristic(
   // problem, which takes a second at 10^6 buffers).
   if (performance.now() >= request.deadline) return { status: "timeout" };
   return (yield request) as HeuristicResult;
+}
+
+/** Yields a large neighbourhood search request and adds its counters. */
+function* neighbourhoodSearch(
+  _context: PlanContext,
+  counters: Counters,
+  request: LnsRequest,
+): Generator<Request, LnsResult, Reply> {
+  const result = (yield request) as LnsResult;
+  counters.nodes += result.nodes;
+  counters.backtracks += result.backtracks;
+  return result;
 }
 
 /** Yields a probe request and adds its counters. */

@@ -22,6 +22,7 @@ import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import type { Facts, StopFlag } from "./_prepared.ts";
+import type { LnsResult } from "./_lns.ts";
 import {
   WorkerHost,
   type WorkerJob,
@@ -284,6 +285,8 @@ export class Pool {
         this.#settle(ticket, { status: "timeout", nodes: 0, backtracks: 0, proof: true });
       } else if (ticket.job.kind === "probe") {
         this.#settle(ticket, { status: "timeout", nodes: 0, backtracks: 0 });
+      } else if (ticket.job.kind === "lns") {
+        this.#settle(ticket, unimproved(ticket.job.offsets, "timeout"));
       } else {
         this.#fail(ticket, new SolveError("timeout", "A worker overran the time limit"));
       }
@@ -311,6 +314,9 @@ export class Pool {
       this.#settle(ticket, { status: "stopped", nodes: 0, backtracks: 0, proof: true });
     } else if (ticket.job.kind === "probe") {
       this.#settle(ticket, { status: "cancelled", nodes: 0, backtracks: 0 });
+    } else if (ticket.job.kind === "lns") {
+      // The solution it started from still stands.
+      this.#settle(ticket, unimproved(ticket.job.offsets, "stopped"));
     } else {
       this.#fail(ticket, new SolveError("cancelled", "The solve was cancelled"));
     }
@@ -560,6 +566,11 @@ export class Session {
     for (const handle of this.#handles) handle.cancel();
     this.#pool.closed(this);
   }
+}
+
+/** A large neighbourhood search lost with its worker: nothing gained. */
+function unimproved(offsets: Float64Array, status: "timeout" | "stopped"): LnsResult {
+  return { status, offsets, height: Infinity, nodes: 0, backtracks: 0 };
 }
 
 let shared: Pool | undefined;

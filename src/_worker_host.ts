@@ -11,7 +11,8 @@
 //
 // A worker keeps the problems of the calls it serves, each prepared once
 // (_prepared.ts), and answers one job at a time: the facts, a heuristic,
-// a whole probe, or one run of a search of a probe spread over workers. A shared flag stops the current
+// a whole probe, one run of a search of a probe spread over workers, or a
+// large neighbourhood search (_lns.ts). A shared flag stops the current
 // job; deadlines arrive as wall-clock times, since each thread has its own
 // `performance.now()` origin.
 
@@ -25,16 +26,18 @@ import {
 } from "./_prepared.ts";
 import type { SearchSwitches } from "./search.ts";
 import { type ProbeOutcome, type ProbeSettings, runProbe } from "./_probe.ts";
+import { improveByLns, type LnsResult, type LnsSettings } from "./_lns.ts";
 
 /** What the pool asks of a worker. */
 export type WorkerJob =
   | { kind: "facts" }
   | { kind: "heuristic"; name: string; target?: number }
   | { kind: "search"; search: SearchJob }
-  | { kind: "probe"; probe: ProbeSettings; portfolio: boolean };
+  | { kind: "probe"; probe: ProbeSettings; portfolio: boolean }
+  | { kind: "lns"; offsets: Float64Array; lowerBound: number; settings: LnsSettings };
 
 /** What a worker answers for a job. */
-export type WorkerResult = Facts | HeuristicResult | SearchResult | ProbeOutcome;
+export type WorkerResult = Facts | HeuristicResult | SearchResult | ProbeOutcome | LnsResult;
 
 /** A problem's data, sent with its first job to each worker. */
 export interface WorkerSetup {
@@ -124,6 +127,9 @@ export class WorkerHost {
       } else if (job.kind === "search") {
         result = prepared.advance(job.search, deadline, stop);
         if (result.offsets !== undefined) transfer.push(result.offsets.buffer as ArrayBuffer);
+      } else if (job.kind === "lns") {
+        result = improveByLns(prepared.problem, job.settings, job, deadline, stop);
+        transfer.push(result.offsets.buffer as ArrayBuffer);
       } else {
         result = runProbe(prepared, job.probe, job.portfolio, deadline, stop);
         if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);

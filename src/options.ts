@@ -139,6 +139,17 @@ export interface SolverOptions {
    */
   heuristicFirst?: boolean;
   /**
+   * In an anytime minimization too large for the exact search to pay,
+   * lower the heuristics' solution by large neighbourhood search (ours):
+   * free the buffers around its highest point (a window of time, a band of
+   * bytes under a target height), keep the rest where they are, ask the
+   * exact search to fit the freed ones under the target, and widen the
+   * neighbourhood while it cannot; until the time limit, or until no
+   * neighbourhood of the highest buffer can be lowered.
+   * @default {true}
+   */
+  neighbourhoodSearch?: boolean;
+  /**
    * Answer with this fast heuristic alone, one of
    * {@linkcode heuristicNames}, without the exact search (see
    * {@linkcode solveHeuristic}). A height above the capacity fails with
@@ -182,4 +193,5 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   heuristicFirst: false,
   loadBound: false,
   restarts: false,
+  neighbourhoodSearch: false,
 });

@@ -16,6 +16,7 @@ import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type StopFlag } from "./_prepared.ts";
 import { type ProbeOutcome, runProbe } from "./_probe.ts";
 import { plan, type Reply, type Request } from "./_plan.ts";
+import { improveByLns, type LnsResult } from "./_lns.ts";
 
 /**
  * Places every buffer so that buffers live at the same time never share a
@@ -73,6 +74,14 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
         return prepared.heuristic(request, request.deadline, signal) satisfies HeuristicResult;
       case "probe":
         return probeHere(prepared, settings, request, signal);
+      case "lns":
+        return improveByLns(
+          prepared.problem,
+          settings,
+          request,
+          request.deadline,
+          signal,
+        ) satisfies LnsResult;
     }
   }
 }

@@ -13,6 +13,7 @@ import type { SolverOptions } from "./options.ts";
 import { solve } from "./solve.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
+import type { LnsResult } from "./_lns.ts";
 import { type ProbeOutcome, scheduleOf } from "./_probe.ts";
 import { plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
 import {
@@ -113,6 +114,15 @@ async function runOnPool(
       }
       case "probe":
         return await probeOnPool(session, settings, problem.buffers.length, request);
+      case "lns": {
+        const job = {
+          kind: "lns" as const,
+          offsets: request.offsets,
+          lowerBound: request.lowerBound,
+          settings: { switches: settings.switches, heuristics: settings.heuristics },
+        };
+        return await session.run(job, request.deadline).result as LnsResult;
+      }
     }
   };
   for (let step = steps.next();; step = steps.next(await answer(step.value))) {

@@ -14,6 +14,7 @@ import { resolveOptions } from "../src/_options.ts";
 import { AnytimeBisection, plan, type Reply, type Request } from "../src/_plan.ts";
 import type { Facts, HeuristicResult } from "../src/_prepared.ts";
 import type { ProbeOutcome } from "../src/_probe.ts";
+import type { LnsResult } from "../src/_lns.ts";
 import {
   ANYTIME_BUDGET_GROWTH,
   ANYTIME_BUDGET_PER_BUFFER,
@@ -40,6 +41,11 @@ interface World {
   height?: (capacity: number) => number;
   /** Nodes each probe reports. */
   nodes?: number;
+  /**
+   * What a large neighbourhood search from a height ends with (default:
+   * stuck where it started).
+   */
+  lns?: (height: number) => { height: number; status: LnsResult["status"] };
 }
 
 interface Trace {
@@ -84,6 +90,17 @@ function runPlan(world: World, options: SolverOptions, problem: Problem = ONE): 
         height,
       } satisfies HeuristicResult;
     }
+    if (request.kind === "lns") {
+      const from = request.offsets[0] + 1;
+      const { height, status } = world.lns?.(from) ?? { height: from, status: "stuck" as const };
+      return {
+        status,
+        offsets: Float64Array.of(height - 1),
+        height,
+        nodes: world.nodes ?? 1,
+        backtracks: 0,
+      } satisfies LnsResult;
+    }
     const status = world.probe(request.capacity, request.maxNodes);
     const counters = { nodes: world.nodes ?? 1, backtracks: world.nodes ?? 1 };
     if (status === "solved") {
@@ -106,6 +123,10 @@ function runPlan(world: World, options: SolverOptions, problem: Problem = ONE): 
 
 const probes = (trace: Trace) =>
   trace.requests.filter((r) => r.kind === "probe").map((r) => r.kind === "probe" && r.capacity);
+
+/** The heights each large neighbourhood search started from. */
+const searches = (trace: Trace) =>
+  trace.requests.flatMap((r) => r.kind === "lns" ? [r.offsets[0] + 1] : []);
 
 describe("the anytime minimization", () => {
   it("proves capacity + 1 when a probe is infeasible, and finds the optimum", () => {
@@ -448,5 +469,77 @@ describe("a minimization whose heuristic is cut", () => {
     assert.equal(trace.error, undefined);
     assert.deepEqual(probes(trace), [10]);
     assert.equal(trace.result?.optimal, true);
+  });
+});
+
+describe("the large neighbourhood search in a minimization", () => {
+  const large = EXACT_SEARCH_PAYS_MAX_PAIRS + 1;
+  const descent = (height: number) =>
+    height > 14 ? { height: height - 2, status: "improved" as const } : {
+      height,
+      status: "stuck" as const,
+    };
+
+  it("starts from the heuristic, again after each improvement, and keeps the best", () => {
+    const trace = runPlan(
+      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: descent, nodes: 3 },
+      { minimizeCapacity: true },
+    );
+    assert.equal(trace.error, undefined);
+    assert.deepEqual(searches(trace), [20, 18, 16, 14]);
+    assert.deepEqual(probes(trace), []);
+    assert.equal(trace.result?.height, 14);
+    assert.equal(trace.result?.lowerBound, 10);
+    assert.equal(trace.result?.optimal, false);
+    assert.equal(trace.result?.stats?.nodes, 12);
+  });
+
+  it("stops at the lower bound, proved optimal", () => {
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        pairs: large,
+        heuristic: 20,
+        probe: () => "solved",
+        lns: (h) => ({ height: Math.max(10, h - 4), status: "improved" }),
+      },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(searches(trace), [20, 16, 12]);
+    assert.equal(trace.result?.height, 10);
+    assert.equal(trace.result?.optimal, true);
+  });
+
+  it("keeps what a search found before a time limit or a cancel", () => {
+    for (const cut of ["timeout", "stopped"] as const) {
+      const trace = runPlan(
+        {
+          peakLoad: 10,
+          pairs: large,
+          heuristic: 20,
+          probe: () => "solved",
+          lns: (h) => ({ height: h - 1, status: cut }),
+        },
+        { minimizeCapacity: true },
+      );
+      assert.equal(trace.error, undefined);
+      assert.deepEqual(searches(trace), [20]);
+      assert.equal(trace.result?.height, 19);
+    }
+  });
+
+  it("runs only when switched on, and only where the exact search does not pay", () => {
+    const off = runPlan(
+      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: descent },
+      { minimizeCapacity: true, neighbourhoodSearch: false },
+    );
+    assert.deepEqual(searches(off), []);
+    assert.equal(off.result?.height, 20);
+    const exact = runPlan(
+      { peakLoad: 10, heuristic: 20, probe: () => "solved", lns: descent },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(searches(exact), []);
+    assert.equal(exact.result?.height, 10);
   });
 });

@@ -1,0 +1,164 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// The large neighbourhood search (src/_lns.ts) on its own: it never makes
+// a solution invalid or higher, keeps pinned buffers and buffers with gaps
+// where they are, gives the same answer every time, reaches the lower
+// bound where it can, and stops on its flag; and through both runners, the
+// calling thread and the worker pool, with the same answer.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { generateProblem } from "../benchmarks/_generate.ts";
+import { peakLoad, type Problem } from "../src/problem.ts";
+import { validate } from "../src/validate.ts";
+import { solveHeuristic } from "../src/heuristics.ts";
+import { solve } from "../src/solve.ts";
+import { solveAsync } from "../src/solve_async.ts";
+import { improveByLns, type LnsResult } from "../src/_lns.ts";
+import { resolveOptions } from "../src/_options.ts";
+import { mulberry32 } from "../src/_random.ts";
+import { EXACT_SEARCH_PAYS_MAX_PAIRS } from "../src/_limits.ts";
+import { overlappingPairs } from "../src/_prepared.ts";
+
+const settings = resolveOptions({});
+
+/** Runs the search from the skyline's solution until it stops improving. */
+function descend(problem: Problem, stop?: { aborted: boolean }): LnsResult[] {
+  let offsets: Float64Array = Float64Array.from(
+    solveHeuristic(problem, { heuristic: "skyline" }).offsets,
+  );
+  const lowerBound = peakLoad(problem);
+  const results: LnsResult[] = [];
+  for (;;) {
+    const result = improveByLns(problem, settings, { offsets, lowerBound }, Infinity, stop);
+    results.push(result);
+    offsets = result.offsets;
+    if (result.status !== "improved") return results;
+  }
+}
+
+/** A random problem with some pinned buffers and some with gaps. */
+function mixed(seed: number, buffers: number): Problem {
+  const { problem } = generateProblem({
+    seed,
+    buffers,
+    lifespans: "bounded",
+    horizon: buffers,
+    maxLifespan: 30,
+    sizes: "uniform",
+    minSize: 1,
+    maxSize: 200,
+    gaps: 0.2,
+    aligned: 0.2,
+    construction: "none",
+  });
+  const random = mulberry32(seed);
+  const placed = solveHeuristic({ buffers: problem.buffers }, { heuristic: "size" });
+  return {
+    buffers: problem.buffers.map((b, i) =>
+      random() < 0.1 ? { ...b, offset: placed.offsets[i] } : b
+    ),
+  };
+}
+
+describe("improveByLns", () => {
+  it("keeps every solution valid, never higher, pins and gapped buffers in place", () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const problem = mixed(seed, 300);
+      const start = solveHeuristic(problem, { heuristic: "skyline" });
+      let height = start.height;
+      for (const result of descend(problem)) {
+        const solution = { offsets: Array.from(result.offsets), height: result.height };
+        assert.deepEqual(validate(problem, solution), "good", `seed ${seed}`);
+        assert.ok(result.height <= height, `seed ${seed}`);
+        assert.ok(result.height >= peakLoad(problem), `seed ${seed}`);
+        height = result.height;
+        problem.buffers.forEach((b, i) => {
+          if (b.offset !== undefined || (b.gaps ?? []).length > 0) {
+            assert.deepEqual(result.offsets[i], start.offsets[i], `seed ${seed}, buffer ${i}`);
+          }
+        });
+      }
+    }
+  });
+
+  it("improves a greedy solution, down to the lower bound where it can", () => {
+    const { problem } = generateProblem({
+      seed: 1,
+      buffers: 800,
+      lifespans: "bounded",
+      horizon: 800,
+      maxLifespan: 40,
+      sizes: "uniform",
+      minSize: 1,
+      maxSize: 1000,
+      construction: "none",
+    });
+    const start = solveHeuristic(problem, { heuristic: "skyline" }).height;
+    const results = descend(problem);
+    const last = results[results.length - 1];
+    assert.ok(start > peakLoad(problem));
+    assert.deepEqual(last.height, peakLoad(problem));
+    assert.ok(results.length > 2);
+  });
+
+  it("gives the same answer every time", () => {
+    const problem = mixed(4, 400);
+    const first = descend(problem);
+    const second = descend(structuredClone(problem));
+    assert.deepEqual(second, first);
+  });
+
+  it("stops on its flag with the solution so far", () => {
+    const problem = mixed(5, 400);
+    const result = improveByLns(
+      problem,
+      settings,
+      {
+        offsets: Float64Array.from(solveHeuristic(problem, { heuristic: "skyline" }).offsets),
+        lowerBound: 0,
+      },
+      Infinity,
+      { aborted: true },
+    );
+    assert.deepEqual(result.status, "stopped");
+    assert.deepEqual(
+      validate(problem, { offsets: Array.from(result.offsets), height: result.height }),
+      "good",
+    );
+  });
+});
+
+describe("the neighbourhood search in a minimization, on both runners", () => {
+  // Too many pairs live at once for the exact search to pay, so the
+  // minimization relies on the heuristics and the neighbourhood search.
+  const { problem } = generateProblem({
+    seed: 2,
+    buffers: 6000,
+    lifespans: "bounded",
+    horizon: 6000,
+    maxLifespan: 2000,
+    sizes: "uniform",
+    minSize: 1,
+    maxSize: 10000,
+    construction: "none",
+  });
+  const { capacity: _, ...uncapped } = problem;
+
+  it("is needed here", () => {
+    assert.ok(overlappingPairs(uncapped) > EXACT_SEARCH_PAYS_MAX_PAIRS);
+  });
+
+  it("lowers the heuristics' height, with the same answer here and on workers", async () => {
+    const best = solveHeuristic(uncapped, { heuristic: "best" });
+    const here = solve(uncapped, { minimizeCapacity: true });
+    const there = await solveAsync(uncapped, { minimizeCapacity: true });
+    assert.deepEqual(validate(uncapped, here), "good");
+    assert.ok(here.height < best.height, `${here.height} < ${best.height}`);
+    assert.ok(there.stats!.workers! > 0);
+    assert.deepEqual(there.offsets, here.offsets);
+    assert.deepEqual(there.height, here.height);
+    const off = solve(uncapped, { minimizeCapacity: true, neighbourhoodSearch: false });
+    assert.deepEqual(off.height, best.height);
+  });
+});
