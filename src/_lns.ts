@@ -266,6 +266,8 @@ class Lns {
         heuristics: this.#settings.heuristics,
         buffers: sub.buffers.length,
         maxNodes: Math.min(LNS_MAX_NODES, LNS_NODES_PER_BUFFER * freed.length),
+        // Small budgets end long before restarts would join.
+        restarts: false,
       },
       false,
       deadline,
