@@ -20,10 +20,9 @@ import { parseCsv } from "../src/csv_parse.ts";
 import { peakLoad, type Problem, type Solution } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
-import { median, pathOf } from "./_util.ts";
+import { median, pathOf, runCli } from "./_util.ts";
 
 const LARGE = new URL("../../shared/benchmarks/large/", import.meta.url);
-const CLI = new URL("../cli.ts", import.meta.url);
 
 const USAGE = `Usage: deno run -A benchmarks/large.ts [--runs=N] [--timeout=D] [names...]
 
@@ -84,93 +83,6 @@ function progress(text: string): void {
   Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
 }
 
-/** Whether a file exists and can be run. */
-function executable(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** What one command-line run reported. */
-interface CliRun {
-  seconds: number;
-  /** Peak resident memory in MiB, if it could be measured. */
-  mib: number | undefined;
-  json: { status: string; height: number | null; optimal: boolean | null };
-  /** The output CSV's text. */
-  csv: string;
-}
-
-/**
- * Runs the command line once. Peak memory comes from `/usr/bin/time -f %M`
- * when present, else from polling VmHWM in /proc (Linux).
- */
-async function runCli(input: string, timeout: string): Promise<CliRun> {
-  const output = await Deno.makeTempFile({ suffix: ".csv" });
-  const timeFile = await Deno.makeTempFile();
-  const cliArgs = [
-    "run",
-    "-A",
-    pathOf(CLI),
-    "--minimize_capacity",
-    `--timeout=${timeout}`,
-    `--input=${input}`,
-    `--output=${output}`,
-    "--json",
-    "--quiet",
-  ];
-  const useTime = executable("/usr/bin/time");
-  const command = useTime
-    ? new Deno.Command("/usr/bin/time", {
-      args: ["-f", "%M", "-o", timeFile, Deno.execPath(), ...cliArgs],
-      stdout: "piped",
-      stderr: "piped",
-    })
-    : new Deno.Command(Deno.execPath(), { args: cliArgs, stdout: "piped", stderr: "piped" });
-  const start = performance.now();
-  const child = command.spawn();
-  let hwmKiB = 0;
-  let polling = !useTime;
-  const poll = async () => {
-    while (polling) {
-      try {
-        const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-        const match = /VmHWM:\s+(\d+)/.exec(status);
-        if (match) hwmKiB = Math.max(hwmKiB, Number(match[1]));
-      } catch {
-        // The process is gone or there is no /proc: nothing to read.
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  const poller = poll();
-  const result = await child.output();
-  const seconds = (performance.now() - start) / 1000;
-  polling = false;
-  await poller;
-  const stdout = new TextDecoder().decode(result.stdout);
-  if (!result.success) {
-    throw new Error(
-      `cli.ts failed on ${input}: ${new TextDecoder().decode(result.stderr).trim()}\n${stdout}`,
-    );
-  }
-  if (useTime) {
-    const kib = Number((await Deno.readTextFile(timeFile)).trim().split("\n").pop());
-    if (Number.isFinite(kib)) hwmKiB = kib;
-  }
-  const csv = await Deno.readTextFile(output);
-  await Deno.remove(output);
-  await Deno.remove(timeFile);
-  return {
-    seconds,
-    mib: hwmKiB > 0 ? hwmKiB / 1024 : undefined,
-    json: JSON.parse(stdout.trim().split("\n").pop()!),
-    csv,
-  };
-}
-
 /** The offsets of an output CSV, as a solution of `problem`. */
 function solutionOf(problem: Problem, csv: string): Solution {
   const solved = parseCsv(csv);
@@ -197,7 +109,12 @@ async function measure(name: string, path: string, args: Args): Promise<Row> {
   let final: number | undefined;
   let optimal = false;
   for (let run = 0; run < args.runs; run++) {
-    const cli = await runCli(path, args.timeout);
+    const cli = await runCli([
+      "--minimize_capacity",
+      `--timeout=${args.timeout}`,
+      `--input=${path}`,
+    ]);
+    if (cli.exitCode !== 0) throw new Error(`cli.ts failed on ${path}: ${cli.stderr}`);
     seconds.push(cli.seconds);
     if (cli.mib !== undefined) mib = Math.max(mib ?? 0, cli.mib);
     const solution = solutionOf(problem, cli.csv);

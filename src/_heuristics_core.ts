@@ -612,7 +612,7 @@ export class Skyline {
   readonly #posU: Int32Array;
   readonly #posOcc: Float64Array;
   readonly #posAlign: Float64Array;
-  // Max-tree over the positions, node by node: the largest preference key
+  // Max-tree over the positions, each node holding the largest preference key
   // and the smallest end among the unplaced buffers below, side by side.
   readonly #leaves: number;
   readonly #tree: Float64Array;

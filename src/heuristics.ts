@@ -139,7 +139,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   const signal = options.signal;
   // The time limit and the signal cut a heuristic short: it then returns
   // the best complete placement so far, or fails when it has none.
-  const cut: Stop = () => signal?.aborted === true || performance.now() - started > limit;
+  const cut: Stop = () => signal?.aborted === true || performance.now() - started >= limit;
   // Improving also stops once the height meets the lower bound (nothing
   // can beat it) or the target.
   const enough = Math.max(lowerBound, options.target ?? -Infinity);

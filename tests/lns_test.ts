@@ -149,16 +149,22 @@ describe("the neighbourhood search in a minimization, on both runners", () => {
     assert.ok(overlappingPairs(uncapped) > EXACT_SEARCH_PAYS_MAX_PAIRS);
   });
 
-  it("lowers the heuristics' height, with the same answer here and on workers", async () => {
+  it("lowers the heuristics' height on both runners, within the time limit", async () => {
+    // Unlimited, the search goes on until no neighbourhood of the highest
+    // buffer can be lowered, which takes minutes here; its first
+    // improvements take well under a second, so a limit bounds the test.
+    // (Its determinism is checked above, without a limit.)
     const best = solveHeuristic(uncapped, { heuristic: "best" });
-    const here = solve(uncapped, { minimizeCapacity: true });
-    const there = await solveAsync(uncapped, { minimizeCapacity: true });
-    assert.deepEqual(validate(uncapped, here), "good");
-    assert.ok(here.height < best.height, `${here.height} < ${best.height}`);
+    const timeout = 4000;
+    const here = solve(uncapped, { minimizeCapacity: true, timeout });
+    const there = await solveAsync(uncapped, { minimizeCapacity: true, timeout });
+    for (const solution of [here, there]) {
+      assert.deepEqual(validate(uncapped, solution), "good");
+      assert.ok(solution.height < best.height, `${solution.height} < ${best.height}`);
+      assert.equal(solution.optimal, false);
+    }
     assert.ok(there.stats!.workers! > 0);
-    assert.deepEqual(there.offsets, here.offsets);
-    assert.deepEqual(there.height, here.height);
-    const off = solve(uncapped, { minimizeCapacity: true, neighbourhoodSearch: false });
+    const off = solve(uncapped, { minimizeCapacity: true, neighbourhoodSearch: false, timeout });
     assert.deepEqual(off.height, best.height);
   });
 });
