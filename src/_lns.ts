@@ -99,6 +99,13 @@ export function improveByLns(
   deadline: number,
   stop?: StopFlag,
 ): LnsResult {
+  if (stop?.aborted || performance.now() > deadline) {
+    // Nothing to build for: the lifespan index alone takes a second at 10^6.
+    let height = 0;
+    problem.buffers.forEach((b, i) => height = Math.max(height, job.offsets[i] + b.size));
+    const status = stop?.aborted ? "stopped" : "timeout";
+    return { status, offsets: Float64Array.from(job.offsets), height, nodes: 0, backtracks: 0 };
+  }
   let index = indexes.get(problem);
   if (index === undefined) {
     index = new LifespanIndex(problem);

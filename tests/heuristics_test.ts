@@ -160,7 +160,7 @@ describe("solveHeuristic", () => {
     it(`${name}: a cut at any point returns the best complete placement so far`, () => {
       // A signal that turns aborted at its k-th read: the heuristic reads it
       // at its clock checks, so k walks the cut through the whole run.
-      // Best fit looks every 1,024 buffers: enough of them to cut a pass.
+      // Best fit looks every 64 buffers: enough of them to cut a pass.
       const single = name === "size" || name === "lifespan" || name === "area";
       const problem = withPins(randomProblem(11, single ? 2500 : 400), 12);
       const uncut = solveHeuristic(problem, { heuristic: name });
