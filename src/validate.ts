@@ -200,16 +200,6 @@ export function findViolation(problem: Problem, solution: Solution): Violation |
   );
 }
 
-/** A stretch of time during which a buffer occupies one byte range. */
-interface Piece {
-  /** The buffer's index. */
-  buffer: number;
-  time: number;
-  end: number;
-  lo: number;
-  hi: number;
-}
-
 /**
  * Two buffers conflict when neither sits wholly above the other over all
  * the moments they share. Sharing a byte at one moment implies a conflict;
@@ -217,9 +207,28 @@ interface Piece {
  * only when windows let one buffer sit above the other at one moment and
  * below it at another, so buffers with windows are also checked pairwise.
  * Returns the first conflicting pair found.
+ *
+ * Pieces (a stretch of time during which a buffer occupies one byte range)
+ * and events live in typed arrays, sorted once by packed keys: a million
+ * buffers take well under a second, where objects and a comparator sort
+ * took five.
  */
 function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number] | undefined {
-  const pieces: Piece[] = [];
+  let count = 0;
+  for (const b of buffers) if (b.size !== 0) count += 1 + 2 * (b.gaps?.length ?? 0);
+  const pBuf = new Int32Array(count);
+  const pTime = new Float64Array(count);
+  const pEnd = new Float64Array(count);
+  const pLo = new Float64Array(count);
+  const pHi = new Float64Array(count);
+  let k = 0;
+  const piece = (i: number, time: number, end: number, lo: number, hi: number) => {
+    pBuf[k] = i;
+    pTime[k] = time;
+    pEnd[k] = end;
+    pLo[k] = lo;
+    pHi[k++] = hi;
+  };
   const windowed: number[] = [];
   for (let i = 0; i < buffers.length; i++) {
     const b = buffers[i];
@@ -228,57 +237,71 @@ function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number
     let t = b.lower;
     let hasWindow = false;
     for (const gap of b.gaps ?? []) {
-      if (gap.lower > t) pieces.push({ buffer: i, time: t, end: gap.lower, lo: o, hi: o + b.size });
+      if (gap.lower > t) piece(i, t, gap.lower, o, o + b.size);
       if (gap.window) {
         hasWindow = true;
         // An empty window holds no bytes (and would break the distinct
         // lower bytes the sweep relies on); the pairwise check covers it.
         if (gap.window.upper > gap.window.lower) {
-          pieces.push({
-            buffer: i,
-            time: gap.lower,
-            end: gap.upper,
-            lo: o + gap.window.lower,
-            hi: o + gap.window.upper,
-          });
+          piece(i, gap.lower, gap.upper, o + gap.window.lower, o + gap.window.upper);
         }
       }
       t = gap.upper;
     }
-    if (b.upper > t) pieces.push({ buffer: i, time: t, end: b.upper, lo: o, hi: o + b.size });
+    if (b.upper > t) piece(i, t, b.upper, o, o + b.size);
     if (hasWindow) windowed.push(i);
   }
-  // Events: removals (at a piece's end) before insertions at the same time.
-  const order = new Int32Array(pieces.length * 2);
-  for (let i = 0; i < pieces.length; i++) {
-    order[2 * i] = 2 * i;
-    order[2 * i + 1] = 2 * i + 1;
-  }
-  const timeOf = (e: number): number => (e & 1) ? pieces[e >> 1].time : pieces[e >> 1].end;
-  const sorted = Array.from(order).sort((x, y) => timeOf(x) - timeOf(y) || (x & 1) - (y & 1));
+  // Events: e < k removes piece e (at its end), e >= k inserts piece e - k
+  // (at its start); by time, removals before insertions, then by piece.
+  const events = sortedEvents(pTime, pEnd, k);
   // Active ranges, sorted by lower byte; they never overlap while valid.
-  const active: Piece[] = [];
+  let aLo = new Float64Array(64);
+  let aHi = new Float64Array(64);
+  let aBuf = new Int32Array(64);
+  let live = 0;
   // First active range whose lower byte is >= lo; positive widths that
   // never overlap have distinct lower bytes, so this is exact.
   const find = (lo: number): number => {
     let a = 0;
-    let z = active.length;
+    let z = live;
     while (a < z) {
       const m = (a + z) >> 1;
-      if (active[m].lo < lo) a = m + 1;
+      if (aLo[m] < lo) a = m + 1;
       else z = m;
     }
     return a;
   };
-  for (const e of sorted) {
-    const piece = pieces[e >> 1];
-    const at = find(piece.lo);
-    if (e & 1) {
-      if (at > 0 && active[at - 1].hi > piece.lo) return [active[at - 1].buffer, piece.buffer];
-      if (at < active.length && active[at].lo < piece.hi) return [active[at].buffer, piece.buffer];
-      active.splice(at, 0, piece);
+  for (let x = 0; x < events.length; x++) {
+    const e = events[x];
+    if (e >= k) {
+      const p = e - k;
+      const lo = pLo[p];
+      const hi = pHi[p];
+      const at = find(lo);
+      if (at > 0 && aHi[at - 1] > lo) return [aBuf[at - 1], pBuf[p]];
+      if (at < live && aLo[at] < hi) return [aBuf[at], pBuf[p]];
+      if (live === aLo.length) {
+        const grow = <T extends Float64Array | Int32Array>(old: T, made: T): T => {
+          made.set(old);
+          return made;
+        };
+        aLo = grow(aLo, new Float64Array(2 * live));
+        aHi = grow(aHi, new Float64Array(2 * live));
+        aBuf = grow(aBuf, new Int32Array(2 * live));
+      }
+      aLo.copyWithin(at + 1, at, live);
+      aHi.copyWithin(at + 1, at, live);
+      aBuf.copyWithin(at + 1, at, live);
+      aLo[at] = lo;
+      aHi[at] = hi;
+      aBuf[at] = pBuf[p];
+      live++;
     } else {
-      active.splice(at, 1);
+      const at = find(pLo[e]);
+      aLo.copyWithin(at, at + 1, live);
+      aHi.copyWithin(at, at + 1, live);
+      aBuf.copyWithin(at, at + 1, live);
+      live--;
     }
   }
   for (const i of windowed) {
@@ -289,6 +312,32 @@ function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number
     }
   }
   return undefined;
+}
+
+/**
+ * The sweep's events in order (see findConflict): one sort of packed
+ * (time, event) keys where that is exact, else a comparator sort.
+ */
+function sortedEvents(start: Float64Array, end: Float64Array, k: number): Int32Array {
+  const n = 2 * k;
+  const timeOf = (e: number): number => e >= k ? start[e - k] : end[e];
+  let min = Infinity;
+  let max = -Infinity;
+  for (let p = 0; p < k; p++) {
+    if (start[p] < min) min = start[p];
+    if (end[p] > max) max = end[p];
+  }
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const events = new Int32Array(n);
+  if (n > 0 && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(n);
+    for (let e = 0; e < n; e++) keys[e] = (timeOf(e) - min) * scale + e;
+    keys.sort();
+    for (let x = 0; x < n; x++) events[x] = keys[x] % scale;
+    return events;
+  }
+  for (let e = 0; e < n; e++) events[e] = e;
+  return events.sort((x, y) => timeOf(x) - timeOf(y) || x - y);
 }
 
 function conflict(p: BufferSpec, po: number, q: BufferSpec, qo: number): boolean {
