@@ -18,6 +18,7 @@ import { sweep, type SweepResult } from "./sweep.ts";
 import { solveHeuristic } from "./heuristics.ts";
 import { validate } from "./validate.ts";
 import { EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
+import { withChecked } from "./_checked.ts";
 
 /** Something that says when to stop: an AbortSignal or a shared flag. */
 export interface StopFlag {
@@ -281,12 +282,19 @@ export class Prepared {
   heuristic(job: HeuristicJob, deadline: number, stop?: StopFlag): HeuristicResult {
     let solution;
     try {
-      solution = solveHeuristic(this.problem, {
-        heuristic: job.name,
-        timeout: Math.max(0, deadline - performance.now()),
-        signal: stop as AbortSignal | undefined,
-        target: job.target,
-      });
+      // Checked already (solve and solveAsync check their input), and the
+      // facts may know the peak load.
+      solution = withChecked(
+        this.problem,
+        () => this.facts().peakLoad,
+        () =>
+          solveHeuristic(this.problem, {
+            heuristic: job.name,
+            timeout: Math.max(0, deadline - performance.now()),
+            signal: stop as AbortSignal | undefined,
+            target: job.target,
+          }),
+      );
     } catch (error) {
       if (error instanceof SolveError && error.code === "infeasible") {
         return { status: "infeasible", message: error.message };

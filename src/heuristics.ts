@@ -16,6 +16,7 @@ import { mulberry32 } from "./_random.ts";
 import { BEST_FIT_MAX_PAIRS, SKYLINE_WORK } from "./_limits.ts";
 import { BestFit, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
+import { checkedPeakLoad } from "./_checked.ts";
 
 /**
  * The heuristics {@linkcode solveHeuristic} knows: `"best"` runs all of
@@ -129,10 +130,11 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   // The capacity is not used, so it may be missing; the rest is checked
   // as solve() checks it, since a negative size or a repeated id would
   // otherwise give an answer that overlaps.
-  checkProblem(problem, true);
+  const known = checkedPeakLoad(problem);
+  if (known === undefined) checkProblem(problem, true);
   checkPins(problem);
   const p = new Prepared(problem);
-  const lowerBound = peakLoad(problem);
+  const lowerBound = known !== undefined ? known() : peakLoad(problem);
   const limit = options.timeout !== undefined
     ? checkTimeout(options.timeout, "Cannot run the heuristic")
     : checkTimeout(options.timeLimit, "Cannot run the heuristic", "timeLimit");

@@ -13,6 +13,7 @@ import { SolveError } from "../src/errors.ts";
 import { validate } from "../src/validate.ts";
 import { heuristicNames, solveHeuristic } from "../src/heuristics.ts";
 import { mulberry32 } from "../src/_random.ts";
+import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 
 /** A random problem with gaps (some windowed), alignments and zero sizes. */
@@ -53,6 +54,15 @@ function withPins(problem: Problem, seed: number): Problem {
 }
 
 describe("solveHeuristic", () => {
+  it("checks a problem the solver ran a heuristic on, once it is changed", () => {
+    // The solver skips the heuristics' own check of its checked input only
+    // while it runs them (src/_checked.ts).
+    const problem = randomProblem(5, 30);
+    assert.equal(validate(problem, solve(problem, { heuristic: "best" })), "good");
+    problem.buffers[3] = { ...problem.buffers[3], size: -1 };
+    assert.throws(() => solveHeuristic(problem), RangeError);
+  });
+
   it("names best and one entry per heuristic", () => {
     assert.ok(heuristicNames.includes("best"));
     assert.deepEqual(new Set(heuristicNames).size, heuristicNames.length);
