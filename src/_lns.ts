@@ -164,21 +164,37 @@ class Lns {
   }
 
   run(lowerBound: number, deadline: number, stop?: StopFlag): LnsResult {
+    const start = this.#height();
+    if (start <= lowerBound) return this.#result("stuck");
+    if (stop?.aborted) return this.#result("stopped");
+    // The easiest target first, one byte lower. Where even that fails, the
+    // highest buffer cannot move: a lower target frees the same buffers with
+    // less room, so the run ends here instead of trying every step (seconds
+    // on instances whose top is a long-lived buffer).
+    this.#lowerAll(start - 1, deadline, stop);
     const height = this.#height();
-    // How far below the height to aim: a sixteenth of the gap to the
+    if (height === start) return this.#ended(deadline, stop);
+    // Then how far below the height to aim: a sixteenth of the gap to the
     // lower bound first, halved after each failure down to one byte.
     let step = Math.max(1, Math.floor((height - lowerBound) / 16));
     for (;;) {
       if (stop?.aborted) return this.#result("stopped");
       if (performance.now() > deadline) return this.#result("timeout");
-      if (height <= lowerBound) return this.#result("stuck");
+      if (height <= lowerBound) return this.#result("improved");
       this.#lowerAll(Math.max(lowerBound, height - step), deadline, stop);
       // Every buffer under the target, or only some regions lowered: either
       // way a lower height is an improvement.
       if (this.#height() < height) return this.#result("improved");
-      if (step === 1) return this.#result(stop?.aborted ? "stopped" : "stuck");
+      if (step === 1) return this.#result("improved");
       step = Math.max(1, Math.floor(step / 2));
     }
+  }
+
+  /** How a run that gained nothing ended: stopped, out of time, or stuck. */
+  #ended(deadline: number, stop?: StopFlag): LnsResult {
+    if (stop?.aborted) return this.#result("stopped");
+    if (performance.now() > deadline) return this.#result("timeout");
+    return this.#result("stuck");
   }
 
   #result(status: LnsResult["status"]): LnsResult {
