@@ -11,7 +11,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SolveError } from "../src/errors.ts";
-import type { Problem } from "../src/problem.ts";
+import type { BufferSpec, Problem } from "../src/problem.ts";
+import { packBuffers, unpackBuffers } from "../src/_worker_host.ts";
 import type { SolverOptions } from "../src/options.ts";
 import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
@@ -137,6 +138,42 @@ describe("solveAsync gives solve()'s answers", { skip: SKIP }, () => {
         assert.deepEqual(robin.offsets, expected.offsets);
       });
       assert.ok(jobs > 0);
+    },
+  );
+
+  it(
+    "with gaps, windows, alignments and pinned buffers, all sent to the workers",
+    LIMIT,
+    async () => {
+      const { problem: generated } = generateProblem({
+        seed: 4,
+        buffers: 300,
+        construction: "planted",
+        slack: 1.05,
+        gaps: 0.3,
+        windows: 0.5,
+        aligned: 0.3,
+      });
+      // Pin every tenth buffer where a first solve put it.
+      const placed = solve(generated);
+      const problem = {
+        ...generated,
+        buffers: generated.buffers.map((b, i) =>
+          i % 10 === 0 ? { ...b, offset: placed.offsets[i] } : b
+        ),
+      };
+      assert.ok(problem.buffers.some((b) => (b.gaps ?? []).some((g) => g.window)));
+      assert.ok(problem.buffers.some((b) => (b.alignment ?? 1) > 1));
+      for (const options of [{}, { minimizeCapacity: true }]) {
+        const expected = solve(problem, options);
+        const jobs = await jobsDuring(async () => {
+          const actual = await solveAsync(problem, options);
+          assert.deepEqual(actual.offsets, expected.offsets);
+          assert.equal(actual.height, expected.height);
+          assertValid(problem, actual);
+        });
+        assert.ok(jobs > 0);
+      }
     },
   );
 
@@ -279,5 +316,27 @@ describe("concurrent solveAsync calls", { skip: SKIP }, () => {
     actual.forEach((solution, i) => assert.deepEqual(solution.offsets, expected[i].offsets));
     assert.ok(pool.stats.mostWorkers <= pool.size, `${pool.stats.mostWorkers} workers`);
     assert.ok(pool.stats.mostBusy <= pool.size);
+  });
+});
+
+describe("the buffers as a worker is sent them", () => {
+  it("pack and unpack to the same buffers, with indices as ids", () => {
+    const buffers: BufferSpec[] = [
+      { id: "a", lower: 0, upper: 10, size: 4 },
+      { id: "b", lower: 2, upper: 8, size: 2, alignment: 4, offset: 0 },
+      {
+        id: "c",
+        lower: 1,
+        upper: 9,
+        size: 6,
+        gaps: [{ lower: 2, upper: 4 }, { lower: 5, upper: 7, window: { lower: 1, upper: 3 } }],
+      },
+      { id: "d", lower: 3, upper: 5, size: 0, offset: 12 },
+    ];
+    const unpacked = unpackBuffers(structuredClone(packBuffers(buffers)));
+    assert.deepEqual(unpacked, buffers.map((b, i) => ({ ...b, id: String(i) })));
+    // Without alignments, pins or gaps, only the three columns travel.
+    const plain = packBuffers([{ id: "x", lower: 0, upper: 1, size: 1 }]);
+    assert.deepEqual(Object.keys(plain).sort(), ["lower", "size", "upper"]);
   });
 });
