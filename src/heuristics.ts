@@ -163,12 +163,16 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
     // without the left preference repeat the unmirrored ones' heights on
     // every instance measured (the rule looks the same both ways), so only
     // its left-preferring passes run.
-    const skies = [new Skyline(p), new Skyline(p.mirrored())];
+    // Each built when a pass first needs it: large problems run no
+    // mirrored pass.
+    const skies: (Skyline | undefined)[] = [undefined, undefined];
+    const skyOf = (mirrored: boolean): Skyline =>
+      skies[mirrored ? 1 : 0] ??= new Skyline(mirrored ? p.mirrored() : p);
     const prefs = new Map<Rule, Float64Array>();
     let start: Start | undefined;
     for (const pass of skylinePasses(p.free.length)) {
       if (stop()) break;
-      const sky = skies[pass.mirrored ? 1 : 0];
+      const sky = skyOf(pass.mirrored);
       let pref = prefs.get(pass.rule);
       if (pref === undefined) prefs.set(pass.rule, pref = preference(p, pass.rule));
       const h = sky.run(pref, offsets, stop, pass.left);
