@@ -18,6 +18,14 @@ export const WORKERS_MIN_BUFFERS = 64;
  */
 export const WORKERS_MIN_TIMEOUT_MS = 200;
 
+/**
+ * The calling thread (the command line's) runs searches of a problem only
+ * up to this many pairs of buffers live at once: the sweep and the search
+ * model a search begins with cannot pause, and on 3·10^6 pairs they held
+ * the thread (progress lines, the time limit's handling) for 6-12 s.
+ */
+export const CALLING_THREAD_MAX_PAIRS = 250_000;
+
 /** At most this many workers in the process-wide pool, whatever the cores. */
 export const WORKERS_MAX = 16;
 

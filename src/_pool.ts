@@ -34,7 +34,7 @@ import {
   type WorkerSetup,
 } from "./_worker_host.ts";
 import { WORKER_SCRIPT } from "./_worker_bundle.ts";
-import { MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
+import { CALLING_THREAD_MAX_PAIRS, MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
 
 /** A job handed to the pool: its result, and a way to stop it. */
 export interface JobHandle {
@@ -105,8 +105,10 @@ class CallingThread implements Executor {
 export interface PoolStats {
   /** Workers started since the process began. */
   spawned: number;
-  /** Jobs run on workers. */
+  /** Jobs run on workers, and on the calling thread. */
   jobs: number;
+  /** Of those, jobs run on the calling thread. */
+  localJobs: number;
   /** The most jobs that ran at once. */
   mostBusy: number;
   /** The most workers there were at once. */
@@ -133,7 +135,7 @@ export class Pool {
   /** How many workers at most. */
   readonly size: number;
   /** Counters. */
-  readonly stats: PoolStats = { spawned: 0, jobs: 0, mostBusy: 0, mostWorkers: 0 };
+  readonly stats: PoolStats = { spawned: 0, jobs: 0, localJobs: 0, mostBusy: 0, mostWorkers: 0 };
   readonly #slots: Slot[] = [];
   // Whether the calling thread also runs searches (see useCallingThread).
   #callingThread = false;
@@ -218,8 +220,11 @@ export class Pool {
       const ticket = this.#queue[i];
       const session = ticket.session;
       const job = ticket.job;
-      // The calling thread takes only searches: they pause after a slice.
-      const fits = (s: Slot) => !s.ticket && (!s.local || job.kind === "search");
+      // The calling thread takes only searches, which pause after a slice,
+      // and only where beginning one (the sweep, the model) is quick.
+      const local = job.kind === "search" &&
+        (session.facts?.pairs ?? Infinity) <= CALLING_THREAD_MAX_PAIRS;
+      const fits = (s: Slot) => !s.ticket && (!s.local || local);
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
         // A paused search resumes where its state is.
@@ -253,6 +258,7 @@ export class Pool {
     slot.ticket = ticket;
     ticket.slot = slot;
     this.stats.jobs++;
+    if (slot.local) this.stats.localJobs++;
     const busy = this.#slots.filter((s) => s.ticket).length;
     if (busy > this.stats.mostBusy) this.stats.mostBusy = busy;
     slot.worker.postMessage(

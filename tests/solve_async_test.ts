@@ -20,7 +20,11 @@ import { solveHeuristic } from "../src/heuristics.ts";
 import { validate } from "../src/validate.ts";
 import { Pool, sharedPool, workersAvailable } from "../src/_pool.ts";
 import { resolveOptions } from "../src/_options.ts";
-import { WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "../src/_limits.ts";
+import {
+  CALLING_THREAD_MAX_PAIRS,
+  WORKERS_MIN_BUFFERS,
+  WORKERS_MIN_TIMEOUT_MS,
+} from "../src/_limits.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { GAPPED, repeated, tiling } from "./_problems.ts";
 
@@ -280,6 +284,7 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       pool.useCallingThread();
       const problem = easy(1, 200);
       const session = pool.open(problem, resolveOptions({}).switches);
+      session.facts = { peakLoad: 0, pairs: CALLING_THREAD_MAX_PAIRS };
       try {
         const search = (member: number, heuristic: string) =>
           session.run({
@@ -300,6 +305,44 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
         assert.equal(results.length, 3);
         assert.equal(pool.stats.mostWorkers, 1, "one worker, and the calling thread");
         assert.equal(session.used.size, 1);
+        assert.ok(pool.stats.localJobs > 0, "searches on the calling thread");
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  it(
+    "leaves the searches of a problem with many pairs live at once to the workers",
+    LIMIT,
+    async () => {
+      // Beginning a search there (the sweep, the model) cannot pause: on
+      // millions of pairs it held the thread for seconds.
+      const pool = new Pool(2);
+      pool.useCallingThread();
+      const problem = easy(1, 200);
+      const session = pool.open(problem, resolveOptions({}).switches);
+      session.facts = { peakLoad: 0, pairs: CALLING_THREAD_MAX_PAIRS + 1 };
+      try {
+        const results = await Promise.all([0, 1].map((member) =>
+          session.run({
+            kind: "search",
+            search: {
+              member,
+              begin: {
+                capacity: problem.capacity!,
+                heuristic: ["WAT", "TWA"][member],
+                relaxed: false,
+              },
+              budget: Infinity,
+              giveUp: false,
+              sliceMs: 20,
+            },
+          }, Infinity).result
+        ));
+        assert.equal(results.length, 2);
+        assert.equal(pool.stats.localJobs, 0);
+        assert.ok(pool.stats.jobs >= 2);
       } finally {
         session.close();
       }
