@@ -230,6 +230,20 @@ describe("solving", () => {
     assert.equal(assertValidOutput(stdout, EXAMPLE), 12);
   });
 
+  it("--minimize_capacity with --heuristic says the heuristic's height, not a minimized one", async () => {
+    const { code, stderr } = await cli([
+      "--minimize_capacity",
+      "--heuristic=size",
+      `--input=${EXAMPLE}`,
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stderr,
+      /^Height of the size heuristic \d+, (proved optimal|not proved optimal: .*)$/m,
+    );
+    assert.doesNotMatch(stderr, /Minimized/);
+  });
+
   it("--heuristic=size and --heuristic=best give valid output; --heuristic=nope exits 2", async () => {
     const [size, best, nope] = await Promise.all(
       ["size", "best", "nope"].map((name) =>
