@@ -114,19 +114,19 @@ async function main(): Promise<number> {
     "| problem | buffers | mode | limit | solve ms | within | wall s | peak MiB | height | ×peak | valid |",
     "| --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
   ];
-  let failures = 0;
   // Read before anything is generated: a bad duration fails at once.
   for (const timeout of list(values.timeouts!)) millisecondsOf(timeout);
   // The generated files (29 MB per million buffers) go when it ends.
   const dir = await Deno.makeTempDir({ prefix: "scale_" });
   try {
-    return await measure(dir, rows, failures);
+    return await measure(dir, rows);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-async function measure(dir: string, rows: string[], failures: number): Promise<number> {
+async function measure(dir: string, rows: string[]): Promise<number> {
+  let failures = 0;
   for (const c of await cases(dir)) {
     for (const mode of list(values.modes!)) {
       for (const timeout of list(values.timeouts!)) {
