@@ -31,6 +31,7 @@ const SWITCHES = [
   "soundPruning",
   "heuristicFirst",
   "loadBound",
+  "restarts",
 ] as const;
 
 const timeout = Number(Deno.args.find((a) => a.startsWith("--timeout="))?.slice(10) ?? "5000");
