@@ -106,18 +106,51 @@ export function improveByLns(
     const status = stop?.aborted ? "stopped" : "timeout";
     return { status, offsets: Float64Array.from(job.offsets), height, nodes: 0, backtracks: 0 };
   }
-  let index = indexes.get(problem);
-  if (index === undefined) {
-    index = new LifespanIndex(problem);
-    indexes.set(problem, index);
+  let columns = columnsOf.get(problem);
+  if (columns === undefined) {
+    columns = new Columns(problem);
+    columnsOf.set(problem, columns);
   }
-  const lns = new Lns(problem, settings, index, job.offsets);
+  const lns = new Lns(problem, settings, columns, job.offsets);
   return lns.run(job.lowerBound, deadline, stop);
 }
 
-// A problem's lifespan index, built once: the plan runs the LNS again
-// after every improvement, on the same problem.
-const indexes = new WeakMap<Problem, LifespanIndex>();
+// A problem's columns and lifespan index, built once: the plan runs the
+// LNS again after every improvement, on the same problem (at 10^6 buffers
+// building them again each time cost a second and 70 MB of garbage).
+const columnsOf = new WeakMap<Problem, Columns>();
+
+/** What the LNS reads of a problem, per buffer, in typed arrays. */
+class Columns {
+  readonly n: number;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly size: Float64Array;
+  readonly align: Float64Array;
+  // 1 where a buffer may be freed: no gaps, not pinned, some size.
+  readonly movable: Uint8Array;
+  readonly index: LifespanIndex;
+
+  constructor(problem: Problem) {
+    const n = problem.buffers.length;
+    this.n = n;
+    this.lower = new Float64Array(n);
+    this.upper = new Float64Array(n);
+    this.size = new Float64Array(n);
+    this.align = new Float64Array(n);
+    this.movable = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const b = problem.buffers[i];
+      this.lower[i] = b.lower;
+      this.upper[i] = b.upper;
+      this.size[i] = b.size;
+      this.align[i] = b.alignment ?? 1;
+      const gapless = b.gaps === undefined || b.gaps.length === 0;
+      this.movable[i] = gapless && b.offset === undefined && b.size > 0 ? 1 : 0;
+    }
+    this.index = new LifespanIndex(problem);
+  }
+}
 
 /** The state of one LNS run. */
 class Lns {
@@ -138,29 +171,19 @@ class Lns {
   constructor(
     problem: Problem,
     settings: LnsSettings,
-    index: LifespanIndex,
+    columns: Columns,
     offsets: Float64Array,
   ) {
     this.#problem = problem;
     this.#settings = settings;
-    const n = problem.buffers.length;
-    this.#n = n;
-    this.#lower = new Float64Array(n);
-    this.#upper = new Float64Array(n);
-    this.#size = new Float64Array(n);
-    this.#align = new Float64Array(n);
-    this.#movable = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const b = problem.buffers[i];
-      this.#lower[i] = b.lower;
-      this.#upper[i] = b.upper;
-      this.#size[i] = b.size;
-      this.#align[i] = b.alignment ?? 1;
-      const gapless = b.gaps === undefined || b.gaps.length === 0;
-      this.#movable[i] = gapless && b.offset === undefined && b.size > 0 ? 1 : 0;
-    }
+    this.#n = columns.n;
+    this.#lower = columns.lower;
+    this.#upper = columns.upper;
+    this.#size = columns.size;
+    this.#align = columns.align;
+    this.#movable = columns.movable;
     this.#offsets = Float64Array.from(offsets);
-    this.#index = index;
+    this.#index = columns.index;
   }
 
   run(lowerBound: number, deadline: number, stop?: StopFlag): LnsResult {
