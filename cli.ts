@@ -265,6 +265,9 @@ async function run(
   let solution: Solution;
   try {
     solution = await solveAsync(problem, options);
+    // One turn of the event loop: the idle pool ends its workers, whose
+    // copies of a large problem then do not add to the output's memory.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   } catch (error) {
     ticker.stop();
     if (error instanceof RangeError || error instanceof TypeError) {

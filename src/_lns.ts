@@ -41,6 +41,7 @@ import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import { Prepared, type StopFlag } from "./_prepared.ts";
 import { runProbe } from "./_probe.ts";
+import { validate } from "./validate.ts";
 import { LNS_LEVELS, LNS_MAX_NODES, LNS_NODES_PER_BUFFER } from "./_limits.ts";
 
 /** What the LNS starts from. */
@@ -322,8 +323,35 @@ class Lns {
     this.#nodes += outcome.nodes;
     this.#backtracks += outcome.backtracks;
     if (outcome.status !== "solved") return false;
+    const before = freed.map((i) => offsets[i]);
     for (let k = 0; k < freed.length; k++) offsets[freed[k]] = outcome.offsets[k] + floor;
+    if (!this.#stillValid(freed)) {
+      // Never seen: the obstacles are conservative. But every answer must
+      // be valid, so a repack that is not is undone, not returned.
+      for (let k = 0; k < freed.length; k++) offsets[freed[k]] = before[k];
+      return false;
+    }
     return true;
+  }
+
+  /**
+   * Whether the moved buffers conflict with none of the buffers live while
+   * they are (only those can meet a moved one), by the validator's own
+   * rules, gaps and windows included.
+   */
+  #stillValid(moved: number[]): boolean {
+    let lower = Infinity;
+    let upper = -Infinity;
+    for (const i of moved) {
+      if (this.#lower[i] < lower) lower = this.#lower[i];
+      if (this.#upper[i] > upper) upper = this.#upper[i];
+    }
+    const near = this.#index.meeting(lower, upper);
+    const buffers = near.map((i) => this.#problem.buffers[i]);
+    const offsets = near.map((i) => this.#offsets[i]);
+    let height = 0;
+    near.forEach((i, k) => height = Math.max(height, offsets[k] + this.#size[i]));
+    return validate({ buffers }, { offsets, height }) === "good";
   }
 
   /**
