@@ -45,6 +45,38 @@ const ALIASES: Record<string, Column> = {
 const INTEGER = /^[+-]?\d+$/;
 
 /**
+ * A cell's integer. Plain digits (what nearly every cell is) are read
+ * without trimming or a regular expression; anything else takes the
+ * general path and its errors.
+ */
+function cellInt(raw: string, column: string, file: string | undefined, line: number): number {
+  const n = raw.length;
+  if (n > 0 && n < 16) {
+    let value = 0;
+    let k = 0;
+    for (; k < n; k++) {
+      const c = raw.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) break;
+      value = value * 10 + c;
+    }
+    if (k === n) return value;
+  }
+  const cell = raw.trim();
+  if (!INTEGER.test(cell)) {
+    throw new CsvError("value", `expected an integer, got ${quote(raw)}`, { file, line, column });
+  }
+  const value = Number(cell);
+  if (!Number.isSafeInteger(value)) {
+    throw new CsvError(
+      "value",
+      `expected an integer within ±9007199254740991, got ${quote(cell)}`,
+      { file, line, column },
+    );
+  }
+  return value;
+}
+
+/**
  * Reads a problem from MiniMalloc's CSV format (the reference tool's): a header
  * naming the columns (`id`, `lower`, `upper`, `size` and optionally
  * `alignment`, `hint`, `gaps`, `offset`, in any order, with the reference's
@@ -168,36 +200,17 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
         { file, line },
       );
     }
-    const int = (index: number, column: string): number => {
-      const cell = fields[index].trim();
-      if (!INTEGER.test(cell)) {
-        throw new CsvError("value", `expected an integer, got ${quote(fields[index])}`, {
-          file,
-          line,
-          column,
-        });
-      }
-      const value = Number(cell);
-      if (!Number.isSafeInteger(value)) {
-        throw new CsvError(
-          "value",
-          `expected an integer within ±9007199254740991, got ${quote(cell)}`,
-          { file, line, column },
-        );
-      }
-      return value;
-    };
     const buffer: BufferSpec = {
       id: fields[idAt],
-      lower: int(lowerAt, "lower"),
-      upper: int(upperAt, "upper") + shift,
-      size: int(sizeAt, "size"),
+      lower: cellInt(fields[lowerAt], "lower", file, line),
+      upper: cellInt(fields[upperAt], "upper", file, line) + shift,
+      size: cellInt(fields[sizeAt], "size", file, line),
     };
     if (alignmentAt !== undefined && fields[alignmentAt].trim() !== "") {
-      buffer.alignment = int(alignmentAt, "alignment");
+      buffer.alignment = cellInt(fields[alignmentAt], "alignment", file, line);
     }
     if (hintAt !== undefined && fields[hintAt].trim() !== "") {
-      const hint = int(hintAt, "hint");
+      const hint = cellInt(fields[hintAt], "hint", file, line);
       if (hint >= 0) buffer.hint = hint;
     }
     if (gapsAt !== undefined) {
@@ -205,7 +218,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
       if (gaps.length > 0) buffer.gaps = gaps;
     }
     if (offsetAt !== undefined && fields[offsetAt].trim() !== "") {
-      buffer.offset = int(offsetAt, "offset");
+      buffer.offset = cellInt(fields[offsetAt], "offset", file, line);
     }
     const issue = bufferIssue(buffer, true);
     if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });

@@ -111,3 +111,20 @@ describe("parseCsv reads long fields right", () => {
     }
   });
 });
+
+describe("parseCsv reads integers the same on its fast path and its general one", () => {
+  it("plain digits, leading zeros, signs, blanks, 15 and 16 digits, and past 2^53", () => {
+    const sizeOf = (cell: string) =>
+      parseCsv(`id,lower,upper,size\na,0,1,${cell}\n`).buffers[0].size;
+    assert.equal(sizeOf("7"), 7);
+    assert.equal(sizeOf("007"), 7);
+    assert.equal(sizeOf("+7"), 7);
+    assert.equal(sizeOf(" 7 "), 7);
+    assert.equal(sizeOf("999999999999999"), 999999999999999);
+    assert.equal(sizeOf("9007199254740991"), 9007199254740991);
+    assert.throws(() => sizeOf("9007199254740992"), /within ±9007199254740991/);
+    assert.throws(() => sizeOf("7a"), /expected an integer, got "7a"/);
+    assert.throws(() => sizeOf(""), /expected an integer/);
+    assert.throws(() => sizeOf("1.5"), /expected an integer/);
+  });
+});
