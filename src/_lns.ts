@@ -92,6 +92,8 @@ const FREED = [24, 48, 96, 192, 384, 768, 1536, 3072];
  * @param job The solution to improve, and the lower bound.
  * @param deadline `performance.now()` past which it stops.
  * @param stop Stops it when raised.
+ * @param owner What the problem's columns are kept with between runs (a
+ * solve's prepared problem); without one they are built for this run.
  */
 export function improveByLns(
   problem: Problem,
@@ -99,6 +101,7 @@ export function improveByLns(
   job: LnsJob,
   deadline: number,
   stop?: StopFlag,
+  owner?: object,
 ): LnsResult {
   if (stop?.aborted || performance.now() > deadline) {
     // Nothing to build for: the lifespan index alone takes a second at 10^6.
@@ -107,19 +110,21 @@ export function improveByLns(
     const status = stop?.aborted ? "stopped" : "timeout";
     return { status, offsets: Float64Array.from(job.offsets), height, nodes: 0, backtracks: 0 };
   }
-  let columns = columnsOf.get(problem);
+  let columns = owner === undefined ? undefined : columnsOf.get(owner);
   if (columns === undefined) {
     columns = new Columns(problem);
-    columnsOf.set(problem, columns);
+    if (owner !== undefined) columnsOf.set(owner, columns);
   }
   const lns = new Lns(problem, settings, columns, job.offsets);
   return lns.run(job.lowerBound, deadline, stop);
 }
 
-// A problem's columns and lifespan index, built once: the plan runs the
-// LNS again after every improvement, on the same problem (at 10^6 buffers
-// building them again each time cost a second and 70 MB of garbage).
-const columnsOf = new WeakMap<Problem, Columns>();
+// A problem's columns and lifespan index, built once per owner (a solve's
+// prepared problem): the plan runs the LNS again after every improvement,
+// on the same problem (at 10^6 buffers building them again each time cost
+// a second and 70 MB of garbage). Not keyed by the problem object itself,
+// which a caller may change between two solves.
+const columnsOf = new WeakMap<object, Columns>();
 
 /** What the LNS reads of a problem, per buffer, in typed arrays. */
 class Columns {

@@ -158,6 +158,9 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
   // as soon as they fit (ours). Where it cannot run at all, they get the
   // whole time.
   let tried = false;
+  // How the heuristics were cut, if they were: where the exact search
+  // cannot run, that (not "too-large") is why the solve failed.
+  let cut: "timeout" | "cancelled" | undefined;
   const quick = function* (until: number) {
     tried = true;
     const found = yield* heuristic(context, {
@@ -167,6 +170,7 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
       target: capacity,
     });
     if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
+    if (found.status === "timeout" || found.status === "cancelled") cut = found.status;
     return found.status === "solved" && found.height <= capacity ? found : undefined;
   };
   const heuristicMayAnswer = settings.heuristicFirst && facts.peakLoad <= capacity;
@@ -192,6 +196,8 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
         const found = yield* quick(deadline);
         if (found) return solutionOf(context, found.offsets, counters);
       }
+      if (cut === "cancelled") throw cancelled(counters);
+      if (cut === "timeout") throw timeout(settings, counters);
       throw new SolveError(
         "too-large",
         outcome.message ?? "The exact search is too large",

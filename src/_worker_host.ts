@@ -200,7 +200,7 @@ export class WorkerHost {
         result = prepared.advance(job.search, deadline, stop);
         if (result.offsets !== undefined) transfer.push(result.offsets.buffer as ArrayBuffer);
       } else if (job.kind === "lns") {
-        result = improveByLns(prepared.problem, job.settings, job, deadline, stop);
+        result = improveByLns(prepared.problem, job.settings, job, deadline, stop, prepared);
         transfer.push(result.offsets.buffer as ArrayBuffer);
       } else {
         result = runProbe(prepared, job.probe, job.portfolio, deadline, stop);

@@ -81,6 +81,7 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
           request,
           request.deadline,
           signal,
+          prepared,
         ) satisfies LnsResult;
     }
   }

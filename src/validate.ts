@@ -323,13 +323,16 @@ function sortedEvents(start: Float64Array, end: Float64Array, k: number): Int32A
   const timeOf = (e: number): number => e >= k ? start[e - k] : end[e];
   let min = Infinity;
   let max = -Infinity;
+  // Packed keys need whole times: validate() takes problems unchecked.
+  let whole = true;
   for (let p = 0; p < k; p++) {
     if (start[p] < min) min = start[p];
     if (end[p] > max) max = end[p];
+    if (!Number.isInteger(start[p]) || !Number.isInteger(end[p])) whole = false;
   }
   const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
   const events = new Int32Array(n);
-  if (n > 0 && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
+  if (n > 0 && whole && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
     const keys = new Float64Array(n);
     for (let e = 0; e < n; e++) keys[e] = (timeOf(e) - min) * scale + e;
     keys.sort();

@@ -129,6 +129,33 @@ describe("improveByLns", () => {
   });
 });
 
+describe("solve() on a problem changed after an earlier solve", () => {
+  it("sees the change: what the neighbourhood search keeps is not tied to the problem object", {
+    timeout: 60_000,
+  }, () => {
+    // Dense enough (over 200,000 pairs live at once) for the minimization
+    // to use the neighbourhood search.
+    const random = mulberry32(3);
+    const buffer = (id: string) => {
+      const lower = Math.floor(random() * 100);
+      return {
+        id,
+        lower,
+        upper: lower + 1 + Math.floor(random() * 100),
+        size: 1 + Math.floor(random() * 100),
+      };
+    };
+    const problem: Problem = { buffers: Array.from({ length: 1000 }, (_, i) => buffer(`b${i}`)) };
+    assert.ok(overlappingPairs(problem) > EXACT_SEARCH_PAYS_MAX_PAIRS);
+    const first = solve(problem, { minimizeCapacity: true, timeout: 1000 });
+    assert.equal(validate(problem, first), "good");
+    for (let i = 0; i < 300; i++) problem.buffers.push(buffer(`new${i}`));
+    const second = solve(problem, { minimizeCapacity: true, timeout: 1000 });
+    assert.equal(validate(problem, second), "good");
+    assert.ok(second.height >= peakLoad(problem));
+  });
+});
+
 describe("improveByLns past its deadline", () => {
   it("ends at once with the solution it was given", () => {
     const problem = mixed(6, 300);

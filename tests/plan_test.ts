@@ -381,6 +381,23 @@ describe("a fixed capacity", () => {
     assert.ok(request.kind === "heuristic" && request.deadline - performance.now() > 9_000);
   });
 
+  it("says how the heuristics were cut where the exact search cannot run, not too-large", () => {
+    for (const cut of ["timeout", "cancelled"] as const) {
+      const trace = runPlan(
+        {
+          peakLoad: 10,
+          pairs: EXACT_SEARCH_MAX_PAIRS + 1,
+          heuristic: cut,
+          probe: () => "too-large",
+        },
+        { timeout: 1000 },
+        { ...ONE, capacity: 12 },
+      );
+      assert.ok(trace.error instanceof SolveError);
+      assert.equal(trace.error.code, cut);
+    }
+  });
+
   it("throws the probe's failure with its counters", () => {
     for (const status of ["infeasible", "timeout", "cancelled"] as const) {
       const trace = runPlan(

@@ -137,6 +137,17 @@ describe("validate: each result, in order of precedence", () => {
 });
 
 describe("validate: overlaps in time", () => {
+  it("finds an overlap between lifespans that are not whole numbers (validate checks no types)", () => {
+    const problem: Problem = {
+      buffers: [
+        { id: "a", lower: 0.5, upper: 1.5, size: 4 },
+        { id: "b", lower: 1, upper: 2, size: 4 },
+      ],
+    };
+    assert.equal(validate(problem, { offsets: [0, 0], height: 4 }), "bad overlap");
+    assert.equal(validate(problem, { offsets: [0, 4], height: 8 }), "good");
+  });
+
   it("accepts touching lifespans at the same offset", () => {
     const problem = {
       capacity: 4,
