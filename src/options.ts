@@ -131,15 +131,15 @@ export interface SolverOptions {
    */
   loadBound?: boolean;
   /**
-   * On problems too large for the exact search to pay (more than four
-   * million pairs of buffers live at once, or too deep for the runtime's
-   * stack), try the fast heuristics first and answer with theirs when it
-   * fits the capacity (ours).
+   * On problems too large for the exact search to pay (more than 200,000
+   * pairs of buffers live at once), try the fast heuristics first and
+   * answer with theirs when it fits the capacity (ours).
    * @default {true}
    */
   heuristicFirst?: boolean;
   /**
-   * In an anytime minimization too large for the exact search to pay,
+   * In an anytime minimization too large for the exact search to pay (more
+   * than 200,000 pairs of buffers live at once),
    * lower the heuristics' solution by large neighbourhood search (ours):
    * free the buffers around its highest point (a window of time, a band of
    * bytes under a target height), keep the rest where they are, ask the
