@@ -11,6 +11,7 @@
 
 import { type Buffer, type Gap, peakLoad, type Problem, type Solution } from "../src/problem.ts";
 import { mulberry32 } from "../src/_random.ts";
+import { sortPairs } from "../src/_heuristics_core.ts";
 
 /** Options for {@linkcode generateProblem}. The same options give the same problem. */
 export interface GenerateOptions {
@@ -553,46 +554,6 @@ class TimeIndex {
     const mid = (lo + hi) >> 1;
     this.#collect(2 * node, lo, mid, end, l, stamp);
     this.#collect(2 * node + 1, mid, hi, end, l, stamp);
-  }
-}
-
-/** Sorts keys[a..z] ascending, moving vals along (a quicksort). */
-function sortPairs(keys: Float64Array, vals: Float64Array, a: number, z: number): void {
-  while (z - a > 16) {
-    const pivot = keys[(a + z) >> 1];
-    let i = a;
-    let j = z;
-    while (i <= j) {
-      while (keys[i] < pivot) i++;
-      while (keys[j] > pivot) j--;
-      if (i <= j) {
-        const k = keys[i];
-        keys[i] = keys[j];
-        keys[j] = k;
-        const v = vals[i];
-        vals[i++] = vals[j];
-        vals[j--] = v;
-      }
-    }
-    if (j - a < z - i) {
-      sortPairs(keys, vals, a, j);
-      a = i;
-    } else {
-      sortPairs(keys, vals, i, z);
-      z = j;
-    }
-  }
-  for (let i = a + 1; i <= z; i++) {
-    const k = keys[i];
-    const v = vals[i];
-    let j = i - 1;
-    while (j >= a && keys[j] > k) {
-      keys[j + 1] = keys[j];
-      vals[j + 1] = vals[j];
-      j--;
-    }
-    keys[j + 1] = k;
-    vals[j + 1] = v;
   }
 }
 

@@ -15,24 +15,14 @@ import { solve } from "../src/solve.ts";
 import { SolveError } from "../src/errors.ts";
 import { validate } from "../src/validate.ts";
 import { pathOf } from "./_util.ts";
+import { FLAGS } from "../src/_options.ts";
 
 const SHARED = new URL("../../shared/benchmarks/", import.meta.url);
-const SWITCHES = [
-  "canonicalOnly",
-  "sectionInference",
-  "dynamicOrdering",
-  "checkDominance",
-  "unallocatedFloor",
-  "staticPreordering",
-  "dynamicDecomposition",
-  "monotonicFloor",
-  "hatlessPruning",
-  "portfolio",
-  "soundPruning",
-  "heuristicFirst",
-  "loadBound",
-  "restarts",
-] as const;
+// Every switch a solve at a fixed capacity uses (the minimization's own and
+// minimizeCapacity itself are left out).
+const SWITCHES = FLAGS.filter((flag) =>
+  flag !== "minimizeCapacity" && flag !== "anytimeMinimize" && flag !== "neighbourhoodSearch"
+);
 
 const timeout = Number(Deno.args.find((a) => a.startsWith("--timeout="))?.slice(10) ?? "5000");
 const suite = Deno.args.find((a) => a.startsWith("--suite="))?.slice(8) ?? "all";

@@ -27,6 +27,8 @@
 //   sorted by start time finds the preferred fitting buffer, so a pass is
 //   about O(n log n).
 
+import { sortedOrder } from "./_sort.ts";
+
 /** The problem on typed arrays, shared by all passes. */
 export class Prepared {
   /** Number of buffers. */
@@ -265,56 +267,15 @@ function compressTimes(
   pU: Int32Array,
 ): number {
   const count = 2 * pc;
-  let tmin = Infinity;
-  let tmax = -Infinity;
-  for (let k = 0; k < pc; k++) {
-    if (rawL[k] < tmin) tmin = rawL[k];
-    if (rawU[k] > tmax) tmax = rawU[k];
-  }
-  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(count + 1)));
-  if (count > 0 && (tmax - tmin + 1) * scale <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(count);
-    for (let k = 0; k < pc; k++) {
-      keys[k] = (rawL[k] - tmin) * scale + k;
-      keys[pc + k] = (rawU[k] - tmin) * scale + pc + k;
-    }
-    keys.sort();
-    let m = 0;
-    let previous = -1;
-    for (let j = 0; j < count; j++) {
-      const t = Math.floor(keys[j] / scale);
-      const index = keys[j] - t * scale;
-      if (t !== previous) {
-        m++;
-        previous = t;
-      }
-      if (index < pc) pL[index] = m - 1;
-      else pU[index - pc] = m - 1;
-    }
-    return m;
-  }
-  // Times too far apart to pack: sort them alone and search each.
-  const times = new Float64Array(count);
-  times.set(rawL.subarray(0, pc));
-  times.set(rawU.subarray(0, pc), pc);
-  times.sort();
+  // Piece k's start is time k, its end time pc + k; equal times share a rank.
+  const valueOf = (j: number): number => j < pc ? rawL[j] : rawU[j - pc];
+  const order = sortedOrder(count, valueOf);
   let m = 0;
-  for (let k = 0; k < count; k++) {
-    if (k === 0 || times[k] !== times[k - 1]) times[m++] = times[k];
-  }
-  const rank = (t: number): number => {
-    let a = 0;
-    let z = m;
-    while (a < z) {
-      const mid = (a + z) >> 1;
-      if (times[mid] < t) a = mid + 1;
-      else z = mid;
-    }
-    return a;
-  };
-  for (let k = 0; k < pc; k++) {
-    pL[k] = rank(rawL[k]);
-    pU[k] = rank(rawU[k]);
+  for (let x = 0; x < count; x++) {
+    const j = order[x];
+    if (x === 0 || valueOf(j) !== valueOf(order[x - 1])) m++;
+    if (j < pc) pL[j] = m - 1;
+    else pU[j - pc] = m - 1;
   }
   return m;
 }
@@ -502,7 +463,7 @@ export class BestFit {
  * Sorts parallel arrays by `keys` on [a, z]: a quicksort with insertion
  * sort below 16 items (faster here than the built-in typed-array sort).
  */
-function sortPairs(keys: Float64Array, vals: Float64Array, a: number, z: number): void {
+export function sortPairs(keys: Float64Array, vals: Float64Array, a: number, z: number): void {
   while (z - a > 16) {
     const mid = (a + z) >> 1;
     // Median of three as the pivot.

@@ -42,6 +42,7 @@ import type { SearchSwitches } from "./search.ts";
 import { Prepared, type StopFlag } from "./_prepared.ts";
 import { runProbe } from "./_probe.ts";
 import { validate } from "./validate.ts";
+import { sortedOrder } from "./_sort.ts";
 import { LNS_LEVELS, LNS_MAX_NODES, LNS_NODES_PER_BUFFER } from "./_limits.ts";
 
 /** What the LNS starts from. */
@@ -498,7 +499,7 @@ class LifespanIndex {
   constructor(problem: Problem) {
     const buffers = problem.buffers;
     const n = buffers.length;
-    this.#byLower = byLower(problem);
+    this.#byLower = sortedOrder(n, (i) => buffers[i].lower);
     this.#starts = new Float64Array(n);
     let leaves = 1;
     while (leaves < n) leaves *= 2;
@@ -539,31 +540,4 @@ class LifespanIndex {
     }
     return found;
   }
-}
-
-/**
- * The buffers' indices by start (then index): starts and indices packed
- * into doubles and sorted once where that is exact, as a comparator sort
- * of 10^6 indices takes half a second.
- */
-function byLower(problem: Problem): Int32Array {
-  const buffers = problem.buffers;
-  const n = buffers.length;
-  const order = new Int32Array(n);
-  let min = Infinity;
-  let max = -Infinity;
-  for (const b of buffers) {
-    if (b.lower < min) min = b.lower;
-    if (b.lower > max) max = b.lower;
-  }
-  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
-  if (n > 0 && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = (buffers[i].lower - min) * scale + i;
-    keys.sort();
-    for (let k = 0; k < n; k++) order[k] = keys[k] % scale;
-    return order;
-  }
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order.sort((x, y) => buffers[x].lower - buffers[y].lower || x - y);
 }

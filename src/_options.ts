@@ -39,7 +39,8 @@ export interface Settings {
 const DEFAULT_HEURISTICS = ["WAT", "TAW", "TWA"];
 const HEURISTIC_LETTERS = /^[ACLOTUWZ]+$/;
 
-const SWITCHES = [
+/** The search switches (SearchSwitches), in the reference's order, then ours. */
+export const SWITCHES = [
   "canonicalOnly",
   "sectionInference",
   "dynamicOrdering",
@@ -53,7 +54,8 @@ const SWITCHES = [
   "loadBound",
 ] as const;
 
-const FLAGS = [
+/** Every boolean option: the search switches, then the plan's. */
+export const FLAGS = [
   ...SWITCHES,
   "minimizeCapacity",
   "portfolio",

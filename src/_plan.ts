@@ -179,7 +179,7 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
     const found = yield* quick(shareOf(deadline, share));
     if (found) return solutionOf(context, found.offsets, counters);
   }
-  const outcome = yield* probe(context, counters, {
+  const outcome = yield* counted<ProbeOutcome>(counters, {
     kind: "probe",
     capacity,
     maxNodes: Infinity,
@@ -221,7 +221,7 @@ function* referenceMinimize(context: PlanContext): Plan {
   const bisection = new CapacityBisection(problem.capacity!);
   let stopped: ProbeOutcome | undefined;
   for (let capacity = bisection.next(); capacity !== undefined; capacity = bisection.next()) {
-    const outcome = yield* probe(context, counters, {
+    const outcome = yield* counted<ProbeOutcome>(counters, {
       kind: "probe",
       capacity,
       maxNodes: Infinity,
@@ -284,7 +284,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (!exact && context.settings.neighbourhoodSearch) {
     // Again after every improvement, from the new solution.
     while (bisection.best !== undefined && !bisection.optimal) {
-      const improved = yield* neighbourhoodSearch(context, counters, {
+      const improved = yield* counted<LnsResult>(counters, {
         kind: "lns",
         offsets: bisection.best.offsets,
         lowerBound: bisection.provedLower,
@@ -298,7 +298,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (exact) {
     for (let next = bisection.next(); next !== undefined; next = bisection.next()) {
       const own = next.share === undefined ? deadline : shareOf(deadline, next.share);
-      const outcome = yield* probe(context, counters, {
+      const outcome = yield* counted<ProbeOutcome>(counters, {
         kind: "probe",
         capacity: next.capacity,
         maxNodes: next.maxNodes,
@@ -352,28 +352,18 @@ function* heuristic(
   return (yield request) as HeuristicResult;
 }
 
-/** Yields a large neighbourhood search request and adds its counters. */
-function* neighbourhoodSearch(
-  _context: PlanContext,
+/**
+ * Yields a request whose answer carries search counters (a probe, a large
+ * neighbourhood search) and adds them to the solve's.
+ */
+function* counted<T extends ProbeOutcome | LnsResult>(
   counters: Counters,
-  request: LnsRequest,
-): Generator<Request, LnsResult, Reply> {
-  const result = (yield request) as LnsResult;
+  request: ProbeRequest | LnsRequest,
+): Generator<Request, T, Reply> {
+  const result = (yield request) as T;
   counters.nodes += result.nodes;
   counters.backtracks += result.backtracks;
   return result;
-}
-
-/** Yields a probe request and adds its counters. */
-function* probe(
-  _context: PlanContext,
-  counters: Counters,
-  request: ProbeRequest,
-): Generator<Request, ProbeOutcome, Reply> {
-  const outcome = (yield request) as ProbeOutcome;
-  counters.nodes += outcome.nodes;
-  counters.backtracks += outcome.backtracks;
-  return outcome;
 }
 
 /**

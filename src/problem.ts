@@ -8,6 +8,8 @@
  * @module
  */
 
+import { sortedOrder } from "./_sort.ts";
+
 /** A range of bytes `[lower, upper)` relative to a buffer's offset. */
 export interface Window {
   /** First byte occupied, relative to the buffer's offset. */
@@ -272,47 +274,13 @@ export function peakLoad(problem: Problem): number {
  * about a second at 10^6 buffers.
  */
 function peakOf(times: Float64Array, deltas: Float64Array, k: number): number {
-  let tmin = Infinity;
-  let tmax = -Infinity;
-  for (let i = 0; i < k; i++) {
-    if (times[i] < tmin) tmin = times[i];
-    if (times[i] > tmax) tmax = times[i];
-  }
-  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(k + 1)));
+  const order = sortedOrder(k, (i) => times[i]);
   let load = 0;
   let peak = 0;
-  if (k > 0 && (tmax - tmin + 1) * scale <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(k);
-    for (let i = 0; i < k; i++) keys[i] = (times[i] - tmin) * scale + i;
-    keys.sort();
-    let time = Math.floor(keys[0] / scale);
-    for (let j = 0; j < k; j++) {
-      const t = Math.floor(keys[j] / scale);
-      if (t !== time) {
-        if (load > peak) peak = load;
-        time = t;
-      }
-      load += deltas[keys[j] - t * scale];
-    }
-    return load > peak ? load : peak;
+  for (let j = 0; j < k; j++) {
+    // The load between two times: after every change at the earlier one.
+    if (j > 0 && times[order[j]] !== times[order[j - 1]] && load > peak) peak = load;
+    load += deltas[order[j]];
   }
-  // Times too far apart to pack: sort them alone and search each.
-  const sorted = times.slice(0, k).sort();
-  const change = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    // The first index of this time in the sorted times.
-    let lo = 0;
-    let hi = k;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < times[i]) lo = mid + 1;
-      else hi = mid;
-    }
-    change[lo] += deltas[i];
-  }
-  for (let i = 0; i < k; i++) {
-    load += change[i];
-    if (load > peak) peak = load;
-  }
-  return peak;
+  return load > peak ? load : peak;
 }

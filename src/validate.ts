@@ -7,6 +7,7 @@
  * @module
  */
 
+import { sortedOrder } from "./_sort.ts";
 import { type BufferSpec, effectiveSize, type Problem, type Solution } from "./problem.ts";
 import { quote } from "./_quote.ts";
 
@@ -253,7 +254,7 @@ function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number
   }
   // Events: e < k removes piece e (at its end), e >= k inserts piece e - k
   // (at its start); by time, removals before insertions, then by piece.
-  const events = sortedEvents(pTime, pEnd, k);
+  const events = sortedOrder(2 * k, (e) => e >= k ? pTime[e - k] : pEnd[e]);
   // Active ranges, sorted by lower byte; they never overlap while valid.
   let aLo = new Float64Array(64);
   let aHi = new Float64Array(64);
@@ -312,35 +313,6 @@ function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number
     }
   }
   return undefined;
-}
-
-/**
- * The sweep's events in order (see findConflict): one sort of packed
- * (time, event) keys where that is exact, else a comparator sort.
- */
-function sortedEvents(start: Float64Array, end: Float64Array, k: number): Int32Array {
-  const n = 2 * k;
-  const timeOf = (e: number): number => e >= k ? start[e - k] : end[e];
-  let min = Infinity;
-  let max = -Infinity;
-  // Packed keys need whole times: validate() takes problems unchecked.
-  let whole = true;
-  for (let p = 0; p < k; p++) {
-    if (start[p] < min) min = start[p];
-    if (end[p] > max) max = end[p];
-    if (!Number.isInteger(start[p]) || !Number.isInteger(end[p])) whole = false;
-  }
-  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
-  const events = new Int32Array(n);
-  if (n > 0 && whole && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(n);
-    for (let e = 0; e < n; e++) keys[e] = (timeOf(e) - min) * scale + e;
-    keys.sort();
-    for (let x = 0; x < n; x++) events[x] = keys[x] % scale;
-    return events;
-  }
-  for (let e = 0; e < n; e++) events[e] = e;
-  return events.sort((x, y) => timeOf(x) - timeOf(y) || x - y);
 }
 
 function conflict(p: BufferSpec, po: number, q: BufferSpec, qo: number): boolean {
