@@ -104,8 +104,11 @@ export interface SolverOptions {
   anytimeMinimize?: boolean;
   /**
    * Keep every pruning rule a proof, so that "infeasible" is always true
-   * (ours): where windows make effective sizes zero or negative, relax
-   * the canonical tie rule or canonical order; apply hatless pruning only
+   * (ours): where windows make effective sizes zero or negative, exempt
+   * the buffers concerned from the canonical tie rule, and order canonical
+   * placements by offset plus a per-buffer shift that keeps every solution
+   * reachable (or, where no such shifts exist, search again without
+   * canonical order before saying "infeasible"); apply hatless pruning only
    * with dynamic ordering; cut gaps without a window off the ends of
    * lifespans, which the reference's sweep counts twice. Off, the search
    * is the reference's, which can call such problems infeasible.

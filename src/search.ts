@@ -34,6 +34,7 @@
 import type { Problem } from "./problem.ts";
 import type { SweepResult } from "./sweep.ts";
 import { mulberry32 } from "./_random.ts";
+import { SHIFT_MAX_WORK, SHIFTED_FIRST_SHARE } from "./_limits.ts";
 
 /** The search found a solution. */
 export const OK = 0;
@@ -141,6 +142,16 @@ export class SearchModel {
    * neighbour, so that the canonical tie rule may not skip it.
    */
   readonly loose: Uint8Array;
+  /**
+   * Per buffer: what canonical order adds to its offset in a proof where
+   * windows make effective sizes negative (see the constructor); undefined
+   * where no shifts are needed, or none exist.
+   */
+  readonly shift: Float64Array | undefined;
+  /** The tie rule's exemptions under `shift`. */
+  readonly shiftedLoose: Uint8Array | undefined;
+  /** Whether every search, not just the proof, orders by offset + shift. */
+  readonly shiftedFirst: boolean = false;
   /** Whether canonical order's "infeasible" is a proof here. */
   readonly canonicalIsProof: boolean;
   /** Whether hatless pruning applies. */
@@ -238,17 +249,31 @@ export class SearchModel {
     // from the tie rule (the others, with no such neighbour, can still go
     // first in index order) or drops canonical order; and hatless pruning
     // needs candidates tried by their minimum offset.
+    //
+    // A negative effective size need not drop canonical order for a proof,
+    // though: with a shift per buffer such that e(b, q) + shift[q] -
+    // shift[b] >= 0 for every overlap (b below q), the order of offset +
+    // shift is a placement order of every solution, so canonical order on
+    // that key proves "infeasible" again (see #shifts). Where shifts move
+    // many buffers it finds solutions far worse than offset order does, so
+    // the search looks for one in offset order first and proves with the
+    // shifts after; where they move few, it is offset order but for those
+    // few, and one search both finds and proves (see SHIFTED_FIRST_SHARE).
     const sound = switches.soundPruning;
     let minEs = Infinity;
-    this.loose = new Uint8Array(n);
-    for (let b = 0; b < n; b++) {
-      for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
-        const es = this.ovEs[i];
-        if (es < minEs) minEs = es;
-        if (sound && es <= 0) this.loose[b] = this.loose[this.ovBuf[i]] = 1;
+    for (let i = 0; i < ovCount; i++) if (this.ovEs[i] < minEs) minEs = this.ovEs[i];
+    this.loose = this.#looseFor(new Float64Array(n), sound);
+    this.canonicalIsProof = !(sound && switches.canonicalOnly && minEs < 0);
+    if (!this.canonicalIsProof) {
+      const shift = new Float64Array(n);
+      if (this.#shifts(shift)) {
+        this.shift = shift;
+        this.shiftedLoose = this.#looseFor(shift, true);
+        let moved = 0;
+        for (let b = 0; b < n; b++) if (shift[b] !== 0) moved++;
+        this.shiftedFirst = moved <= SHIFTED_FIRST_SHARE * n;
       }
     }
-    this.canonicalIsProof = !(sound && switches.canonicalOnly && minEs < 0);
     this.hatless = switches.hatlessPruning && !(sound && !switches.dynamicOrdering);
     this.secStart = new Int32Array(sectionCount + 1);
     let secCount = 0;
@@ -261,6 +286,48 @@ export class SearchModel {
     for (let s = 0, i = 0; s < sectionCount; s++) {
       for (const b of sweep.sections[s]) this.secBuf[i++] = b;
     }
+  }
+
+  /**
+   * Fills `shift` with whole numbers <= 0 such that e(b, q) + shift[q] -
+   * shift[b] >= 0 for every overlap, where they exist: shortest paths
+   * (Bellman-Ford) over the difference constraints shift[b] <= shift[q] +
+   * e(b, q). Then in any solution, q above b gives offset[q] + shift[q] >=
+   * offset[b] + shift[b]: placing buffers in order of that key places each
+   * one after every buffer under it, which is all canonical order needs.
+   * Returns false on a negative cycle (no such shifts) or past a work cap.
+   */
+  #shifts(shift: Float64Array): boolean {
+    const n = this.n;
+    const edges = this.ovBuf.length;
+    const passes = Math.min(n, Math.floor(SHIFT_MAX_WORK / Math.max(edges, 1)));
+    for (let pass = 0; pass <= passes; pass++) {
+      let changed = false;
+      for (let b = 0; b < n; b++) {
+        for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
+          const limit = shift[this.ovBuf[i]] + this.ovEs[i];
+          if (shift[b] > limit) {
+            shift[b] = limit;
+            changed = true;
+          }
+        }
+      }
+      if (!changed) return true;
+    }
+    return false;
+  }
+
+  /** Buffers an effective size of zero or less ties to a neighbour under `shift`. */
+  #looseFor(shift: Float64Array, sound: boolean): Uint8Array {
+    const loose = new Uint8Array(this.n);
+    if (!sound) return loose;
+    for (let b = 0; b < this.n; b++) {
+      for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
+        const q = this.ovBuf[i];
+        if (this.ovEs[i] + shift[q] - shift[b] <= 0) loose[b] = loose[q] = 1;
+      }
+    }
+    return loose;
   }
 }
 
@@ -330,7 +397,12 @@ export class Search {
   // The canonical rules as they apply now (see setRelaxed).
   #canonical: boolean;
   #canonicalIsProof: boolean;
-  readonly #loose: Uint8Array;
+  #loose: Uint8Array;
+  // Canonical order's key is offset + #shift[b]: all zeros (#noShift)
+  // except in a proof that needs the model's shifts.
+  #shift: Float64Array;
+  readonly #noShift: Float64Array;
+  #shifted = false;
   readonly #hatless: boolean;
   #capacity = Infinity;
   #heuristic = "";
@@ -407,6 +479,8 @@ export class Search {
     this.#canonical = model.switches.canonicalOnly;
     this.#canonicalIsProof = model.canonicalIsProof;
     this.#loose = model.loose;
+    this.#noShift = new Float64Array(n);
+    this.#shift = this.#noShift;
     this.#hatless = model.hatless;
     this.#size = model.size;
     this.#lower = model.lower;
@@ -462,15 +536,21 @@ export class Search {
    *
    * @param capacity No buffer may reach above this.
    * @param heuristic Letters of the preordering heuristic.
-   * @param relaxed Search without canonical order, so that "infeasible"
-   *   is a proof where canonical order's is not.
+   * @param relaxed Search so that "infeasible" is a proof where canonical
+   *   order on offsets is not: in canonical order on offset + shift where
+   *   the model has shifts, else without canonical order.
    */
   begin(capacity: number, heuristic: string, relaxed = false): void {
     if (this.#depth >= 0) this.abandon();
     this.#capacity = capacity;
     this.#heuristic = heuristic;
-    this.#canonical = relaxed ? false : this.#sw.canonicalOnly;
-    this.#canonicalIsProof = relaxed ? true : this.#model.canonicalIsProof;
+    const model = this.#model;
+    const shifted = model.shift !== undefined && (relaxed || model.shiftedFirst);
+    this.#shifted = shifted;
+    this.#shift = shifted ? model.shift! : this.#noShift;
+    this.#loose = shifted ? model.shiftedLoose! : model.loose;
+    this.#canonical = relaxed && !shifted ? false : this.#sw.canonicalOnly;
+    this.#canonicalIsProof = relaxed || shifted ? true : model.canonicalIsProof;
     const root = this.#push(ROOT);
     root.i = 0;
   }
@@ -624,7 +704,8 @@ export class Search {
       frame.bound = this.#totalBound;
       frame.savedFull = this.#fullCheck;
       this.#totalBound = this.#rootCheck(frame.sectionLo, frame.sectionHi);
-      return this.#pushNode(base, count, buffers, frame.sectionLo, frame.sectionHi, 0, 0);
+      // Fresh canonical bounds: below every key (shifts may be negative).
+      return this.#pushNode(base, count, buffers, frame.sectionLo, frame.sectionHi, -Infinity, 0);
     }
     this.#totalBound = frame.bound;
     this.#fullCheck = frame.savedFull;
@@ -645,6 +726,7 @@ export class Search {
     const minOffset = this.#minOffset;
     const preorder = this.#preorder;
     const size = this.#size;
+    const shift = this.#shift;
     const sw = this.#sw;
     if (frame.i < 0) {
       if (this.#abandoning) return BUDGET;
@@ -682,15 +764,19 @@ export class Search {
         return OK;
       }
       if (sw.dynamicOrdering) {
-        // Insertion sort: the parent's order is nearly right already.
+        // Insertion sort: the parent's order is nearly right already. By
+        // canonical order's key: the offset, plus the shift where needed
+        // (the common case keeps its loop free of the extra loads).
+        const keyed = this.#shifted;
         for (let i = base + 1; i < base + k; i++) {
           const b = cand[i];
-          const mb = minOffset[b];
+          const mb = keyed ? minOffset[b] + shift[b] : minOffset[b];
           const pb = preorder[b];
           let j = i - 1;
           while (j >= base) {
             const c = cand[j];
-            if (minOffset[c] < mb || (minOffset[c] === mb && preorder[c] < pb)) break;
+            const mc = keyed ? minOffset[c] + shift[c] : minOffset[c];
+            if (mc < mb || (mc === mb && preorder[c] < pb)) break;
             cand[j + 1] = c;
             j--;
           }
@@ -731,15 +817,17 @@ export class Search {
     for (let i = frame.i; i < end; i++) {
       const b = this.#cand[i];
       const offset = minOffset[b];
+      // Canonical order's key (the offset itself unless shifts are needed):
+      // every buffer placed later in this partition has a key at least this
+      // and an offset at least this key, since shifts are <= 0.
+      const key = offset + shift[b];
       const index = preorder[b];
       if (this.#canonical) {
-        if (
-          offset < minAllowed || (offset === minAllowed && index < minIndex && this.#loose[b] === 0)
-        ) {
+        if (key < minAllowed || (key === minAllowed && index < minIndex && this.#loose[b] === 0)) {
           continue;
         }
       }
-      if (sw.checkDominance && offset >= minHeight) continue;
+      if (sw.checkDominance && key >= minHeight) continue;
       const fixed = this.#fixed[b];
       if (fixed !== NONE && offset > fixed) continue;
       // Windows may leave a buffer's top bytes never live, so the sections
@@ -752,8 +840,8 @@ export class Search {
       const placed = this.#place(b, offset, sectionLo, sectionHi);
       const bound = this.#totalBound;
       if (
-        placed !== PLACE_FAILED && this.#checkOffset(sectionLo, sectionHi, offset) &&
-        (!this.#fullCheck || this.#checkAll(sectionLo, sectionHi, offset))
+        placed !== PLACE_FAILED && this.#checkOffset(sectionLo, sectionHi, key) &&
+        (!this.#fullCheck || this.#checkAll(sectionLo, sectionHi, key))
       ) {
         frame.i = i;
         frame.b = b;
@@ -773,7 +861,7 @@ export class Search {
           child.sectionHi = sectionHi;
           return PUSHED;
         }
-        return this.#pushNode(base, frame.k, frame.partition, sectionLo, sectionHi, offset, index);
+        return this.#pushNode(base, frame.k, frame.partition, sectionLo, sectionHi, key, index);
       }
       this.#totalBound = bound;
       this.#unplace(b, minMark, floorMark);
@@ -813,7 +901,7 @@ export class Search {
           frame.partition,
           frame.sectionLo,
           frame.sectionHi,
-          frame.offset,
+          frame.offset + this.#shift[frame.b],
           frame.index,
         );
       }
