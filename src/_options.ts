@@ -76,14 +76,20 @@ export function capacityOptional(options: SolverOptions): boolean {
 }
 
 /**
- * Checks the problem and the options, and resolves the options.
+ * Checks the problem and the options, and resolves the options. The check
+ * counts against the time limit, from `start`.
  *
  * @throws {TypeError} When a value has the wrong type.
  * @throws {RangeError} When a value is out of range.
+ * @throws {SolveError} With code "timeout" when the time limit passes first.
  */
-export function checkInput(problem: Problem, options: SolverOptions): Settings {
+export function checkInput(
+  problem: Problem,
+  options: SolverOptions,
+  start: number = performance.now(),
+): Settings {
   const settings = resolveOptions(options);
-  checkProblem(problem, capacityOptional(options));
+  checkProblem(problem, capacityOptional(options), start + settings.timeout);
   return settings;
 }
 

@@ -12,7 +12,9 @@
 // by its stop flag, or "too-large" for the exact search.
 
 import { SolveError } from "./errors.ts";
-import { peakLoad, type Problem } from "./problem.ts";
+import type { Problem } from "./problem.ts";
+import { peakLoadBefore } from "./_peak_load.ts";
+import { sortNumbers } from "./_sort.ts";
 import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
 import { sweep, type SweepResult } from "./sweep.ts";
 import { solveHeuristic } from "./heuristics.ts";
@@ -134,11 +136,14 @@ export class Prepared {
     this.#anySearched = any;
   }
 
-  /** The peak load and the pairs count, computed once. */
-  facts(): Facts {
+  /**
+   * The peak load and the pairs count, computed once; a SolveError
+   * "timeout" when `deadline` passes first (a second at 10^6 buffers).
+   */
+  facts(deadline = Infinity): Facts {
     this.#facts ??= {
-      peakLoad: peakLoad(this.problem),
-      pairs: this.#anySearched ? overlappingPairs(this.#searched) : 0,
+      peakLoad: peakLoadBefore(this.problem, deadline),
+      pairs: this.#anySearched ? overlappingPairs(this.#searched, deadline) : 0,
     };
     return this.#facts;
   }
@@ -343,8 +348,11 @@ export function trimEdgeGaps(problem: Problem): Problem {
   return changed ? { ...problem, buffers } : problem;
 }
 
-/** How many pairs of buffers are live at once, counted in O(n log n). */
-export function overlappingPairs(problem: Problem): number {
+/**
+ * How many pairs of buffers are live at once, counted in O(n log n); a
+ * SolveError "timeout" past `deadline`.
+ */
+export function overlappingPairs(problem: Problem, deadline = Infinity): number {
   const n = problem.buffers.length;
   const lowers = new Float64Array(n);
   const uppers = new Float64Array(n);
@@ -352,8 +360,8 @@ export function overlappingPairs(problem: Problem): number {
     lowers[i] = problem.buffers[i].lower;
     uppers[i] = problem.buffers[i].upper;
   }
-  lowers.sort();
-  uppers.sort();
+  sortNumbers(lowers, deadline);
+  sortNumbers(uppers, deadline);
   // A pair meets when one starts while the other is live: count, for each
   // start, the buffers started before it and not yet ended.
   let pairs = 0;

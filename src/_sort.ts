@@ -8,8 +8,18 @@
 // typed-array sort does it (a comparator sort of 10^6 indices takes half a
 // second); otherwise a comparator sort gives the same order.
 
-/** Indices 0 .. n-1 by `keyOf(i)`, then by index. */
-export function sortedOrder(n: number, keyOf: (i: number) => number): Int32Array {
+import { SolveError } from "./errors.ts";
+
+/**
+ * Indices 0 .. n-1 by `keyOf(i)`, then by index; a SolveError "timeout"
+ * once `performance.now()` passes `deadline` (checked between pieces of
+ * work of a few tens of milliseconds at most, where the keys pack).
+ */
+export function sortedOrder(
+  n: number,
+  keyOf: (i: number) => number,
+  deadline = Infinity,
+): Int32Array {
   const order = new Int32Array(n);
   let min = Infinity;
   let max = -Infinity;
@@ -24,10 +34,53 @@ export function sortedOrder(n: number, keyOf: (i: number) => number): Int32Array
   if (n > 0 && whole && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
     const packed = new Float64Array(n);
     for (let i = 0; i < n; i++) packed[i] = (keyOf(i) - min) * scale + i;
-    packed.sort();
+    sortNumbers(packed, deadline);
     for (let k = 0; k < n; k++) order[k] = packed[k] % scale;
     return order;
   }
   for (let i = 0; i < n; i++) order[i] = i;
   return order.sort((x, y) => keyOf(x) - keyOf(y) || x - y);
+}
+
+// Pieces sorted apart, then merged: each native sort or merge pass is one
+// piece of work the clock cannot interrupt (a sort of 2 * 10^6 doubles at
+// once takes a quarter of a second).
+const RUN = 1 << 18;
+
+/**
+ * Sorts doubles ascending in place, as `values.sort()` does; a SolveError
+ * "timeout" past `deadline`, checked between runs and merge passes.
+ */
+export function sortNumbers(values: Float64Array, deadline = Infinity): void {
+  const n = values.length;
+  if (n <= RUN || deadline === Infinity) {
+    values.sort();
+    return;
+  }
+  for (let a = 0; a < n; a += RUN) {
+    values.subarray(a, Math.min(n, a + RUN)).sort();
+    if (performance.now() > deadline) throw factsTimeout();
+  }
+  let from: Float64Array = values;
+  let to: Float64Array = new Float64Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let a = 0; a < n; a += 2 * width) {
+      const mid = Math.min(n, a + width);
+      const end = Math.min(n, a + 2 * width);
+      let i = a;
+      let j = mid;
+      let k = a;
+      while (i < mid && j < end) to[k++] = from[j] < from[i] ? from[j++] : from[i++];
+      while (i < mid) to[k++] = from[i++];
+      while (j < end) to[k++] = from[j++];
+    }
+    [from, to] = [to, from];
+    if (performance.now() > deadline) throw factsTimeout();
+  }
+  if (from !== values) values.set(from);
+}
+
+/** The error for the solver's measurements cut short by its time limit. */
+export function factsTimeout(): SolveError {
+  return new SolveError("timeout", "The time limit was hit while measuring the problem");
 }

@@ -57,8 +57,8 @@ import { improveByLns, type LnsResult } from "./_lns.ts";
  * @throws {RangeError} If the problem or the options are out of range.
  */
 export function solve(problem: Problem, options: SolverOptions = {}): Solution {
-  const settings = checkInput(problem, options);
   const start = performance.now();
+  const settings = checkInput(problem, options, start);
   const prepared = new Prepared(problem, settings.switches);
   const signal = options.signal;
   const steps = plan({ problem, settings, start, signal, onProgress: options.onProgress });
@@ -69,7 +69,7 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
   function answer(request: Request): Reply {
     switch (request.kind) {
       case "facts":
-        return prepared.facts() satisfies Facts;
+        return prepared.facts(start + settings.timeout) satisfies Facts;
       case "heuristic":
         return prepared.heuristic(request, request.deadline, signal) satisfies HeuristicResult;
       case "probe":

@@ -63,8 +63,8 @@ export async function solveAsync(
   problem: Problem,
   options: SolverOptions = {},
 ): Promise<Solution> {
-  const settings = checkInput(problem, options);
   const start = performance.now();
+  const settings = checkInput(problem, options, start);
   const pool = problem.buffers.length >= WORKERS_MIN_BUFFERS &&
       settings.timeout >= WORKERS_MIN_TIMEOUT_MS
     ? sharedPool()
@@ -101,7 +101,7 @@ async function runOnPool(
     signal: options.signal,
     onProgress: options.onProgress,
   });
-  const facts = new Prepared(problem, settings.switches).facts();
+  const facts = new Prepared(problem, settings.switches).facts(start + settings.timeout);
   session.facts = facts;
   const answer = async (request: Request): Promise<Reply> => {
     switch (request.kind) {

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseCsv } from "../src/csv_parse.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
+import { SolveError } from "../src/errors.ts";
 import type { Buffer, Problem, Solution } from "../src/problem.ts";
 import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
@@ -25,6 +26,20 @@ describe("solveHeuristic checks its problem as solve does", () => {
       name: "RangeError",
       message: 'Cannot solve: buffers 0 and 1 share the id "ok"',
     });
+  });
+
+  it("names the first repeat among decimal ids (compared as numbers) as among any ids", () => {
+    const numbered = (...ids: string[]) =>
+      problemOf(...ids.map((id, i) => ({ id, lower: i, upper: i + 1, size: 1 })));
+    assert.throws(() => solve({ ...numbered("3", "1", "2", "1", "3"), capacity: 9 }), {
+      name: "RangeError",
+      message: 'Cannot solve: buffers 1 and 3 share the id "1"',
+    });
+    // Equal as numbers, different as ids: no repeat.
+    for (const ids of [["7", "07"], ["0", "-0"], ["1", "1.0"], ["12", "12 "]]) {
+      const solution = solve({ ...numbered(...ids), capacity: 9 });
+      assert.equal(solution.offsets.length, 2, ids.join(" "));
+    }
   });
 
   it("rejects lower > upper", () => {
@@ -143,5 +158,27 @@ describe("parseCsv checks its arguments", () => {
         name,
       );
     }
+  });
+});
+
+describe("the time limit counts the check and the measurements", () => {
+  it("a solve whose limit passes while the problem is checked fails with timeout", async () => {
+    const problem = problemOf(...Array.from({ length: 20_000 }, (_, i) => ({
+      id: String(i),
+      lower: i,
+      upper: i + 2,
+      size: 1,
+    })));
+    for (const minimizeCapacity of [false, true]) {
+      const options = { timeout: 0, minimizeCapacity };
+      const capped = { ...problem, capacity: 4 };
+      const isTimeout = (error: unknown) => error instanceof SolveError && error.code === "timeout";
+      assert.throws(() => solve(capped, options), isTimeout);
+      const { solveAsync } = await import("../src/solve_async.ts");
+      await assert.rejects(solveAsync(capped, options), isTimeout);
+    }
+    // With time, a small one is solved.
+    const small = { buffers: problem.buffers.slice(0, 50), capacity: 4 };
+    assert.equal(validate(small, solve(small, { timeout: 60_000 })), "good");
   });
 });
