@@ -135,12 +135,12 @@ export function irreducibleInfeasibleSubset(
   problem: Problem,
   options: SolverOptions = {},
 ): number[] {
+  const start = performance.now();
   const settings = checkInput(problem, {
     ...options,
     minimizeCapacity: false,
     heuristic: undefined,
-  });
-  const start = performance.now();
+  }, start);
   const deadline = start + settings.timeout;
   const counters = { nodes: 0, backtracks: 0 };
   const feasible = (kept: number[]): boolean => {
