@@ -70,7 +70,13 @@ export function sortNumbers(values: Float64Array, deadline = Infinity): void {
       let i = a;
       let j = mid;
       let k = a;
-      while (i < mid && j < end) to[k++] = from[j] < from[i] ? from[j++] : from[i++];
+      while (i < mid && j < end) {
+        const x = from[j];
+        const y = from[i];
+        // As the built-in sort orders them: -0 before 0, NaN last.
+        const first = x < y || (x === 0 && y === 0 && 1 / x < 1 / y) || (y !== y && x === x);
+        to[k++] = first ? from[j++] : from[i++];
+      }
       while (i < mid) to[k++] = from[i++];
       while (j < end) to[k++] = from[j++];
     }

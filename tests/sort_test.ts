@@ -28,6 +28,19 @@ describe("sortNumbers and sortedOrder with a deadline", () => {
     }
   });
 
+  it("place -0 before 0 and NaN last, as the built-in sort does", () => {
+    const values = new Float64Array(N).fill(1);
+    values[0] = NaN;
+    values[1] = 0;
+    values[N - 2] = 2;
+    values[N - 1] = -0;
+    const expected = Float64Array.from(values).sort();
+    sortNumbers(values, performance.now() + 600_000);
+    assert.ok(Object.is(values[0], -0) && Object.is(values[1], 0));
+    assert.ok(Number.isNaN(values[N - 1]));
+    assert.deepEqual(values, expected);
+  });
+
   it("order indices by key, then index, as without a deadline", () => {
     const keys = randomValues(2, 1000);
     const plain = sortedOrder(N, (i) => keys[i]);

@@ -42,6 +42,30 @@ describe("solveHeuristic checks its problem as solve does", () => {
     }
   });
 
+  it("reports input errors in buffer order, and before a time limit on small problems", () => {
+    const dup = { ...ok, lower: 0 };
+    // The repeat comes first (buffer 1), the bad lifespan after (buffer 2).
+    assert.throws(
+      () => solve({ ...problemOf(ok, dup, { ...ok, id: "c", lower: 5 }), capacity: 9 }),
+      {
+        name: "RangeError",
+        message: 'Cannot solve: buffers 0 and 1 share the id "ok"',
+      },
+    );
+    // The bad lifespan first (buffer 1), the repeat after (buffer 2).
+    assert.throws(
+      () => solve({ ...problemOf(ok, { ...ok, id: "c", lower: 5 }, dup), capacity: 9 }),
+      {
+        name: "RangeError",
+        message: 'Cannot solve: buffer "c" upper: expected upper > lower, got lifespan [5, 4)',
+      },
+    );
+    assert.throws(() => solve({ ...problemOf(ok, dup), capacity: 9 }, { timeout: 0 }), {
+      name: "RangeError",
+      message: 'Cannot solve: buffers 0 and 1 share the id "ok"',
+    });
+  });
+
   it("rejects lower > upper", () => {
     assert.throws(() => solveHeuristic(problemOf({ ...ok, lower: 5 })), {
       name: "RangeError",
