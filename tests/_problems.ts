@@ -155,3 +155,20 @@ export function easyProblems(): GeneratedProblem[] {
     generateProblem({ seed, buffers: 400, construction: "planted", slack: 1.05 })
   );
 }
+
+/**
+ * 300 buffers cut out of a memory with 5% to spare, with gaps (half of
+ * them windowed) and alignments: windows make some effective sizes
+ * negative, and most buffers get a canonical-order shift.
+ */
+export function windowedPlanted(): GeneratedProblem {
+  return generateProblem({
+    seed: 4,
+    buffers: 300,
+    construction: "planted",
+    slack: 1.05,
+    gaps: 0.3,
+    windows: 0.5,
+    aligned: 0.3,
+  });
+}

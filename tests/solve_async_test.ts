@@ -18,7 +18,7 @@ import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { validate } from "../src/validate.ts";
-import { Pool, sharedPool, workersAvailable } from "../src/_pool.ts";
+import { Pool, type Session, sharedPool, workersAvailable } from "../src/_pool.ts";
 import { resolveOptions } from "../src/_options.ts";
 import {
   CALLING_THREAD_MAX_PAIRS,
@@ -26,7 +26,7 @@ import {
   WORKERS_MIN_TIMEOUT_MS,
 } from "../src/_limits.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
-import { GAPPED, repeated, tiling } from "./_problems.ts";
+import { GAPPED, repeated, tiling, windowedPlanted } from "./_problems.ts";
 
 const SKIP = workersAvailable() ? undefined : "this runtime has no Web Workers";
 // A stuck plan fails its test rather than hang the run.
@@ -149,15 +149,7 @@ describe("solveAsync gives solve()'s answers", { skip: SKIP }, () => {
     "with gaps, windows, alignments and pinned buffers, all sent to the workers",
     LIMIT,
     async () => {
-      const { problem: generated } = generateProblem({
-        seed: 4,
-        buffers: 300,
-        construction: "planted",
-        slack: 1.05,
-        gaps: 0.3,
-        windows: 0.5,
-        aligned: 0.3,
-      });
+      const { problem: generated } = windowedPlanted();
       // Pin every tenth buffer where a first solve put it.
       const placed = solve(generated);
       const problem = {
@@ -276,6 +268,19 @@ describe("solveAsync cancelled", { skip: SKIP }, () => {
 });
 
 describe("a pool that uses the calling thread (the command line's)", { skip: SKIP }, () => {
+  /** A whole search of the session's problem by one portfolio member. */
+  const search = (session: Session, problem: Problem, member: number, heuristic: string) =>
+    session.run({
+      kind: "search",
+      search: {
+        member,
+        begin: { capacity: problem.capacity!, heuristic, relaxed: false },
+        budget: Infinity,
+        giveUp: false,
+        sliceMs: 20,
+      },
+    }, Infinity).result;
+
   it(
     "runs searches there and on one worker fewer, and everything else on workers",
     LIMIT,
@@ -286,20 +291,9 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       const session = pool.open(problem, resolveOptions({}).switches);
       session.facts = { peakLoad: 0, pairs: CALLING_THREAD_MAX_PAIRS };
       try {
-        const search = (member: number, heuristic: string) =>
-          session.run({
-            kind: "search",
-            search: {
-              member,
-              begin: { capacity: problem.capacity!, heuristic, relaxed: false },
-              budget: Infinity,
-              giveUp: false,
-              sliceMs: 20,
-            },
-          }, Infinity).result;
         const results = await Promise.all([
-          search(0, "WAT"),
-          search(1, "TWA"),
+          search(session, problem, 0, "WAT"),
+          search(session, problem, 1, "TWA"),
           session.run({ kind: "heuristic", name: "size" }, Infinity).result,
         ]);
         assert.equal(results.length, 3);
@@ -324,22 +318,10 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       const session = pool.open(problem, resolveOptions({}).switches);
       session.facts = { peakLoad: 0, pairs: CALLING_THREAD_MAX_PAIRS + 1 };
       try {
-        const results = await Promise.all([0, 1].map((member) =>
-          session.run({
-            kind: "search",
-            search: {
-              member,
-              begin: {
-                capacity: problem.capacity!,
-                heuristic: ["WAT", "TWA"][member],
-                relaxed: false,
-              },
-              budget: Infinity,
-              giveUp: false,
-              sliceMs: 20,
-            },
-          }, Infinity).result
-        ));
+        const results = await Promise.all([
+          search(session, problem, 0, "WAT"),
+          search(session, problem, 1, "TWA"),
+        ]);
         assert.equal(results.length, 2);
         assert.equal(pool.stats.localJobs, 0);
         assert.ok(pool.stats.jobs >= 2);

@@ -19,7 +19,7 @@ import { validate } from "../src/validate.ts";
 import { resolveOptions } from "../src/_options.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { bruteForce } from "./_brute_force.ts";
-import { generateProblem } from "../benchmarks/_generate.ts";
+import { windowedPlanted } from "./_problems.ts";
 
 // tests/data/conformance/cases.jsonl line 73 (family gaps): its smallest
 // height is 48, and effective sizes down to -10.
@@ -139,15 +139,7 @@ describe("sound pruning with negative effective sizes", () => {
     // buffers: 238 of 300 buffers get a shift. In key order from the start
     // the search found no solution at its optimum in 20 s; in offset order
     // it takes a fraction of a second.
-    const { problem } = generateProblem({
-      seed: 4,
-      buffers: 300,
-      construction: "planted",
-      slack: 1.05,
-      gaps: 0.3,
-      windows: 0.5,
-      aligned: 0.3,
-    });
+    const { problem } = windowedPlanted();
     const model = modelOf(problem);
     assert.ok(model.shift !== undefined, "the proof has shifts");
     assert.equal(model.shiftedFirst, false);
