@@ -563,6 +563,9 @@ function pinFloor(p: Prepared): Float64Array {
   return floor;
 }
 
+// Positions per leaf block of the skyline's tree.
+const BLOCK = 16;
+
 /** Reusable scratch for skyline(). */
 export class Skyline {
   readonly #p: Prepared;
@@ -575,8 +578,13 @@ export class Skyline {
   readonly #posU: Int32Array;
   readonly #posOcc: Float64Array;
   readonly #posAlign: Float64Array;
-  // Max-tree over the positions, each node holding the largest preference key
-  // and the smallest end among the unplaced buffers below, side by side.
+  // Preference key per position, -Infinity once placed.
+  readonly #key: Float64Array;
+  // Max-tree over blocks of BLOCK positions, each node holding the largest
+  // key and the smallest end among the unplaced buffers below, side by
+  // side. A block is scanned rather than split further: the last levels
+  // of a tree cost a cache miss each, a block's scan reads one run of
+  // memory (a third less time per pass at 10^6 buffers).
   readonly #leaves: number;
   readonly #tree: Float64Array;
   readonly #stack: Int32Array;
@@ -620,10 +628,11 @@ export class Skyline {
       this.#startPos[t] = q;
     }
     let leaves = 1;
-    while (leaves < cnt) leaves *= 2;
+    while (leaves * BLOCK < cnt) leaves *= 2;
     this.#leaves = leaves;
+    this.#key = new Float64Array(cnt);
     this.#tree = new Float64Array(4 * leaves);
-    this.#stack = new Int32Array(128);
+    this.#stack = new Int32Array(256);
     const m = p.m;
     this.#seg = new Int32Array(3 * (m + 1));
     this.#segH = new Float64Array(m + 1);
@@ -647,16 +656,9 @@ export class Skyline {
     // The tree of unplaced buffers.
     const leaves = this.#leaves;
     const tree = this.#tree;
-    for (let k = 0; k < leaves; k++) {
-      const node = 2 * (leaves + k);
-      if (k < cnt) {
-        tree[node] = pref[this.#byLower[k]];
-        tree[node + 1] = this.#posU[k];
-      } else {
-        tree[node] = -Infinity;
-        tree[node + 1] = Infinity;
-      }
-    }
+    const key = this.#key;
+    for (let k = 0; k < cnt; k++) key[k] = pref[this.#byLower[k]];
+    for (let block = 0; block < leaves; block++) this.#block(block);
     for (let node = leaves - 1; node > 0; node--) {
       const l = 4 * node;
       tree[2 * node] = tree[l] > tree[l + 2] ? tree[l] : tree[l + 2];
@@ -764,53 +766,90 @@ export class Skyline {
   /** The position (in #byLower) of the preferred unplaced buffer in [a, z) ending by e. */
   #query(a: number, z: number, e: number): number {
     if (a >= z) return -1;
+    const ba = Math.floor(a / BLOCK);
+    const bz = Math.floor((z - 1) / BLOCK);
+    if (ba === bz) return this.#scan(a, z, e, -1);
+    // The partial blocks at the ends, then the whole ones between.
+    let best = this.#scan(a, (ba + 1) * BLOCK, e, -1);
+    best = this.#scan(bz * BLOCK, z, e, best);
+    if (ba + 1 === bz) return best;
     const tree = this.#tree;
     const leaves = this.#leaves;
     const stack = this.#stack;
-    let best = -1;
-    let bestKey = -Infinity;
+    // Bottom up: the few nodes that cover the blocks exactly go on the
+    // stack, then each is searched within.
     let sp = 0;
-    stack[sp++] = 1;
-    stack[sp++] = 0;
-    stack[sp++] = leaves;
+    for (let l = ba + 1 + leaves, r = bz + leaves; l < r; l >>= 1, r >>= 1) {
+      if (l & 1) {
+        if (tree[2 * l + 1] <= e) stack[sp++] = l;
+        l++;
+      }
+      if (r & 1) {
+        r--;
+        if (tree[2 * r + 1] <= e) stack[sp++] = r;
+      }
+    }
+    let bestKey = best < 0 ? -Infinity : this.#key[best];
     while (sp > 0) {
-      const hi = stack[--sp];
-      const lo = stack[--sp];
       const node = stack[--sp];
-      if (lo >= z || hi <= a || tree[2 * node] <= bestKey || tree[2 * node + 1] > e) continue;
+      if (tree[2 * node] <= bestKey || tree[2 * node + 1] > e) continue;
       if (node >= leaves) {
-        best = lo;
-        bestKey = tree[2 * node];
+        const block = (node - leaves) * BLOCK;
+        best = this.#scan(block, block + BLOCK, e, best);
+        bestKey = this.#key[best];
         continue;
       }
-      const mid = (lo + hi) >> 1;
       // Visit the child with the larger key first: it prunes more.
       const l = 2 * node;
       if (tree[2 * l] >= tree[2 * l + 2]) {
         stack[sp++] = l + 1;
-        stack[sp++] = mid;
-        stack[sp++] = hi;
         stack[sp++] = l;
-        stack[sp++] = lo;
-        stack[sp++] = mid;
       } else {
         stack[sp++] = l;
-        stack[sp++] = lo;
-        stack[sp++] = mid;
         stack[sp++] = l + 1;
-        stack[sp++] = mid;
-        stack[sp++] = hi;
       }
     }
     return best;
   }
 
+  /** The preferred unplaced position in [a, z) ending by e, if better than best (-1: none). */
+  #scan(a: number, z: number, e: number, best: number): number {
+    const key = this.#key;
+    const posU = this.#posU;
+    if (z > key.length) z = key.length;
+    let bestKey = best < 0 ? -Infinity : key[best];
+    for (let k = a; k < z; k++) {
+      if (key[k] > bestKey && posU[k] <= e) {
+        best = k;
+        bestKey = key[k];
+      }
+    }
+    return best;
+  }
+
+  /** Recomputes a block's leaf from its positions. */
+  #block(block: number): void {
+    const key = this.#key;
+    const posU = this.#posU;
+    let maxKey = -Infinity;
+    let minEnd = Infinity;
+    const z = Math.min(key.length, (block + 1) * BLOCK);
+    for (let k = block * BLOCK; k < z; k++) {
+      if (key[k] === -Infinity) continue;
+      if (key[k] > maxKey) maxKey = key[k];
+      if (posU[k] < minEnd) minEnd = posU[k];
+    }
+    const node = 2 * (this.#leaves + block);
+    this.#tree[node] = maxKey;
+    this.#tree[node + 1] = minEnd;
+  }
+
   #remove(k: number): void {
     const tree = this.#tree;
-    let node = this.#leaves + k;
-    tree[2 * node] = -Infinity;
-    tree[2 * node + 1] = Infinity;
-    node >>= 1;
+    this.#key[k] = -Infinity;
+    const block = Math.floor(k / BLOCK);
+    this.#block(block);
+    let node = (this.#leaves + block) >> 1;
     while (node > 0) {
       const l = 4 * node;
       tree[2 * node] = tree[l] > tree[l + 2] ? tree[l] : tree[l + 2];
