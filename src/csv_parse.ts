@@ -10,7 +10,7 @@
 import { CsvError } from "./errors.ts";
 import type { BufferSpec, Gap, Problem } from "./problem.ts";
 import { quote } from "./_quote.ts";
-import { bufferIssue } from "./_check.ts";
+import { bufferIssue, firstRepeat } from "./_check.ts";
 import { RecordReader } from "./_csv_records.ts";
 
 /** Options for {@linkcode parseCsv}. */
@@ -189,54 +189,71 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   const shift = inclusive ? 1 : 0;
 
   const buffers: BufferSpec[] = [];
-  const seen = new Map<string, number>();
+  // Each buffer's line, for a repeated id's message.
+  const lines: number[] = [];
   const fields = reader.fields;
-  while (reader.next()) {
-    const line = reader.line;
-    if (fields.length !== width) {
-      throw new CsvError(
-        "field-count",
-        `expected ${width} fields as in the header, got ${fields.length}`,
-        { file, line },
-      );
+  const readBuffers = (): void => {
+    while (reader.next()) {
+      const line = reader.line;
+      if (fields.length !== width) {
+        throw new CsvError(
+          "field-count",
+          `expected ${width} fields as in the header, got ${fields.length}`,
+          { file, line },
+        );
+      }
+      const buffer: BufferSpec = {
+        id: fields[idAt],
+        lower: cellInt(fields[lowerAt], "lower", file, line),
+        upper: cellInt(fields[upperAt], "upper", file, line) + shift,
+        size: cellInt(fields[sizeAt], "size", file, line),
+      };
+      if (alignmentAt !== undefined && fields[alignmentAt].trim() !== "") {
+        buffer.alignment = cellInt(fields[alignmentAt], "alignment", file, line);
+      }
+      if (hintAt !== undefined && fields[hintAt].trim() !== "") {
+        const hint = cellInt(fields[hintAt], "hint", file, line);
+        if (hint >= 0) buffer.hint = hint;
+      }
+      if (gapsAt !== undefined) {
+        const gaps = parseGaps(fields[gapsAt], shift, file, line);
+        if (gaps.length > 0) buffer.gaps = gaps;
+      }
+      if (offsetAt !== undefined && fields[offsetAt].trim() !== "") {
+        buffer.offset = cellInt(fields[offsetAt], "offset", file, line);
+      }
+      const issue = bufferIssue(buffer, true);
+      if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });
+      if (buffer.gaps !== undefined) clipGaps(buffer);
+      buffers.push(buffer);
+      lines.push(line);
     }
-    const buffer: BufferSpec = {
-      id: fields[idAt],
-      lower: cellInt(fields[lowerAt], "lower", file, line),
-      upper: cellInt(fields[upperAt], "upper", file, line) + shift,
-      size: cellInt(fields[sizeAt], "size", file, line),
-    };
-    if (alignmentAt !== undefined && fields[alignmentAt].trim() !== "") {
-      buffer.alignment = cellInt(fields[alignmentAt], "alignment", file, line);
-    }
-    if (hintAt !== undefined && fields[hintAt].trim() !== "") {
-      const hint = cellInt(fields[hintAt], "hint", file, line);
-      if (hint >= 0) buffer.hint = hint;
-    }
-    if (gapsAt !== undefined) {
-      const gaps = parseGaps(fields[gapsAt], shift, file, line);
-      if (gaps.length > 0) buffer.gaps = gaps;
-    }
-    if (offsetAt !== undefined && fields[offsetAt].trim() !== "") {
-      buffer.offset = cellInt(fields[offsetAt], "offset", file, line);
-    }
-    const issue = bufferIssue(buffer, true);
-    if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });
-    if (buffer.gaps !== undefined) clipGaps(buffer);
-    const earlier = seen.get(buffer.id);
-    if (earlier !== undefined) {
-      throw new CsvError("semantic", `id ${quote(buffer.id)} is already used on line ${earlier}`, {
-        file,
-        line,
-        column: "id",
-      });
-    }
-    seen.set(buffer.id, line);
-    buffers.push(buffer);
+  };
+  try {
+    readBuffers();
+  } catch (error) {
+    // A repeated id on an earlier line is the first error in the file.
+    if (error instanceof CsvError) repeatedId(buffers, lines, file);
+    throw error;
   }
+  // Ids are checked all at once, as sorted numbers where they are plain
+  // decimals: a Map of 10^6 strings took two thirds of the parse.
+  repeatedId(buffers, lines, file);
   const problem: Problem = { buffers };
   if (capacity !== undefined) problem.capacity = capacity;
   return problem;
+}
+
+/** Throws the first repeated id, naming both lines. */
+function repeatedId(buffers: BufferSpec[], lines: number[], file: string | undefined): void {
+  const repeat = firstRepeat(buffers);
+  if (repeat === undefined) return;
+  const [earlier, later] = repeat;
+  throw new CsvError(
+    "semantic",
+    `id ${quote(buffers[later].id)} is already used on line ${lines[earlier]}`,
+    { file, line: lines[later], column: "id" },
+  );
 }
 
 /**
