@@ -21,26 +21,44 @@ export function sortedOrder(
   deadline = Infinity,
 ): Int32Array {
   const order = new Int32Array(n);
+  const keys = new Float64Array(n);
   let min = Infinity;
   let max = -Infinity;
   let whole = true;
   for (let i = 0; i < n; i++) {
     const key = keyOf(i);
+    keys[i] = key;
     if (key < min) min = key;
     if (key > max) max = key;
     if (!Number.isInteger(key)) whole = false;
   }
+  if (n > 0 && whole && max - min < COUNTING_RANGE * n) {
+    // Whole keys within a few times n of each other (times, mostly): a
+    // counting sort, stable, so ties stay by index. Three passes over the
+    // keys, where a sort of packed doubles took a third of a second at
+    // 2 * 10^6.
+    const starts = new Int32Array(max - min + 2);
+    for (let i = 0; i < n; i++) starts[keys[i] - min + 1]++;
+    for (let v = 1; v < starts.length; v++) starts[v] += starts[v - 1];
+    if (performance.now() > deadline) throw factsTimeout();
+    for (let i = 0; i < n; i++) order[starts[keys[i] - min]++] = i;
+    return order;
+  }
   const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
   if (n > 0 && whole && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
     const packed = new Float64Array(n);
-    for (let i = 0; i < n; i++) packed[i] = (keyOf(i) - min) * scale + i;
+    for (let i = 0; i < n; i++) packed[i] = (keys[i] - min) * scale + i;
     sortNumbers(packed, deadline);
     for (let k = 0; k < n; k++) order[k] = packed[k] % scale;
     return order;
   }
   for (let i = 0; i < n; i++) order[i] = i;
-  return order.sort((x, y) => keyOf(x) - keyOf(y) || x - y);
+  return order.sort((x, y) => keys[x] - keys[y] || x - y);
 }
+
+// A counting sort's range, in keys per index: its counts take at most this
+// many times the memory of the order it makes.
+const COUNTING_RANGE = 4;
 
 // Pieces sorted apart, then merged: each native sort or merge pass is one
 // piece of work the clock cannot interrupt (a sort of 2 * 10^6 doubles at

@@ -255,19 +255,19 @@ function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number
   // Events: e < k removes piece e (at its end), e >= k inserts piece e - k
   // (at its start); by time, removals before insertions, then by piece.
   const events = sortedOrder(2 * k, (e) => e >= k ? pTime[e - k] : pEnd[e]);
-  // Active ranges, sorted by lower byte; they never overlap while valid.
-  let aLo = new Float64Array(64);
-  let aHi = new Float64Array(64);
-  let aBuf = new Int32Array(64);
+  // Active pieces, sorted by lower byte; they never overlap while valid.
+  // One array of piece indices: an insertion or a removal moves a quarter
+  // of the bytes that (lower, upper, buffer) triples would.
+  let active = new Int32Array(64);
   let live = 0;
-  // First active range whose lower byte is >= lo; positive widths that
+  // First active piece whose lower byte is >= lo; positive widths that
   // never overlap have distinct lower bytes, so this is exact.
   const find = (lo: number): number => {
     let a = 0;
     let z = live;
     while (a < z) {
       const m = (a + z) >> 1;
-      if (aLo[m] < lo) a = m + 1;
+      if (pLo[active[m]] < lo) a = m + 1;
       else z = m;
     }
     return a;
@@ -279,29 +279,19 @@ function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number
       const lo = pLo[p];
       const hi = pHi[p];
       const at = find(lo);
-      if (at > 0 && aHi[at - 1] > lo) return [aBuf[at - 1], pBuf[p]];
-      if (at < live && aLo[at] < hi) return [aBuf[at], pBuf[p]];
-      if (live === aLo.length) {
-        const grow = <T extends Float64Array | Int32Array>(old: T, made: T): T => {
-          made.set(old);
-          return made;
-        };
-        aLo = grow(aLo, new Float64Array(2 * live));
-        aHi = grow(aHi, new Float64Array(2 * live));
-        aBuf = grow(aBuf, new Int32Array(2 * live));
+      if (at > 0 && pHi[active[at - 1]] > lo) return [pBuf[active[at - 1]], pBuf[p]];
+      if (at < live && pLo[active[at]] < hi) return [pBuf[active[at]], pBuf[p]];
+      if (live === active.length) {
+        const grown = new Int32Array(2 * live);
+        grown.set(active);
+        active = grown;
       }
-      aLo.copyWithin(at + 1, at, live);
-      aHi.copyWithin(at + 1, at, live);
-      aBuf.copyWithin(at + 1, at, live);
-      aLo[at] = lo;
-      aHi[at] = hi;
-      aBuf[at] = pBuf[p];
+      active.copyWithin(at + 1, at, live);
+      active[at] = p;
       live++;
     } else {
       const at = find(pLo[e]);
-      aLo.copyWithin(at, at + 1, live);
-      aHi.copyWithin(at, at + 1, live);
-      aBuf.copyWithin(at, at + 1, live);
+      active.copyWithin(at, at + 1, live);
       live--;
     }
   }

@@ -42,13 +42,17 @@ describe("sortNumbers and sortedOrder with a deadline", () => {
   });
 
   it("order indices by key, then index, as without a deadline", () => {
-    const keys = randomValues(2, 1000);
-    const plain = sortedOrder(N, (i) => keys[i]);
-    const timed = sortedOrder(N, (i) => keys[i], performance.now() + 600_000);
-    assert.deepEqual(timed, plain);
-    for (let k = 1; k < N; k++) {
-      const [a, b] = [plain[k - 1], plain[k]];
-      assert.ok(keys[a] < keys[b] || (keys[a] === keys[b] && a < b));
+    // Each of the three ways: a counting sort (whole keys close together),
+    // packed doubles (whole keys far apart), a comparator (fractions).
+    const fractions = randomValues(5, 1000).map((v) => v / 7);
+    for (const keys of [randomValues(2, 1000), randomValues(6, 1e9), fractions]) {
+      const plain = sortedOrder(N, (i) => keys[i]);
+      const timed = sortedOrder(N, (i) => keys[i], performance.now() + 600_000);
+      assert.deepEqual(timed, plain);
+      for (let k = 1; k < N; k++) {
+        const [a, b] = [plain[k - 1], plain[k]];
+        assert.ok(keys[a] < keys[b] || (keys[a] === keys[b] && a < b));
+      }
     }
   });
 
