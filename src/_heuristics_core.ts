@@ -768,13 +768,18 @@ export class Skyline {
     if (a >= z) return -1;
     const ba = Math.floor(a / BLOCK);
     const bz = Math.floor((z - 1) / BLOCK);
-    if (ba === bz) return this.#scan(a, z, e, -1);
-    // The partial blocks at the ends, then the whole ones between.
-    let best = this.#scan(a, (ba + 1) * BLOCK, e, -1);
-    best = this.#scan(bz * BLOCK, z, e, best);
-    if (ba + 1 === bz) return best;
     const tree = this.#tree;
     const leaves = this.#leaves;
+    // The partial blocks at the ends (skipped where nothing in the whole
+    // block ends by e: most queries find nothing), then the whole ones
+    // between.
+    let best = -1;
+    if (tree[2 * (leaves + ba) + 1] <= e) {
+      best = this.#scan(a, Math.min(z, (ba + 1) * BLOCK), e, -1);
+    }
+    if (ba === bz) return best;
+    if (tree[2 * (leaves + bz) + 1] <= e) best = this.#scan(bz * BLOCK, z, e, best);
+    if (ba + 1 === bz) return best;
     const stack = this.#stack;
     // Bottom up: the few nodes that cover the blocks exactly go on the
     // stack, then each is searched within.

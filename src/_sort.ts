@@ -71,6 +71,7 @@ const RUN = 1 << 18;
  */
 export function sortNumbers(values: Float64Array, deadline = Infinity): void {
   const n = values.length;
+  if (n >= COUNTING_MIN && countSort(values, deadline)) return;
   if (n <= RUN || deadline === Infinity) {
     values.sort();
     return;
@@ -102,6 +103,36 @@ export function sortNumbers(values: Float64Array, deadline = Infinity): void {
     if (performance.now() > deadline) throw factsTimeout();
   }
   if (from !== values) values.set(from);
+}
+
+// Below this many values the built-in sort is as fast as counting.
+const COUNTING_MIN = 4096;
+
+/**
+ * Sorts whole numbers within COUNTING_RANGE * n of each other by counting
+ * (two passes, where the built-in sort of 10^6 doubles takes 0.15 s);
+ * false, untouched, for any other values (-0 included, to keep it apart
+ * from 0).
+ */
+function countSort(values: Float64Array, deadline: number): boolean {
+  const n = values.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (!Number.isInteger(x) || (x === 0 && 1 / x < 0)) return false;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  if (max - min >= COUNTING_RANGE * n) return false;
+  const counts = new Int32Array(max - min + 1);
+  for (let i = 0; i < n; i++) counts[values[i] - min]++;
+  if (performance.now() > deadline) throw factsTimeout();
+  let k = 0;
+  for (let v = 0; v < counts.length; v++) {
+    for (let c = counts[v]; c > 0; c--) values[k++] = min + v;
+  }
+  return true;
 }
 
 /** The error for the solver's measurements cut short by its time limit. */
