@@ -30,6 +30,9 @@
 import { sortedOrder } from "./_sort.ts";
 
 /** The problem on typed arrays, shared by all passes. */
+/** What {@linkcode Prepared} throws when its stop test says to stop. */
+export const PREPARE_STOPPED: Error = new Error("Internal: the heuristics' set-up was stopped");
+
 export class Prepared {
   /** Number of buffers. */
   readonly n: number;
@@ -74,9 +77,11 @@ export class Prepared {
 
   /**
    * @param problem The buffers (a capacity is not used).
+   * @param stop Throws {@linkcode PREPARE_STOPPED} when it says to stop
+   *   (10^6 buffers take most of a second).
    * @param mirrorOf Internal: build the time-reversed twin of this one.
    */
-  constructor(problem: HeuristicProblem, mirrorOf?: Prepared) {
+  constructor(problem: HeuristicProblem, stop?: Stop, mirrorOf?: Prepared) {
     if (mirrorOf !== undefined) {
       // The same buffers with time reversed: it has exactly the same
       // solutions, but the skyline fills it differently. Only the times
@@ -157,6 +162,7 @@ export class Prepared {
     let freeCount = 0;
     let fixedCount = 0;
     for (let i = 0; i < n; i++) {
+      if ((i & 65535) === 65535 && stop?.()) throw PREPARE_STOPPED;
       const b = buffers[i];
       this.size[i] = b.size;
       this.occ[i] = b.size;
@@ -206,7 +212,9 @@ export class Prepared {
     this.pBuf = rawB.slice(0, pc);
     this.pL = new Int32Array(pc);
     this.pU = new Int32Array(pc);
+    if (stop?.()) throw PREPARE_STOPPED;
     this.m = compressTimes(rawL, rawU, pc, this.pL, this.pU);
+    if (stop?.()) throw PREPARE_STOPPED;
     this.bL = new Int32Array(n);
     this.bU = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -234,7 +242,7 @@ export class Prepared {
 
   /** The same problem with time reversed, sharing what does not change. */
   mirrored(): Prepared {
-    return new Prepared({ buffers: [] }, this);
+    return new Prepared({ buffers: [] }, undefined, this);
   }
 }
 

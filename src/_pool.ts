@@ -24,6 +24,7 @@ import type { SearchSwitches } from "./search.ts";
 import type { Facts, StopFlag } from "./_prepared.ts";
 import type { LnsResult } from "./_lns.ts";
 import {
+  outOfTime,
   packBuffers,
   type PackedBuffers,
   WorkerHost,
@@ -289,12 +290,10 @@ export class Pool {
       // timed out (its nodes are lost with the worker), anything else fails.
       const slot = ticket.slot;
       if (slot?.ticket === ticket) this.#replace(slot);
-      if (ticket.job.kind === "search") {
-        this.#settle(ticket, { status: "timeout", nodes: 0, backtracks: 0, proof: true });
-      } else if (ticket.job.kind === "probe") {
-        this.#settle(ticket, { status: "timeout", nodes: 0, backtracks: 0 });
-      } else if (ticket.job.kind === "lns") {
-        this.#settle(ticket, unimproved(ticket.job.offsets, "timeout"));
+      if (
+        ticket.job.kind === "search" || ticket.job.kind === "probe" || ticket.job.kind === "lns"
+      ) {
+        this.#settle(ticket, outOfTime(ticket.job));
       } else {
         this.#fail(ticket, new SolveError("timeout", "A worker overran the time limit"));
       }
@@ -577,7 +576,7 @@ export class Session {
 }
 
 /** A large neighbourhood search lost with its worker: nothing gained. */
-function unimproved(offsets: Float64Array, status: "timeout" | "stopped"): LnsResult {
+function unimproved(offsets: Float64Array, status: "stopped"): LnsResult {
   return { status, offsets, height: Infinity, nodes: 0, backtracks: 0 };
 }
 

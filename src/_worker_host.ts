@@ -86,14 +86,22 @@ export function packBuffers(buffers: readonly BufferSpec[]): PackedBuffers {
   return packed;
 }
 
-/** The buffers back from {@linkcode packBuffers}, with their indices as ids. */
-export function unpackBuffers(packed: PackedBuffers): BufferSpec[] {
+/**
+ * The buffers back from {@linkcode packBuffers}, with their indices as ids;
+ * undefined once `performance.now()` passes `deadline` (10^6 buffers take
+ * half a second).
+ */
+export function unpackBuffers(
+  packed: PackedBuffers,
+  deadline = Infinity,
+): BufferSpec[] | undefined {
   const n = packed.lower.length;
   const gaps: (Gap[] | null)[] | undefined = packed.gaps === undefined
     ? undefined
     : JSON.parse(packed.gaps);
   const buffers: BufferSpec[] = new Array(n);
   for (let i = 0; i < n; i++) {
+    if ((i & 65535) === 65535 && performance.now() > deadline) return undefined;
     const b: BufferSpec = {
       id: String(i),
       lower: packed.lower[i],
@@ -147,6 +155,8 @@ export class WorkerHost {
   #flag: Int32Array | undefined;
   readonly #stop: StopFlag;
   readonly #problems = new Map<number, Prepared>();
+  // Problems whose set-up a deadline cut short, still packed.
+  readonly #unpacked = new Map<number, WorkerSetup>();
 
   /** A host with no problems yet. */
   constructor() {
@@ -172,23 +182,33 @@ export class WorkerHost {
     }
     if (request.type === "release") {
       this.#problems.delete(request.key);
+      this.#unpacked.delete(request.key);
       return undefined;
     }
     const transfer: Transferable[] = [];
     try {
+      const deadline = request.deadline - performance.timeOrigin;
+      const job = request.job;
+      // A job whose deadline passes before it can start (a large problem's
+      // set-up takes a second at 10^6) ends at once as out of time, instead
+      // of holding the worker until the pool replaces it.
+      const late = job.kind !== "facts" && performance.now() > deadline;
       let prepared = this.#problems.get(request.key);
       if (prepared === undefined) {
-        const setup = request.setup;
+        const setup = request.setup ?? this.#unpacked.get(request.key);
         if (setup === undefined) throw new Error(`problem ${request.key} was never sent`);
-        prepared = new Prepared(
-          { buffers: unpackBuffers(setup.buffers), capacity: setup.capacity },
-          setup.switches,
-        );
+        const buffers = late ? undefined : unpackBuffers(setup.buffers, deadline);
+        if (buffers === undefined) {
+          // Kept packed for the next job on this problem.
+          this.#unpacked.set(request.key, setup);
+          return { reply: { id: request.id, ok: true, result: outOfTime(job) }, transfer };
+        }
+        this.#unpacked.delete(request.key);
+        prepared = new Prepared({ buffers, capacity: setup.capacity }, setup.switches);
         if (setup.facts !== undefined) prepared.setFacts(setup.facts);
         this.#problems.set(request.key, prepared);
       }
-      const deadline = request.deadline - performance.timeOrigin;
-      const job = request.job;
+      if (late) return { reply: { id: request.id, ok: true, result: outOfTime(job) }, transfer };
       const stop = this.#stop;
       let result: WorkerResult;
       if (job.kind === "facts") {
@@ -211,5 +231,24 @@ export class WorkerHost {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       return { reply: { id: request.id, ok: false, message }, transfer: [] };
     }
+  }
+}
+
+/**
+ * What a job that ran out of time before it could start answers (the
+ * pool's watchdog answers the same for a worker that overran): a search
+ * or probe out of time with no nodes, an LNS that kept its solution, a
+ * heuristic out of time.
+ */
+export function outOfTime(job: WorkerJob): WorkerResult {
+  switch (job.kind) {
+    case "search":
+      return { status: "timeout", nodes: 0, backtracks: 0, proof: true };
+    case "probe":
+      return { status: "timeout", nodes: 0, backtracks: 0 };
+    case "lns":
+      return { status: "timeout", offsets: job.offsets, height: Infinity, nodes: 0, backtracks: 0 };
+    default:
+      return { status: "timeout" };
   }
 }

@@ -14,7 +14,7 @@ import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { validate } from "./validate.ts";
 import { mulberry32 } from "./_random.ts";
 import { BEST_FIT_MAX_PAIRS, SKYLINE_WORK } from "./_limits.ts";
-import { BestFit, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
+import { BestFit, PREPARE_STOPPED, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
 import { checkedPeakLoad } from "./_checked.ts";
 
@@ -133,8 +133,6 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   const known = checkedPeakLoad(problem);
   if (known === undefined) checkProblem(problem, true);
   checkPins(problem);
-  const p = new Prepared(problem);
-  const lowerBound = known !== undefined ? known() : peakLoad(problem);
   const limit = options.timeout !== undefined
     ? checkTimeout(options.timeout, "Cannot run the heuristic")
     : checkTimeout(options.timeLimit, "Cannot run the heuristic", "timeLimit");
@@ -142,6 +140,23 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   // The time limit and the signal cut a heuristic short: it then returns
   // the best complete placement so far, or fails when it has none.
   const cut: Stop = () => signal?.aborted === true || performance.now() - started >= limit;
+  const unplaced = (): SolveError =>
+    signal?.aborted === true
+      ? new SolveError(
+        "cancelled",
+        `The heuristic "${name}" was cancelled before it placed every buffer`,
+      )
+      : new SolveError(
+        "timeout",
+        `The time limit of ${limit} ms was hit before the heuristic "${name}" placed every buffer`,
+      );
+  let p: Prepared;
+  try {
+    p = new Prepared(problem, cut);
+  } catch (error) {
+    throw error === PREPARE_STOPPED ? unplaced() : error;
+  }
+  const lowerBound = known !== undefined ? known() : peakLoad(problem);
   // Improving also stops once the height meets the lower bound (nothing
   // can beat it) or the target.
   const enough = Math.max(lowerBound, options.target ?? -Infinity);
@@ -175,6 +190,8 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
       const sky = skyOf(pass.mirrored);
       let pref = prefs.get(pass.rule);
       if (pref === undefined) prefs.set(pass.rule, pref = preference(p, pass.rule));
+      // Each of those takes a few tenths of a second at 10^6.
+      if (stop()) break;
       const h = sky.run(pref, offsets, stop, pass.left);
       if (Number.isNaN(h)) break;
       if (h < bestHeight) start = { sky, pref, left: pass.left, height: h };
@@ -199,18 +216,8 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
       }
     }
   }
-  if (bestHeight === Infinity) {
-    // No placement completed, and one pass always completes unless cut.
-    throw signal?.aborted === true
-      ? new SolveError(
-        "cancelled",
-        `The heuristic "${name}" was cancelled before it placed every buffer`,
-      )
-      : new SolveError(
-        "timeout",
-        `The time limit of ${limit} ms was hit before the heuristic "${name}" placed every buffer`,
-      );
-  }
+  // No placement completed, and one pass always completes unless cut.
+  if (bestHeight === Infinity) throw unplaced();
   return { offsets: Array.from(best), height: bestHeight, lowerBound };
 }
 

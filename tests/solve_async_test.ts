@@ -358,7 +358,7 @@ describe("the buffers as a worker is sent them", () => {
       },
       { id: "d", lower: 3, upper: 5, size: 0, offset: 12 },
     ];
-    const unpacked = unpackBuffers(structuredClone(packBuffers(buffers)));
+    const unpacked = unpackBuffers(structuredClone(packBuffers(buffers)))!;
     assert.deepEqual(unpacked, buffers.map((b, i) => ({ ...b, id: String(i) })));
     // Without alignments, pins or gaps, only the three columns travel.
     const plain = packBuffers([{ id: "x", lower: 0, upper: 1, size: 1 }]);
