@@ -263,13 +263,17 @@ async function run(
   const ticker = progressTicker(flags, tty, quiet, start, stderr);
   options.onProgress = ticker.update;
   let solution: Solution;
+  // The solve's own time, for --json: without the output's rendering.
+  let solveMs: number;
   try {
     solution = await solveAsync(problem, options);
+    solveMs = performance.now() - start;
     // One turn of the event loop: the idle pool ends its workers, whose
     // copies of a large problem then do not add to the output's memory.
     await new Promise((resolve) => setTimeout(resolve, 0));
   } catch (error) {
     ticker.stop();
+    solveMs = performance.now() - start;
     if (error instanceof RangeError || error instanceof TypeError) {
       // The input read, but the solver refuses it (heights past 2^53, say).
       stderr(`minimalloc: ${error.message.replace(/^Cannot solve: /, "")}\n`);
@@ -278,7 +282,7 @@ async function run(
     note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
     if (!(error instanceof SolveError)) throw error;
     if (flags.get("json")) {
-      stdout(JSON.stringify(jsonOf(problem, undefined, error, start)) + "\n");
+      stdout(JSON.stringify(jsonOf(problem, undefined, error, solveMs)) + "\n");
     }
     stderr(`minimalloc: ${failureMessage(error, problem, options)}\n`);
     return 1;
@@ -321,7 +325,7 @@ async function run(
   if (printsCsv) printed.push(csv);
   if (flags.get("print_solution")) printed.push(renderLatex(problem, solution));
   if (flags.get("json")) {
-    printed.push(JSON.stringify(jsonOf(problem, solution, undefined, start)) + "\n");
+    printed.push(JSON.stringify(jsonOf(problem, solution, undefined, solveMs)) + "\n");
   }
   await files.write(() => printed.forEach((text) => stdout(text)));
   return 0;
@@ -423,11 +427,11 @@ function jsonOf(
   problem: Problem,
   solution: Solution | undefined,
   error: SolveError | undefined,
-  start: number,
+  solveMs: number,
 ): Record<string, unknown> {
-  // The solve's time, not this report's (the peak load and a million ids
-  // take a second or two).
-  const milliseconds = Math.round(performance.now() - start);
+  // The solve's time, not this report's nor the output's (the peak load, a
+  // million ids and the CSV take a second or two).
+  const milliseconds = Math.round(solveMs);
   const offsets: Record<string, number> = {};
   if (solution) problem.buffers.forEach((b, i) => offsets[b.id] = solution.offsets[i]);
   return {

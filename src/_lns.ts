@@ -42,7 +42,8 @@ import type { SearchSwitches } from "./search.ts";
 import { Prepared, type StopFlag } from "./_prepared.ts";
 import { runProbe } from "./_probe.ts";
 import { validate } from "./validate.ts";
-import { sortedOrder } from "./_sort.ts";
+import { factsTimeout, sortedOrder } from "./_sort.ts";
+import { SolveError } from "./errors.ts";
 import { LNS_LEVELS, LNS_MAX_NODES, LNS_NODES_PER_BUFFER } from "./_limits.ts";
 
 /** What the LNS starts from. */
@@ -104,16 +105,23 @@ export function improveByLns(
   stop?: StopFlag,
   owner?: object,
 ): LnsResult {
-  if (stop?.aborted || performance.now() > deadline) {
-    // Nothing to build for: the lifespan index alone takes a second at 10^6.
+  // Nothing to build for: the columns and the lifespan index take a
+  // second at 10^6, and stop at the deadline.
+  const unchanged = (): LnsResult => {
     let height = 0;
     problem.buffers.forEach((b, i) => height = Math.max(height, job.offsets[i] + b.size));
     const status = stop?.aborted ? "stopped" : "timeout";
     return { status, offsets: Float64Array.from(job.offsets), height, nodes: 0, backtracks: 0 };
-  }
+  };
+  if (stop?.aborted || performance.now() > deadline) return unchanged();
   let columns = owner === undefined ? undefined : columnsOf.get(owner);
   if (columns === undefined) {
-    columns = new Columns(problem);
+    try {
+      columns = new Columns(problem, deadline);
+    } catch (error) {
+      if (error instanceof SolveError && error.code === "timeout") return unchanged();
+      throw error;
+    }
     if (owner !== undefined) columnsOf.set(owner, columns);
   }
   const lns = new Lns(problem, settings, columns, job.offsets);
@@ -138,7 +146,8 @@ class Columns {
   readonly movable: Uint8Array;
   readonly index: LifespanIndex;
 
-  constructor(problem: Problem) {
+  /** A SolveError "timeout" once `performance.now()` passes `deadline`. */
+  constructor(problem: Problem, deadline: number) {
     const n = problem.buffers.length;
     this.n = n;
     this.lower = new Float64Array(n);
@@ -147,6 +156,7 @@ class Columns {
     this.align = new Float64Array(n);
     this.movable = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
+      if ((i & 65535) === 65535 && performance.now() > deadline) throw factsTimeout();
       const b = problem.buffers[i];
       this.lower[i] = b.lower;
       this.upper[i] = b.upper;
@@ -155,7 +165,7 @@ class Columns {
       const gapless = b.gaps === undefined || b.gaps.length === 0;
       this.movable[i] = gapless && b.offset === undefined && b.size > 0 ? 1 : 0;
     }
-    this.index = new LifespanIndex(problem);
+    this.index = new LifespanIndex(problem, deadline);
   }
 }
 
@@ -496,16 +506,17 @@ class LifespanIndex {
   readonly #leaves: number;
   readonly #maxEnd: Float64Array;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, deadline: number) {
     const buffers = problem.buffers;
     const n = buffers.length;
-    this.#byLower = sortedOrder(n, (i) => buffers[i].lower);
+    this.#byLower = sortedOrder(n, (i) => buffers[i].lower, deadline);
     this.#starts = new Float64Array(n);
     let leaves = 1;
     while (leaves < n) leaves *= 2;
     this.#leaves = leaves;
     this.#maxEnd = new Float64Array(2 * leaves).fill(-Infinity);
     for (let k = 0; k < n; k++) {
+      if ((k & 65535) === 65535 && performance.now() > deadline) throw factsTimeout();
       const b = buffers[this.#byLower[k]];
       this.#starts[k] = b.lower;
       this.#maxEnd[leaves + k] = b.upper;

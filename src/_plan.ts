@@ -25,7 +25,7 @@ import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { MinimizeProgress } from "./options.ts";
 import type { Settings } from "./_options.ts";
-import type { Facts, HeuristicResult, StopFlag } from "./_prepared.ts";
+import { type Facts, type HeuristicResult, isValid, type StopFlag } from "./_prepared.ts";
 import type { ProbeOutcome } from "./_probe.ts";
 import type { LnsResult } from "./_lns.ts";
 import {
@@ -349,7 +349,14 @@ function* heuristic(
   // Past its deadline it would only be cut at once (after preparing the
   // problem, which takes a second at 10^6 buffers).
   if (performance.now() >= request.deadline) return { status: "timeout" };
-  return (yield request) as HeuristicResult;
+  const found = (yield request) as HeuristicResult;
+  // Found at the deadline, it comes unchecked: checked here, not lost.
+  if (found.status === "solved" && found.unchecked) {
+    return isValid(context.problem, found.offsets, found.height)
+      ? { status: "solved", offsets: found.offsets, height: found.height }
+      : { status: "none" };
+  }
+  return found;
 }
 
 /**

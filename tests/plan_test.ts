@@ -35,6 +35,11 @@ interface World {
    * it was cut before any placement completed.
    */
   heuristic?: number | "infeasible" | "timeout" | "cancelled";
+  /**
+   * The heuristic's answer comes unchecked (found at its deadline), with
+   * valid offsets or with the buffer placed below 0.
+   */
+  unchecked?: "valid" | "invalid";
   /** What a probe at this capacity and budget finds. */
   probe: (capacity: number, maxNodes: number) => ProbeOutcome["status"];
   /** The height of a solution found at this capacity (default: the capacity). */
@@ -84,6 +89,15 @@ function runPlan(world: World, options: SolverOptions, problem: Problem = ONE): 
       if (world.heuristic === "timeout") return { status: "timeout" } satisfies HeuristicResult;
       if (world.heuristic === "cancelled") return { status: "cancelled" } satisfies HeuristicResult;
       const height = world.heuristic ?? world.peakLoad;
+      if (world.unchecked !== undefined) {
+        const offset = world.unchecked === "valid" ? height - 1 : -1;
+        return {
+          status: "solved",
+          offsets: Float64Array.of(offset),
+          height,
+          unchecked: true,
+        } satisfies HeuristicResult;
+      }
       return {
         status: "solved",
         offsets: Float64Array.of(height - 1),
@@ -431,6 +445,20 @@ describe("a heuristic alone", () => {
     );
     assert.ok(trace.error instanceof SolveError);
     assert.equal(trace.error.code, "no-fit");
+  });
+
+  it("checks an answer that comes unchecked: keeps it when valid, never returns it when not", () => {
+    const good = runPlan(
+      { peakLoad: 10, heuristic: 12, unchecked: "valid", probe: () => "solved" },
+      { heuristic: "best" },
+    );
+    assert.equal(good.result?.height, 12);
+    const bad = runPlan(
+      { peakLoad: 10, heuristic: 12, unchecked: "invalid", probe: () => "solved" },
+      { heuristic: "best" },
+    );
+    assert.equal(bad.result, undefined);
+    assert.match(String(bad.error), /invalid solution/);
   });
 
   it("never probes, and reports its lower bound", () => {
