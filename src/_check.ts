@@ -295,24 +295,33 @@ export function firstRepeat(
     for (let c = 0; c < id.length; c++) h = Math.imul(h ^ id.charCodeAt(c), 0x01000193);
     packed[i] = (h >>> 0) * scale + i;
   }
-  sortNumbers(packed, deadline);
+  try {
+    sortNumbers(packed, deadline);
+  } catch (error) {
+    // The check's own message, not the measurements'.
+    throw error instanceof SolveError && error.code === "timeout" ? timedOut() : error;
+  }
   let found: [number, number] | undefined;
   for (let x = 0; x < n;) {
     const hash = Math.floor(packed[x] / scale);
     let y = x + 1;
     while (y < n && Math.floor(packed[y] / scale) === hash) y++;
     // Equal hashes, by index: the first later index whose id an earlier
-    // one of the run has is this run's repeat.
-    for (let u = x + 1; u < y; u++) {
-      const later = packed[u] % scale;
-      if (found !== undefined && later >= found[1]) break;
-      let earlier = -1;
-      for (let v = x; v < u && earlier < 0; v++) {
-        if (buffers[packed[v] % scale].id === buffers[later].id) earlier = packed[v] % scale;
-      }
-      if (earlier >= 0) {
-        found = [earlier, later];
-        break;
+    // one of the run has is this run's repeat. A Map per run, so that ids
+    // made to share a hash cost no more than a Map of them all would.
+    if (y - x > 1) {
+      const seen = new Map<string, number>();
+      for (let u = x; u < y; u++) {
+        if ((u & 8191) === 8191 && performance.now() > deadline) throw timedOut();
+        const later = packed[u] % scale;
+        if (found !== undefined && later >= found[1]) break;
+        const id = buffers[later].id;
+        const earlier = seen.get(id);
+        if (earlier !== undefined) {
+          found = [earlier, later];
+          break;
+        }
+        seen.set(id, later);
       }
     }
     x = y;

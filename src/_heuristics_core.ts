@@ -29,10 +29,10 @@
 
 import { sortedOrder } from "./_sort.ts";
 
-/** The problem on typed arrays, shared by all passes. */
 /** What {@linkcode Prepared} throws when its stop test says to stop. */
 export const PREPARE_STOPPED: Error = new Error("Internal: the heuristics' set-up was stopped");
 
+/** The problem on typed arrays, shared by all passes. */
 export class Prepared {
   /** Number of buffers. */
   readonly n: number;

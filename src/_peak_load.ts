@@ -76,7 +76,9 @@ function peakOf(times: Float64Array, deltas: Float64Array, k: number, deadline: 
 /**
  * Where times are whole numbers within a few times k of each other (as
  * usual), the change at each time, summed in one pass: no sort at all.
- * Sums of whole numbers below 2^53 are exact in any order.
+ * Sums of whole numbers are exact in any order while they stay below 2^53,
+ * as the solver requires; past it (peakLoad() of a problem the solver
+ * would refuse) the rounding may differ from the sorted order's.
  */
 function deltasByTime(
   times: Float64Array,

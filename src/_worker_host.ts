@@ -197,7 +197,9 @@ export class WorkerHost {
       if (prepared === undefined) {
         const setup = request.setup ?? this.#unpacked.get(request.key);
         if (setup === undefined) throw new Error(`problem ${request.key} was never sent`);
-        const buffers = late ? undefined : unpackBuffers(setup.buffers, deadline);
+        // Facts have no deadline: their set-up is never cut short.
+        const until = job.kind === "facts" ? Infinity : deadline;
+        const buffers = late ? undefined : unpackBuffers(setup.buffers, until);
         if (buffers === undefined) {
           // Kept packed for the next job on this problem.
           this.#unpacked.set(request.key, setup);

@@ -4,7 +4,7 @@
 // earlier one has), and ids that merely share a hash must not count.
 
 import { describe, it } from "node:test";
-import { deepEqual, equal, throws } from "node:assert/strict";
+import assert, { deepEqual, equal, throws } from "node:assert/strict";
 import { firstRepeat } from "../src/_check.ts";
 import { parseCsv } from "../src/csv_parse.ts";
 import { CsvError } from "../src/errors.ts";
@@ -35,6 +35,28 @@ function fnv(id: string): number {
 // over "x0", "x1", ...; the test checks that they collide).
 const COLLIDING: [string, string] = ["x496069", "x1035124"];
 
+/** Distinct ids with one FNV-1a hash. */
+function sharingOneHash(count: number): string[] {
+  const prime = 0x01000193;
+  const inverse = 0x359c449b; // prime * inverse = 1 mod 2^32
+  const target = 0x12345678;
+  const before = Math.imul(target, inverse) >>> 0;
+  const usable = (c: number) => c >= 0x20 && c !== 0x22 && c !== 0x2c && (c < 0xd800 || c > 0xdfff);
+  const ids: string[] = [];
+  for (let p = 0; ids.length < count; p++) {
+    const prefix = `b${p}`;
+    const h = fnv(prefix);
+    for (let c1 = 0x20; c1 < 0x10000 && ids.length < count; c1++) {
+      if (!usable(c1)) continue;
+      const h1 = Math.imul(h ^ c1, prime) >>> 0;
+      if (h1 >>> 16 !== before >>> 16) continue;
+      const c2 = (h1 ^ before) & 0xffff;
+      if (usable(c2)) ids.push(prefix + String.fromCharCode(c1, c2));
+    }
+  }
+  return ids;
+}
+
 describe("firstRepeat", () => {
   it("names the pair a Map names, on random ids with and without repeats", () => {
     const random = mulberry32(7);
@@ -53,6 +75,17 @@ describe("firstRepeat", () => {
     // A real repeat after the colliding pair is still found, and named.
     deepEqual(firstRepeat(buffersOf([a, "y", b, "z", b])), [2, 4]);
     deepEqual(firstRepeat(buffersOf([b, a, "y", a])), [1, 3]);
+  });
+
+  it("names the Map's pair among thousands of ids made to share one hash", () => {
+    // FNV-1a can be run backwards: for each prefix, solve for the last two
+    // code units that land on one target hash.
+    const ids = sharingOneHash(3000);
+    assert.equal(new Set(ids.map(fnv)).size, 1);
+    assert.equal(firstRepeat(buffersOf(ids)), undefined);
+    const repeated = [...ids.slice(0, 2000), ids[1500], ...ids.slice(2000), ids[7]];
+    assert.deepEqual(firstRepeat(buffersOf(repeated)), byMap(repeated));
+    assert.deepEqual(firstRepeat(buffersOf(repeated)), [1500, 2000]);
   });
 
   it("tells apart ids equal as numbers but not as text", () => {

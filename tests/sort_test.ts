@@ -41,6 +41,17 @@ describe("sortNumbers and sortedOrder with a deadline", () => {
     assert.deepEqual(values, expected);
   });
 
+  it("keep -0 before 0 among whole numbers close together (which it would otherwise count)", () => {
+    const values = randomValues(7, 10);
+    values[5] = -0;
+    values[N - 3] = -0;
+    const expected = Float64Array.from(values).sort();
+    sortNumbers(values);
+    assert.deepEqual(values, expected);
+    const zero = values.indexOf(0);
+    assert.ok(Object.is(values[zero], -0) && Object.is(values[zero + 1], -0));
+  });
+
   it("order indices by key, then index, as without a deadline", () => {
     // Each of the three ways: a counting sort (whole keys close together),
     // packed doubles (whole keys far apart), a comparator (fractions).

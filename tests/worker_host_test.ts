@@ -77,6 +77,27 @@ describe("a job that starts after its deadline", () => {
     assert.equal(lns.offsets, offsets);
   });
 
+  it("never cuts short the set-up of a facts job, which has no deadline", () => {
+    // Past 65,536 buffers the unpacking looks at the clock.
+    const many: BufferSpec[] = Array.from({ length: 70_000 }, (_, i) => ({
+      id: `m${i}`,
+      lower: i,
+      upper: i + 2,
+      size: 1,
+    }));
+    const host = new WorkerHost();
+    const done = host.handle({
+      type: "job",
+      id: 5,
+      key: 3,
+      setup: { buffers: packBuffers(many), switches: resolveOptions({}).switches },
+      deadline: wallClock(-1),
+      job: { kind: "facts" },
+    });
+    const result = done?.reply.ok ? done.reply.result : undefined;
+    assert.deepEqual(result, { peakLoad: 2, pairs: 69_999 });
+  });
+
   it("still runs when its deadline is ahead", () => {
     const host = new WorkerHost();
     const job: WorkerJob = { kind: "heuristic", name: "size" };
