@@ -17,6 +17,7 @@ import { BEST_FIT_MAX_PAIRS, SKYLINE_WORK } from "./_limits.ts";
 import { BestFit, PREPARE_STOPPED, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
 import { checkedPeakLoad } from "./_checked.ts";
+import { sortedOrder } from "./_sort.ts";
 
 /**
  * The heuristics {@linkcode solveHeuristic} knows: `"best"` runs all of
@@ -170,8 +171,10 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
       best.set(offsets);
     }
   };
+  const deadline = started + limit;
   if (name === "size" || name === "lifespan" || name === "area") {
-    if (!cut()) keep(new BestFit(p).run(orderBy(p, name), offsets, stop));
+    const order = cut() ? undefined : orderBy(p, name, cut, deadline);
+    if (order !== undefined) keep(new BestFit(p).run(order, offsets, stop));
   } else if (!cut()) {
     // The skyline fills time left to right; the mirrored problem (time
     // reversed) has the same solutions but fills differently. Its passes
@@ -189,7 +192,11 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
       if (stop()) break;
       const sky = skyOf(pass.mirrored);
       let pref = prefs.get(pass.rule);
-      if (pref === undefined) prefs.set(pass.rule, pref = preference(p, pass.rule));
+      if (pref === undefined) {
+        pref = preference(p, pass.rule, cut, deadline);
+        if (pref === undefined) break;
+        prefs.set(pass.rule, pref);
+      }
       // Each of those takes a few tenths of a second at 10^6.
       if (stop()) break;
       const h = sky.run(pref, offsets, stop, pass.left);
@@ -202,8 +209,9 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
       const fit = p.pairs <= BEST_FIT_MAX_PAIRS ? new BestFit(p) : undefined;
       if (fit !== undefined) {
         for (const rule of BEST_FIT_RULES) {
-          if (stop()) break;
-          keep(fit.run(orderBy(p, rule), offsets, stop));
+          const order = stop() ? undefined : orderBy(p, rule, cut, deadline);
+          if (order === undefined) break;
+          keep(fit.run(order, offsets, stop));
         }
       }
       if (start !== undefined && !stop()) improve(p, start, offsets, stop, keep);
@@ -327,25 +335,62 @@ interface Start {
   height: number;
 }
 
-/** The free buffers in a rule's order, preferred first. */
-function orderBy(p: Prepared, rule: Rule): Int32Array {
+/**
+ * The free buffers in a rule's order, preferred first; undefined when
+ * `cut` says to stop first (a sort of 10^6 takes 0.4 s, so it is done in
+ * pieces that look at the clock).
+ */
+function orderBy(p: Prepared, rule: Rule, cut: Stop, deadline: number): Int32Array | undefined {
   const size = p.size;
   const life = new Float64Array(p.n);
   for (let i = 0; i < p.n; i++) life[i] = p.upper[i] - p.lower[i];
-  const order = Int32Array.from(p.free);
-  if (rule === "size") {
-    order.sort((a, b) => size[b] - size[a] || life[b] - life[a] || a - b);
-  } else if (rule === "lifespan") {
-    order.sort((a, b) => life[b] - life[a] || size[b] - size[a] || a - b);
-  } else {
-    order.sort((a, b) => size[b] * life[b] - size[a] * life[a] || size[b] - size[a] || a - b);
+  const compare = rule === "size"
+    ? (a: number, b: number) => size[b] - size[a] || life[b] - life[a] || a - b
+    : rule === "lifespan"
+    ? (a: number, b: number) => life[b] - life[a] || size[b] - size[a] || a - b
+    : (a: number, b: number) => size[b] * life[b] - size[a] * life[a] || size[b] - size[a] || a - b;
+  const first = rule === "size"
+    ? size
+    : rule === "lifespan"
+    ? life
+    : Float64Array.from(size, (s, i) => s * life[i]);
+  // By the first key alone with the sweeps' sort (it counts or packs whole
+  // keys, and stops at the deadline), then each run of equal first keys by
+  // the whole comparator: the comparator's order.
+  const free = p.free;
+  let byFirst: Int32Array;
+  try {
+    byFirst = sortedOrder(free.length, (k) => -first[free[k]], deadline);
+  } catch (error) {
+    if (error instanceof SolveError && error.code === "timeout") return undefined;
+    throw error;
   }
-  return order;
+  const order = Int32Array.from(byFirst, (k) => free[k]);
+  for (let a = 0, looked = 0; a < order.length;) {
+    let z = a + 1;
+    while (z < order.length && first[order[z]] === first[order[a]]) z++;
+    if (z - a > 1) {
+      order.subarray(a, z).sort(compare);
+      looked += z - a;
+      if (looked > 65536) {
+        if (cut()) return undefined;
+        looked = 0;
+      }
+    }
+    a = z;
+  }
+  return cut() ? undefined : order;
 }
 
-/** Distinct preference values per buffer for a rule (higher = preferred). */
-function preference(p: Prepared, rule: Rule): Float64Array {
-  const order = orderBy(p, rule);
+/** Distinct preference values per buffer for a rule (higher = preferred); undefined if cut. */
+function preference(
+  p: Prepared,
+  rule: Rule,
+  cut: Stop,
+  deadline: number,
+): Float64Array | undefined {
+  const order = orderBy(p, rule, cut, deadline);
+  if (order === undefined) return undefined;
   const pref = new Float64Array(p.n);
   for (let r = 0; r < order.length; r++) pref[order[r]] = order.length - r;
   return pref;

@@ -345,7 +345,7 @@ describe("concurrent solveAsync calls", { skip: SKIP }, () => {
 });
 
 describe("the buffers as a worker is sent them", () => {
-  it("pack and unpack to the same buffers, with indices as ids", () => {
+  it("pack and unpack to the same buffers, with empty ids", () => {
     const buffers: BufferSpec[] = [
       { id: "a", lower: 0, upper: 10, size: 4 },
       { id: "b", lower: 2, upper: 8, size: 2, alignment: 4, offset: 0 },
@@ -359,7 +359,7 @@ describe("the buffers as a worker is sent them", () => {
       { id: "d", lower: 3, upper: 5, size: 0, offset: 12 },
     ];
     const unpacked = unpackBuffers(structuredClone(packBuffers(buffers)))!;
-    assert.deepEqual(unpacked, buffers.map((b, i) => ({ ...b, id: String(i) })));
+    assert.deepEqual(unpacked, buffers.map((b) => ({ ...b, id: "" })));
     // Without alignments, pins or gaps, only the three columns travel.
     const plain = packBuffers([{ id: "x", lower: 0, upper: 1, size: 1 }]);
     assert.deepEqual(Object.keys(plain).sort(), ["lower", "size", "upper"]);
