@@ -321,7 +321,7 @@ export class Prepared {
     if (performance.now() > deadline) {
       return { status: "solved", offsets, height: solution.height, unchecked: true };
     }
-    if (!isValid(this.problem, offsets, solution.height)) return { status: "none" };
+    if (!isValid(this.problem, solution.offsets, solution.height)) return { status: "none" };
     return { status: "solved", offsets, height: solution.height };
   }
 }
@@ -383,5 +383,6 @@ export function overlappingPairs(problem: Problem, deadline = Infinity): number 
 /** Whether offsets place a problem's buffers validly (its capacity aside). */
 export function isValid(problem: Problem, offsets: ArrayLike<number>, height: number): boolean {
   const { capacity: _, ...uncapped } = problem;
-  return validate(uncapped, { offsets: Array.from(offsets), height }) === "good";
+  const list = Array.isArray(offsets) ? offsets : Array.from(offsets);
+  return validate(uncapped, { offsets: list, height }) === "good";
 }

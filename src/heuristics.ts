@@ -14,10 +14,17 @@ import { peakLoad, type Problem, type Solution } from "./problem.ts";
 import { validate } from "./validate.ts";
 import { mulberry32 } from "./_random.ts";
 import { BEST_FIT_MAX_PAIRS, SKYLINE_WORK } from "./_limits.ts";
-import { BestFit, PREPARE_STOPPED, Prepared, Skyline, type Stop } from "./_heuristics_core.ts";
+import {
+  BestFit,
+  orderBy,
+  PREPARE_STOPPED,
+  Prepared,
+  type Rule,
+  Skyline,
+  type Stop,
+} from "./_heuristics_core.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
 import { checkedPeakLoad } from "./_checked.ts";
-import { sortedOrder } from "./_sort.ts";
 
 /**
  * The heuristics {@linkcode solveHeuristic} knows: `"best"` runs all of
@@ -258,7 +265,6 @@ function skylinePasses(free: number): SkylinePass[] {
   );
 }
 
-type Rule = "size" | "lifespan" | "area";
 const SKYLINE_RULES: readonly Rule[] = ["size", "area", "lifespan"];
 // Which skyline passes run first when not all of them can: the ones that
 // won most often on the large instances and generated problems (area and
@@ -333,53 +339,6 @@ interface Start {
   pref: Float64Array;
   left: boolean;
   height: number;
-}
-
-/**
- * The free buffers in a rule's order, preferred first; undefined when
- * `cut` says to stop first (a sort of 10^6 takes 0.4 s, so it is done in
- * pieces that look at the clock).
- */
-function orderBy(p: Prepared, rule: Rule, cut: Stop, deadline: number): Int32Array | undefined {
-  const size = p.size;
-  const life = new Float64Array(p.n);
-  for (let i = 0; i < p.n; i++) life[i] = p.upper[i] - p.lower[i];
-  const compare = rule === "size"
-    ? (a: number, b: number) => size[b] - size[a] || life[b] - life[a] || a - b
-    : rule === "lifespan"
-    ? (a: number, b: number) => life[b] - life[a] || size[b] - size[a] || a - b
-    : (a: number, b: number) => size[b] * life[b] - size[a] * life[a] || size[b] - size[a] || a - b;
-  const first = rule === "size"
-    ? size
-    : rule === "lifespan"
-    ? life
-    : Float64Array.from(size, (s, i) => s * life[i]);
-  // By the first key alone with the sweeps' sort (it counts or packs whole
-  // keys, and stops at the deadline), then each run of equal first keys by
-  // the whole comparator: the comparator's order.
-  const free = p.free;
-  let byFirst: Int32Array;
-  try {
-    byFirst = sortedOrder(free.length, (k) => -first[free[k]], deadline);
-  } catch (error) {
-    if (error instanceof SolveError && error.code === "timeout") return undefined;
-    throw error;
-  }
-  const order = Int32Array.from(byFirst, (k) => free[k]);
-  for (let a = 0, looked = 0; a < order.length;) {
-    let z = a + 1;
-    while (z < order.length && first[order[z]] === first[order[a]]) z++;
-    if (z - a > 1) {
-      order.subarray(a, z).sort(compare);
-      looked += z - a;
-      if (looked > 65536) {
-        if (cut()) return undefined;
-        looked = 0;
-      }
-    }
-    a = z;
-  }
-  return cut() ? undefined : order;
 }
 
 /** Distinct preference values per buffer for a rule (higher = preferred); undefined if cut. */

@@ -15,6 +15,7 @@ import { heuristicNames, solveHeuristic } from "../src/heuristics.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
+import { orderBy, Prepared } from "../src/_heuristics_core.ts";
 
 /** A random problem with gaps (some windowed), alignments and zero sizes. */
 function randomProblem(seed: number, n: number): Problem {
@@ -217,5 +218,38 @@ describe("solveHeuristic", () => {
 
   it("rejects an unknown name", () => {
     assert.throws(() => solveHeuristic({ buffers: [] }, { heuristic: "nope" }), RangeError);
+  });
+});
+
+describe("the greedy orders", () => {
+  it("are the same sorted at once or in pieces that look at the clock", () => {
+    // Few distinct sizes and lifespans: long runs of ties for the second
+    // key and the index to break; and areas too far apart to count.
+    const problems = [
+      generateProblem({
+        seed: 5,
+        buffers: 5000,
+        sizes: "uniform",
+        minSize: 1,
+        maxSize: 4,
+        construction: "none",
+      }).problem,
+      generateProblem({ seed: 6, buffers: 5000, construction: "none" }).problem,
+    ];
+    for (const problem of problems) {
+      const p = new Prepared(problem);
+      for (const rule of ["size", "lifespan", "area"] as const) {
+        const atOnce = orderBy(p, rule, () => false, Infinity);
+        const inPieces = orderBy(p, rule, () => false, Infinity, true);
+        assert.ok(atOnce !== undefined && inPieces !== undefined);
+        assert.deepEqual(inPieces, atOnce, rule);
+      }
+    }
+  });
+
+  it("stop when the clock says so", () => {
+    const problem = generateProblem({ seed: 7, buffers: 2000, construction: "none" }).problem;
+    const p = new Prepared(problem);
+    assert.equal(orderBy(p, "size", () => true, Infinity, true), undefined);
   });
 });
