@@ -29,6 +29,7 @@
 
 import { sortedOrder } from "./_sort.ts";
 import { SolveError } from "./errors.ts";
+import { COMPARATOR_SORT_MS } from "./_limits.ts";
 
 /** What {@linkcode Prepared} throws when its stop test says to stop. */
 export const PREPARE_STOPPED: Error = new Error("Internal: the heuristics' set-up was stopped");
@@ -322,10 +323,6 @@ export type Stop = () => boolean;
 
 /** What the greedy orders go by, larger first. */
 export type Rule = "size" | "lifespan" | "area";
-
-// A bound on a comparator sort's time per buffer (0.4 s measured at 10^6),
-// with room to spare: with more time than this left, orderBy sorts at once.
-const COMPARATOR_SORT_MS = 0.001;
 
 /**
  * The free buffers in a rule's order, preferred first; undefined when

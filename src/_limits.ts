@@ -159,3 +159,11 @@ export const RESTART_FAMILIES: readonly string[] = ["W", "W", "L"];
 
 /** A restart's node budget is this many times the buffers, times Luby's sequence (1 1 2 1 1 2 4 …). */
 export const RESTART_BASE = 2;
+
+/**
+ * A bound on a comparator sort's time per buffer, in milliseconds (0.4 s
+ * measured for the greedy orders at 10^6 buffers), with room to spare:
+ * with more time than this left a greedy order is sorted at once, else in
+ * pieces that look at the clock (the same order, a little slower).
+ */
+export const COMPARATOR_SORT_MS = 0.001;
