@@ -295,12 +295,7 @@ export function firstRepeat(
     for (let c = 0; c < id.length; c++) h = Math.imul(h ^ id.charCodeAt(c), 0x01000193);
     packed[i] = (h >>> 0) * scale + i;
   }
-  try {
-    sortNumbers(packed, deadline);
-  } catch (error) {
-    // The check's own message, not the measurements'.
-    throw error instanceof SolveError && error.code === "timeout" ? timedOut() : error;
-  }
+  sortNumbers(packed, deadline, timedOut);
   let found: [number, number] | undefined;
   for (let x = 0; x < n;) {
     const hash = Math.floor(packed[x] / scale);

@@ -340,16 +340,14 @@ export function orderBy(
   const size = p.size;
   const life = new Float64Array(p.n);
   for (let i = 0; i < p.n; i++) life[i] = p.upper[i] - p.lower[i];
-  const compare = rule === "size"
-    ? (a: number, b: number) => size[b] - size[a] || life[b] - life[a] || a - b
-    : rule === "lifespan"
-    ? (a: number, b: number) => life[b] - life[a] || size[b] - size[a] || a - b
-    : (a: number, b: number) => size[b] * life[b] - size[a] * life[a] || size[b] - size[a] || a - b;
+  // Larger first by the rule's key, then by the second key, then by index.
   const first = rule === "size"
     ? size
     : rule === "lifespan"
     ? life
     : Float64Array.from(size, (s, i) => s * life[i]);
+  const second = rule === "size" ? life : size;
+  const compare = (a: number, b: number) => first[b] - first[a] || second[b] - second[a] || a - b;
   // By the first key alone with the sweeps' sort (it counts or packs whole
   // keys, and stops at the deadline), then each run of equal first keys by
   // the whole comparator: the comparator's order.

@@ -5,7 +5,7 @@
 // solver: at 10^6 buffers it takes over half a second.
 
 import type { Problem } from "./problem.ts";
-import { factsTimeout, sortedOrder } from "./_sort.ts";
+import { compactSpan, factsTimeout, sortedOrder } from "./_sort.ts";
 
 /**
  * The peak load; a SolveError with code "timeout" when `performance.now()`
@@ -85,15 +85,9 @@ function deltasByTime(
   deltas: Float64Array,
   k: number,
 ): Float64Array | undefined {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < k; i++) {
-    const t = times[i];
-    if (!Number.isInteger(t)) return undefined;
-    if (t < min) min = t;
-    if (t > max) max = t;
-  }
-  if (k === 0 || max - min >= 4 * k) return undefined;
+  const span = compactSpan(times, k);
+  if (span === undefined) return undefined;
+  const [min, max] = span;
   const byTime = new Float64Array(max - min + 1);
   for (let i = 0; i < k; i++) byTime[times[i] - min] += deltas[i];
   return byTime;

@@ -22,11 +22,11 @@ import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import type { Facts, StopFlag } from "./_prepared.ts";
-import type { LnsResult } from "./_lns.ts";
 import {
   outOfTime,
   packBuffers,
   type PackedBuffers,
+  unimproved,
   WorkerHost,
   type WorkerJob,
   type WorkerReply,
@@ -573,11 +573,6 @@ export class Session {
     for (const handle of this.#handles) handle.cancel();
     this.#pool.closed(this);
   }
-}
-
-/** A large neighbourhood search lost with its worker: nothing gained. */
-function unimproved(offsets: Float64Array, status: "stopped"): LnsResult {
-  return { status, offsets, height: Infinity, nodes: 0, backtracks: 0 };
 }
 
 let shared: Pool | undefined;

@@ -22,27 +22,29 @@ export function sortedOrder(
 ): Int32Array {
   const order = new Int32Array(n);
   const keys = new Float64Array(n);
-  let min = Infinity;
-  let max = -Infinity;
-  let whole = true;
-  for (let i = 0; i < n; i++) {
-    const key = keyOf(i);
-    keys[i] = key;
-    if (key < min) min = key;
-    if (key > max) max = key;
-    if (!Number.isInteger(key)) whole = false;
-  }
-  if (n > 0 && whole && max - min < COUNTING_RANGE * n) {
+  for (let i = 0; i < n; i++) keys[i] = keyOf(i);
+  const span = compactSpan(keys, n);
+  if (span !== undefined) {
     // Whole keys within a few times n of each other (times, mostly): a
     // counting sort, stable, so ties stay by index. Three passes over the
     // keys, where a sort of packed doubles took a third of a second at
     // 2 * 10^6.
+    const [min, max] = span;
     const starts = new Int32Array(max - min + 2);
     for (let i = 0; i < n; i++) starts[keys[i] - min + 1]++;
     for (let v = 1; v < starts.length; v++) starts[v] += starts[v - 1];
     if (performance.now() > deadline) throw factsTimeout();
     for (let i = 0; i < n; i++) order[starts[keys[i] - min]++] = i;
     return order;
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  let whole = true;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i];
+    if (key < min) min = key;
+    if (key > max) max = key;
+    if (!Number.isInteger(key)) whole = false;
   }
   const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
   if (n > 0 && whole && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
@@ -60,25 +62,48 @@ export function sortedOrder(
 // many times the memory of the order it makes.
 const COUNTING_RANGE = 4;
 
+/**
+ * [min, max] of the first `n` values when they are all whole numbers
+ * within COUNTING_RANGE * n of each other, so that an array indexed by
+ * value - min is small enough to count them in; undefined otherwise.
+ */
+export function compactSpan(values: Float64Array, n: number): [number, number] | undefined {
+  if (n === 0) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (!Number.isInteger(x)) return undefined;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return max - min < COUNTING_RANGE * n ? [min, max] : undefined;
+}
+
 // Pieces sorted apart, then merged: each native sort or merge pass is one
 // piece of work the clock cannot interrupt (a sort of 2 * 10^6 doubles at
 // once takes a quarter of a second).
 const RUN = 1 << 18;
 
 /**
- * Sorts doubles ascending in place, as `values.sort()` does; a SolveError
- * "timeout" past `deadline`, checked between runs and merge passes.
+ * Sorts doubles ascending in place, as `values.sort()` does; `timedOut()`
+ * (a SolveError "timeout") is thrown past `deadline`, checked between runs
+ * and merge passes.
  */
-export function sortNumbers(values: Float64Array, deadline = Infinity): void {
+export function sortNumbers(
+  values: Float64Array,
+  deadline = Infinity,
+  timedOut: () => SolveError = factsTimeout,
+): void {
   const n = values.length;
-  if (n >= COUNTING_MIN && countSort(values, deadline)) return;
+  if (n >= COUNTING_MIN && countSort(values, deadline, timedOut)) return;
   if (n <= RUN || deadline === Infinity) {
     values.sort();
     return;
   }
   for (let a = 0; a < n; a += RUN) {
     values.subarray(a, Math.min(n, a + RUN)).sort();
-    if (performance.now() > deadline) throw factsTimeout();
+    if (performance.now() > deadline) throw timedOut();
   }
   let from: Float64Array = values;
   let to: Float64Array = new Float64Array(n);
@@ -100,7 +125,7 @@ export function sortNumbers(values: Float64Array, deadline = Infinity): void {
       while (j < end) to[k++] = from[j++];
     }
     [from, to] = [to, from];
-    if (performance.now() > deadline) throw factsTimeout();
+    if (performance.now() > deadline) throw timedOut();
   }
   if (from !== values) values.set(from);
 }
@@ -114,20 +139,17 @@ const COUNTING_MIN = 4096;
  * false, untouched, for any other values (-0 included, to keep it apart
  * from 0).
  */
-function countSort(values: Float64Array, deadline: number): boolean {
+function countSort(values: Float64Array, deadline: number, timedOut: () => SolveError): boolean {
   const n = values.length;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = values[i];
-    if (!Number.isInteger(x) || (x === 0 && 1 / x < 0)) return false;
-    if (x < min) min = x;
-    if (x > max) max = x;
+  const span = compactSpan(values, n);
+  if (span === undefined) return false;
+  const [min, max] = span;
+  if (min <= 0 && max >= 0) {
+    for (let i = 0; i < n; i++) if (Object.is(values[i], -0)) return false;
   }
-  if (max - min >= COUNTING_RANGE * n) return false;
   const counts = new Int32Array(max - min + 1);
   for (let i = 0; i < n; i++) counts[values[i] - min]++;
-  if (performance.now() > deadline) throw factsTimeout();
+  if (performance.now() > deadline) throw timedOut();
   let k = 0;
   for (let v = 0; v < counts.length; v++) {
     for (let c = counts[v]; c > 0; c--) values[k++] = min + v;

@@ -210,17 +210,18 @@ export class WorkerHost {
         // Facts have no deadline: their set-up is never cut short.
         const until = job.kind === "facts" ? Infinity : deadline;
         const buffers = late ? undefined : unpackBuffers(setup.buffers, until);
-        if (buffers === undefined) {
-          // Kept packed for the next job on this problem.
-          this.#unpacked.set(request.key, setup);
-          return { reply: { id: request.id, ok: true, result: outOfTime(job) }, transfer };
+        // Kept packed for the next job on this problem.
+        if (buffers === undefined) this.#unpacked.set(request.key, setup);
+        else {
+          this.#unpacked.delete(request.key);
+          prepared = new Prepared({ buffers, capacity: setup.capacity }, setup.switches);
+          if (setup.facts !== undefined) prepared.setFacts(setup.facts);
+          this.#problems.set(request.key, prepared);
         }
-        this.#unpacked.delete(request.key);
-        prepared = new Prepared({ buffers, capacity: setup.capacity }, setup.switches);
-        if (setup.facts !== undefined) prepared.setFacts(setup.facts);
-        this.#problems.set(request.key, prepared);
       }
-      if (late) return { reply: { id: request.id, ok: true, result: outOfTime(job) }, transfer };
+      if (prepared === undefined || late) {
+        return { reply: { id: request.id, ok: true, result: outOfTime(job) }, transfer };
+      }
       const stop = this.#stop;
       let result: WorkerResult;
       if (job.kind === "facts") {
@@ -259,8 +260,13 @@ export function outOfTime(job: WorkerJob): WorkerResult {
     case "probe":
       return { status: "timeout", nodes: 0, backtracks: 0 };
     case "lns":
-      return { status: "timeout", offsets: job.offsets, height: Infinity, nodes: 0, backtracks: 0 };
+      return unimproved(job.offsets, "timeout");
     default:
       return { status: "timeout" };
   }
+}
+
+/** A large neighbourhood search that gained nothing: the offsets it was given. */
+export function unimproved(offsets: Float64Array, status: "timeout" | "stopped"): LnsResult {
+  return { status, offsets, height: Infinity, nodes: 0, backtracks: 0 };
 }

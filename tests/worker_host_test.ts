@@ -7,7 +7,13 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { outOfTime, packBuffers, WorkerHost, type WorkerJob } from "../src/_worker_host.ts";
+import {
+  outOfTime,
+  packBuffers,
+  WorkerHost,
+  type WorkerJob,
+  type WorkerSetup,
+} from "../src/_worker_host.ts";
 import { resolveOptions } from "../src/_options.ts";
 import type { BufferSpec } from "../src/problem.ts";
 
@@ -24,24 +30,31 @@ const setup = () => ({
 });
 const wallClock = (fromNow: number) => performance.timeOrigin + performance.now() + fromNow;
 
+/** Hands a host one job due `fromNow` ms from now, with a set-up if given; its reply. */
+function run(
+  host: WorkerHost,
+  id: number,
+  key: number,
+  job: WorkerJob,
+  fromNow: number,
+  setup?: WorkerSetup,
+) {
+  return host.handle({ type: "job", id, key, setup, deadline: wallClock(fromNow), job })?.reply;
+}
+
+/** A reply's result, for a reply that succeeded. */
+const resultOf = (reply: ReturnType<typeof run>) => reply?.ok ? reply.result : undefined;
+
 describe("a job that starts after its deadline", () => {
   it("answers out of time at once, and its problem serves the next job", () => {
     const host = new WorkerHost();
     const job: WorkerJob = { kind: "heuristic", name: "best" };
-    const late = host.handle({
-      type: "job",
-      id: 1,
-      key: 7,
-      setup: setup(),
-      deadline: wallClock(-1),
-      job,
-    });
-    assert.deepEqual(late?.reply, { id: 1, ok: true, result: { status: "timeout" } });
+    const late = run(host, 1, 7, job, -1, setup());
+    assert.deepEqual(late, { id: 1, ok: true, result: { status: "timeout" } });
     // No set-up this time: the worker kept the one that came with the late job.
-    const next = host.handle({ type: "job", id: 2, key: 7, deadline: wallClock(60_000), job });
-    assert.equal(next?.reply.ok, true);
-    const result = next?.reply.ok ? next.reply.result : undefined;
-    assert.equal((result as { status: string }).status, "solved");
+    const next = run(host, 2, 7, job, 60_000);
+    assert.equal(next?.ok, true);
+    assert.equal((resultOf(next) as { status: string }).status, "solved");
   });
 
   it("answers each kind as the pool's watchdog does", () => {
@@ -60,16 +73,8 @@ describe("a job that starts after its deadline", () => {
       },
     ];
     for (const job of jobs) {
-      const host = new WorkerHost();
-      const late = host.handle({
-        type: "job",
-        id: 3,
-        key: 1,
-        setup: setup(),
-        deadline: wallClock(-1),
-        job,
-      });
-      assert.deepEqual(late?.reply, { id: 3, ok: true, result: outOfTime(job) });
+      const late = run(new WorkerHost(), 3, 1, job, -1, setup());
+      assert.deepEqual(late, { id: 3, ok: true, result: outOfTime(job) });
       assert.equal((outOfTime(job) as { status: string }).status, "timeout");
     }
     // An LNS out of time keeps the solution it was given.
@@ -85,31 +90,15 @@ describe("a job that starts after its deadline", () => {
       upper: i + 2,
       size: 1,
     }));
-    const host = new WorkerHost();
-    const done = host.handle({
-      type: "job",
-      id: 5,
-      key: 3,
-      setup: { buffers: packBuffers(many), switches: resolveOptions({}).switches },
-      deadline: wallClock(-1),
-      job: { kind: "facts" },
+    const done = run(new WorkerHost(), 5, 3, { kind: "facts" }, -1, {
+      buffers: packBuffers(many),
+      switches: resolveOptions({}).switches,
     });
-    const result = done?.reply.ok ? done.reply.result : undefined;
-    assert.deepEqual(result, { peakLoad: 2, pairs: 69_999 });
+    assert.deepEqual(resultOf(done), { peakLoad: 2, pairs: 69_999 });
   });
 
   it("still runs when its deadline is ahead", () => {
-    const host = new WorkerHost();
-    const job: WorkerJob = { kind: "heuristic", name: "size" };
-    const done = host.handle({
-      type: "job",
-      id: 4,
-      key: 2,
-      setup: setup(),
-      deadline: wallClock(60_000),
-      job,
-    });
-    const result = done?.reply.ok ? done.reply.result : undefined;
-    assert.equal((result as { status: string }).status, "solved");
+    const done = run(new WorkerHost(), 4, 2, { kind: "heuristic", name: "size" }, 60_000, setup());
+    assert.equal((resultOf(done) as { status: string }).status, "solved");
   });
 });
