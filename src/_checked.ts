@@ -9,14 +9,23 @@
 
 import type { Problem } from "./problem.ts";
 
-const checked = new WeakMap<Problem, () => number>();
+/** What the solver knows of a problem it runs a heuristic on. */
+export interface Checked {
+  /** The problem's peak load. */
+  peakLoad: () => number;
+  /**
+   * The `performance.now()` after which the heuristic stops improving a
+   * complete placement (its first placement may run to its time limit):
+   * the caller keeps the time left to check the answer.
+   */
+  improveUntil?: number;
+}
 
-/**
- * Runs `run` with `problem` known to be checked, its peak load given by
- * `peakLoad`.
- */
-export function withChecked<T>(problem: Problem, peakLoad: () => number, run: () => T): T {
-  checked.set(problem, peakLoad);
+const checked = new WeakMap<Problem, Checked>();
+
+/** Runs `run` with `problem` known to be checked. */
+export function withChecked<T>(problem: Problem, known: Checked, run: () => T): T {
+  checked.set(problem, known);
   try {
     return run();
   } finally {
@@ -24,7 +33,7 @@ export function withChecked<T>(problem: Problem, peakLoad: () => number, run: ()
   }
 }
 
-/** The peak load of a problem being run by withChecked, if it is one. */
-export function checkedPeakLoad(problem: Problem): (() => number) | undefined {
+/** What is known of a problem being run by withChecked, if it is one. */
+export function checkedOf(problem: Problem): Checked | undefined {
   return checked.get(problem);
 }

@@ -19,7 +19,7 @@ import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from
 import { sweep, type SweepResult } from "./sweep.ts";
 import { solveHeuristic } from "./heuristics.ts";
 import { validate } from "./validate.ts";
-import { EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
+import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
 import { withChecked } from "./_checked.ts";
 
 /** Something that says when to stop: an AbortSignal or a shared flag. */
@@ -297,7 +297,11 @@ export class Prepared {
       // facts may know the peak load.
       solution = withChecked(
         this.problem,
-        () => this.facts().peakLoad,
+        {
+          peakLoad: () => this.facts().peakLoad,
+          // Improving leaves the time to check the answer before the deadline.
+          improveUntil: deadline - this.problem.buffers.length * CHECK_MS_PER_BUFFER,
+        },
         () =>
           solveHeuristic(this.problem, {
             heuristic: job.name,

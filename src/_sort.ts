@@ -20,9 +20,23 @@ export function sortedOrder(
   keyOf: (i: number) => number,
   deadline = Infinity,
 ): Int32Array {
-  const order = new Int32Array(n);
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = keyOf(i);
+  const order = wholeOrder(keys, deadline);
+  if (order !== undefined) return order;
+  const byKey = new Int32Array(n);
+  for (let i = 0; i < n; i++) byKey[i] = i;
+  return byKey.sort((x, y) => keys[x] - keys[y] || x - y);
+}
+
+/**
+ * Indices 0 .. keys.length-1 by key, then by index, when the keys are
+ * whole numbers close enough together to count or pack (see sortedOrder);
+ * undefined, without sorting, for any other keys.
+ */
+export function wholeOrder(keys: Float64Array, deadline = Infinity): Int32Array | undefined {
+  const n = keys.length;
+  const order = new Int32Array(n);
   const span = compactSpan(keys, n);
   if (span !== undefined) {
     // Whole keys within a few times n of each other (times, mostly): a
@@ -46,6 +60,26 @@ export function sortedOrder(
     if (key > max) max = key;
     if (!Number.isInteger(key)) whole = false;
   }
+  if (whole && n >= RADIX_MIN && max - min < 2 ** 32) {
+    // Two stable counting passes over 16-bit digits: a tenth of the time
+    // of a sort of packed doubles at 10^6 (areas, say).
+    const rest = new Uint32Array(n);
+    for (let i = 0; i < n; i++) rest[i] = keys[i] - min;
+    const counts = new Int32Array(RADIX + 1);
+    const low = new Int32Array(n);
+    for (let i = 0; i < n; i++) counts[(rest[i] & (RADIX - 1)) + 1]++;
+    for (let d = 1; d <= RADIX; d++) counts[d] += counts[d - 1];
+    for (let i = 0; i < n; i++) low[counts[rest[i] & (RADIX - 1)]++] = i;
+    if (performance.now() > deadline) throw factsTimeout();
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(rest[i] >>> 16) + 1]++;
+    for (let d = 1; d <= RADIX; d++) counts[d] += counts[d - 1];
+    for (let j = 0; j < n; j++) {
+      const i = low[j];
+      order[counts[rest[i] >>> 16]++] = i;
+    }
+    return order;
+  }
   const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
   if (n > 0 && whole && (max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
     const packed = new Float64Array(n);
@@ -54,9 +88,14 @@ export function sortedOrder(
     for (let k = 0; k < n; k++) order[k] = packed[k] % scale;
     return order;
   }
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order.sort((x, y) => keys[x] - keys[y] || x - y);
+  return n === 0 ? order : undefined;
 }
+
+// A radix sort's digit: 16 bits, two passes for keys within 2^32.
+const RADIX = 1 << 16;
+
+// Below this many keys, sorting packed doubles is as fast as two radix passes.
+const RADIX_MIN = 1 << 14;
 
 // A counting sort's range, in keys per index: its counts take at most this
 // many times the memory of the order it makes.

@@ -24,7 +24,7 @@ import {
   type Stop,
 } from "./_heuristics_core.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
-import { checkedPeakLoad } from "./_checked.ts";
+import { checkedOf } from "./_checked.ts";
 
 /**
  * The heuristics {@linkcode solveHeuristic} knows: `"best"` runs all of
@@ -138,7 +138,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   // The capacity is not used, so it may be missing; the rest is checked
   // as solve() checks it, since a negative size or a repeated id would
   // otherwise give an answer that overlaps.
-  const known = checkedPeakLoad(problem);
+  const known = checkedOf(problem);
   if (known === undefined) checkProblem(problem, true);
   checkPins(problem);
   const limit = options.timeout !== undefined
@@ -164,11 +164,14 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   } catch (error) {
     throw error === PREPARE_STOPPED ? unplaced() : error;
   }
-  const lowerBound = known !== undefined ? known() : peakLoad(problem);
+  const lowerBound = known !== undefined ? known.peakLoad() : peakLoad(problem);
   // Improving also stops once the height meets the lower bound (nothing
-  // can beat it) or the target.
+  // can beat it) or the target, and when the caller's time to improve ends.
   const enough = Math.max(lowerBound, options.target ?? -Infinity);
-  const stop: Stop = () => bestHeight <= enough || cut();
+  const improveUntil = known?.improveUntil ?? Infinity;
+  const stop: Stop = () =>
+    bestHeight <= enough || cut() ||
+    (bestHeight !== Infinity && performance.now() >= improveUntil);
   const best = new Float64Array(p.n);
   const offsets = new Float64Array(p.n);
   let bestHeight = Infinity;

@@ -15,7 +15,8 @@ import { heuristicNames, solveHeuristic } from "../src/heuristics.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
-import { orderBy, Prepared } from "../src/_heuristics_core.ts";
+import { orderBy, Prepared, Skyline } from "../src/_heuristics_core.ts";
+import { withChecked } from "../src/_checked.ts";
 
 /** A random problem with gaps (some windowed), alignments and zero sizes. */
 function randomProblem(seed: number, n: number): Problem {
@@ -222,9 +223,10 @@ describe("solveHeuristic", () => {
 });
 
 describe("the greedy orders", () => {
-  it("are the same sorted at once or in pieces that look at the clock", () => {
+  it("are the same whichever way they are sorted", () => {
     // Few distinct sizes and lifespans: long runs of ties for the second
-    // key and the index to break; and areas too far apart to count.
+    // key and the index to break; areas too far apart to count; and sizes
+    // so large that the areas do not pack with their index.
     const problems = [
       generateProblem({
         seed: 5,
@@ -235,14 +237,23 @@ describe("the greedy orders", () => {
         construction: "none",
       }).problem,
       generateProblem({ seed: 6, buffers: 5000, construction: "none" }).problem,
+      generateProblem({
+        seed: 8,
+        buffers: 5000,
+        sizes: "uniform",
+        minSize: 2 ** 30,
+        maxSize: 2 ** 36,
+        construction: "none",
+      }).problem,
     ];
     for (const problem of problems) {
       const p = new Prepared(problem);
       for (const rule of ["size", "lifespan", "area"] as const) {
-        const atOnce = orderBy(p, rule, () => false, Infinity);
-        const inPieces = orderBy(p, rule, () => false, Infinity, true);
-        assert.ok(atOnce !== undefined && inPieces !== undefined);
-        assert.deepEqual(inPieces, atOnce, rule);
+        const byComparator = orderBy(p, rule, () => false, Infinity, "comparator");
+        assert.ok(byComparator !== undefined);
+        for (const how of ["auto", "keys", "pieces"] as const) {
+          assert.deepEqual(orderBy(p, rule, () => false, Infinity, how), byComparator, rule);
+        }
       }
     }
   });
@@ -250,6 +261,32 @@ describe("the greedy orders", () => {
   it("stop when the clock says so", () => {
     const problem = generateProblem({ seed: 7, buffers: 2000, construction: "none" }).problem;
     const p = new Prepared(problem);
-    assert.equal(orderBy(p, "size", () => true, Infinity, true), undefined);
+    for (const how of ["keys", "pieces"] as const) {
+      assert.equal(orderBy(p, "size", () => true, Infinity, how), undefined);
+    }
+  });
+});
+
+describe("a heuristic run for the solver", () => {
+  it("stops improving when the solver's time to improve ends, and keeps its first placement", () => {
+    // Without its capacity, which a heuristic does not use.
+    const { buffers } = generateProblem({ seed: 9, buffers: 2000, construction: "none" }).problem;
+    const problem = { buffers };
+    const known = { peakLoad: () => peakLoad(problem) };
+    const run = (improveUntil: number) =>
+      withChecked(problem, { ...known, improveUntil }, () => solveHeuristic(problem));
+    // The first pass: the skyline by size, neither mirrored nor left first.
+    const p = new Prepared(problem);
+    const order = orderBy(p, "size", () => false, Infinity)!;
+    const pref = new Float64Array(p.n);
+    for (let r = 0; r < order.length; r++) pref[order[r]] = order.length - r;
+    const offsets = new Float64Array(p.n);
+    const first = new Skyline(p).run(pref, offsets, () => false);
+    const stopped = run(-Infinity);
+    assert.deepEqual(stopped.height, first);
+    assert.deepEqual(stopped.offsets, Array.from(offsets));
+    assert.deepEqual(validate(problem, stopped), "good");
+    // Given the time, it improves on it.
+    assert.ok(run(Infinity).height < first);
   });
 });

@@ -53,10 +53,12 @@ describe("sortNumbers and sortedOrder with a deadline", () => {
   });
 
   it("order indices by key, then index, as without a deadline", () => {
-    // Each of the three ways: a counting sort (whole keys close together),
-    // packed doubles (whole keys far apart), a comparator (fractions).
+    // Each of the four ways: a counting sort (whole keys close together),
+    // radix passes (whole keys within 2^32), packed doubles (whole keys
+    // farther apart), a comparator (fractions).
     const fractions = randomValues(5, 1000).map((v) => v / 7);
-    for (const keys of [randomValues(2, 1000), randomValues(6, 1e9), fractions]) {
+    const ways = [randomValues(2, 1000), randomValues(6, 1e9), randomValues(7, 6e9), fractions];
+    for (const keys of ways) {
       const plain = sortedOrder(N, (i) => keys[i]);
       const timed = sortedOrder(N, (i) => keys[i], performance.now() + 600_000);
       assert.deepEqual(timed, plain);
@@ -70,7 +72,9 @@ describe("sortNumbers and sortedOrder with a deadline", () => {
   it("stop with a timeout once the deadline has passed", () => {
     const isTimeout = (error: unknown) => error instanceof SolveError && error.code === "timeout";
     assert.throws(() => sortNumbers(randomValues(3, 100), performance.now() - 1), isTimeout);
-    const keys = randomValues(4, 100);
-    assert.throws(() => sortedOrder(N, (i) => keys[i], performance.now() - 1), isTimeout);
+    for (const range of [100, 1e9, 6e9]) {
+      const keys = randomValues(4, range);
+      assert.throws(() => sortedOrder(N, (i) => keys[i], performance.now() - 1), isTimeout);
+    }
   });
 });
