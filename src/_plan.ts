@@ -119,15 +119,17 @@ interface Counters {
 export function* plan(context: PlanContext): Plan {
   const { settings, signal } = context;
   if (signal?.aborted) throw new SolveError("cancelled", "The solve was cancelled");
+  // A heuristic alone needs the facts only for its answer: the pool
+  // computes them while the heuristic runs.
+  if (settings.heuristic !== undefined) return yield* heuristicOnly(context);
   const facts = (yield { kind: "facts" }) as Facts;
-  if (settings.heuristic !== undefined) return yield* heuristicOnly(context, facts);
   if (!settings.minimize) return yield* fixedCapacity(context, facts);
   if (!settings.anytime) return yield* referenceMinimize(context);
   return yield* anytimeMinimize(context, facts);
 }
 
 /** A fast heuristic alone: its solution, if it fits the capacity. */
-function* heuristicOnly(context: PlanContext, facts: Facts): Plan {
+function* heuristicOnly(context: PlanContext): Plan {
   const { problem, settings } = context;
   const limit = problem.capacity ?? Infinity;
   const found = yield* heuristic(context, {
@@ -141,6 +143,7 @@ function* heuristicOnly(context: PlanContext, facts: Facts): Plan {
   if (found.status === "none") throw invalidHeuristic();
   if (found.status === "timeout") throw timeout(settings, counters);
   if (found.status === "cancelled") throw cancelled(counters);
+  const facts = (yield { kind: "facts" }) as Facts;
   if (found.height > limit) throw noFit(context, facts, found.height, counters);
   return solutionOf(context, found.offsets, counters, {
     lowerBound: Math.min(facts.peakLoad, found.height),

@@ -119,6 +119,7 @@ export class Prepared {
   readonly #idle: Uint8Array;
   readonly #anySearched: boolean;
   #facts: Facts | undefined;
+  #peakLoad: number | undefined;
   #sweep: SweepResult | undefined;
   #model: SearchModel | undefined;
   // The search states, one per member of a probe, reused across probes.
@@ -162,6 +163,11 @@ export class Prepared {
    */
   setFacts(facts: Facts): void {
     this.#facts = facts;
+  }
+
+  /** The peak load, from the facts if known (without the pairs, which take longer). */
+  peakLoad(): number {
+    return this.#facts?.peakLoad ?? (this.#peakLoad ??= peakLoadBefore(this.problem, Infinity));
   }
 
   /**
@@ -298,7 +304,7 @@ export class Prepared {
       solution = withChecked(
         this.problem,
         {
-          peakLoad: () => this.facts().peakLoad,
+          peakLoad: () => this.peakLoad(),
           // Improving leaves the time to check the answer before the deadline.
           improveUntil: deadline - this.problem.buffers.length * CHECK_MS_PER_BUFFER,
         },

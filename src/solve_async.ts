@@ -12,7 +12,7 @@ import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import { solve } from "./solve.ts";
 import { checkInput, type Settings } from "./_options.ts";
-import { type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
+import { type Facts, type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
 import type { LnsResult } from "./_lns.ts";
 import { type ProbeOutcome, scheduleOf } from "./_probe.ts";
 import { plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
@@ -101,16 +101,25 @@ async function runOnPool(
     signal: options.signal,
     onProgress: options.onProgress,
   });
-  const facts = new Prepared(problem, settings.switches).facts(start + settings.timeout);
-  session.facts = facts;
+  // O(n log n): computed here while the workers start, or while a
+  // heuristic alone runs.
+  const facts = (): Facts =>
+    session.facts ??= new Prepared(problem, settings.switches).facts(start + settings.timeout);
   const answer = async (request: Request): Promise<Reply> => {
     switch (request.kind) {
       case "facts":
-        // O(n log n): computed here while the workers start.
-        return facts;
+        return facts();
       case "heuristic": {
         const job = { kind: "heuristic" as const, name: request.name, target: request.target };
-        return await session.run(job, request.deadline).result as HeuristicResult;
+        const result = session.run(job, request.deadline).result;
+        try {
+          facts();
+        } catch (error) {
+          // The call fails (its time is up): the job's answer goes unheard.
+          result.catch(() => {});
+          throw error;
+        }
+        return await result as HeuristicResult;
       }
       case "probe":
         return await probeOnPool(session, settings, problem.buffers.length, request);
