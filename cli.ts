@@ -33,7 +33,7 @@
 import denoJson from "./deno.json" with { type: "json" };
 import { CsvError, SolveError } from "./src/errors.ts";
 import { parseCsv } from "./src/csv_parse.ts";
-import { stringifyCsv } from "./src/csv_stringify.ts";
+import { csvBytes } from "./src/_csv_write.ts";
 import type { Problem, Solution } from "./src/problem.ts";
 import { type MinimizeProgress, REFERENCE_OPTIONS, type SolverOptions } from "./src/options.ts";
 import { solveAsync } from "./src/solve_async.ts";
@@ -205,6 +205,12 @@ async function run(
   { stdout, stderr, stdin, stderrIsTty: tty }: CliIo,
   standardOutput: StandardOutput | undefined,
 ): Promise<number> {
+  // Bytes go to standard output as they are, to a caller's writer as text.
+  const print = (output: string | Uint8Array): void => {
+    if (typeof output === "string") stdout(output);
+    else if (standardOutput !== undefined) standardOutput.write(output);
+    else stdout(new TextDecoder().decode(output));
+  };
   if (args.length === 0) {
     // Nothing asked: the usage, on stderr, since nothing was done.
     stderr(USAGE.replace("NAMES", heuristicNames.join(", ")));
@@ -316,18 +322,18 @@ async function run(
     }
   }
   // Everything rendered first, then written together (src/_outputs.ts).
-  const csv = stringifyCsv(problem, solution);
+  const csv = csvBytes(problem, solution);
   const files = new OutputFiles();
   const svg = flags.get("svg");
   if (typeof svg === "string") files.add(svg, renderSvg(problem, solution));
   if (typeof outputFile === "string" && outputFile !== "-") files.add(outputFile, csv);
-  const printed: string[] = [];
+  const printed: (string | Uint8Array)[] = [];
   if (printsCsv) printed.push(csv);
   if (flags.get("print_solution")) printed.push(renderLatex(problem, solution));
   if (flags.get("json")) {
     printed.push(JSON.stringify(jsonOf(problem, solution, undefined, solveMs)) + "\n");
   }
-  await files.write(() => printed.forEach((text) => stdout(text)));
+  await files.write(() => printed.forEach((output) => print(output)));
   return 0;
 }
 

@@ -126,9 +126,10 @@ interface Output {
 export class OutputFiles {
   #outputs: Output[] = [];
 
-  /** Adds an output. */
-  add(path: string, text: string): void {
-    this.#outputs.push({ path, bytes: new TextEncoder().encode(text), atomic: true });
+  /** Adds an output, as text or as its UTF-8 bytes. */
+  add(path: string, content: string | Uint8Array): void {
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    this.#outputs.push({ path, bytes, atomic: true });
   }
 
   /**
@@ -364,14 +365,14 @@ export class StandardOutput {
     return this.#closed ??= stdoutClosed();
   }
 
-  /** Prints text; ignored after the reader has gone. */
-  write(text: string): void {
+  /** Prints text, or its UTF-8 bytes; ignored after the reader has gone. */
+  write(content: string | Uint8Array): void {
     if (this.#gone) return;
     if (this.closed) {
       throw new OutputError("cannot write to standard output: it is closed");
     }
     try {
-      writeAll(1, new TextEncoder().encode(text));
+      writeAll(1, typeof content === "string" ? new TextEncoder().encode(content) : content);
     } catch (error) {
       // `… | head -1`: the reader has what it wanted; the rest is dropped.
       if ((error as { code?: string }).code === "EPIPE") {

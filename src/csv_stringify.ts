@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { Gap, Problem, Solution } from "./problem.ts";
+import type { Problem, Solution } from "./problem.ts";
+import { columnsOf, rowOf } from "./_csv_write.ts";
 
 /** Options for {@linkcode stringifyCsv}. */
 export interface StringifyCsvOptions {
@@ -56,32 +57,12 @@ export function stringifyCsv(
   solution?: Solution,
   options: StringifyCsvOptions = {},
 ): string {
+  const columns = columnsOf(problem, solution, options.oldFormat === true);
   const buffers = problem.buffers;
-  if (solution !== undefined && solution.offsets.length !== buffers.length) {
-    throw new RangeError(
-      `Cannot write the CSV: ${solution.offsets.length} offsets for ${buffers.length} buffers`,
-    );
-  }
-  const shift = options.oldFormat ? 1 : 0;
-  const alignment = buffers.some((b) => (b.alignment ?? 1) !== 1);
-  const hint = buffers.some((b) => b.hint !== undefined);
-  const gaps = buffers.some((b) => (b.gaps ?? []).length > 0);
-  const header = ["id", options.oldFormat ? "start" : "lower", options.oldFormat ? "end" : "upper"];
-  header.push("size");
-  if (alignment) header.push("alignment");
-  if (hint) header.push("hint");
-  if (gaps) header.push("gaps");
-  if (solution) header.push("offset");
-  const lines = [header.join(",")];
+  const lines = [columns.header];
   const rows: string[] = [];
   for (let i = 0; i < buffers.length; i++) {
-    const b = buffers[i];
-    let row = `${quote(b.id)},${b.lower},${b.upper - shift},${b.size}`;
-    if (alignment) row += `,${b.alignment ?? 1}`;
-    if (hint) row += `,${b.hint ?? -1}`;
-    if (gaps) row += `,${(b.gaps ?? []).map((g) => gapText(g, shift)).join(" ")}`;
-    if (solution) row += `,${solution.offsets[i]}`;
-    rows.push(row);
+    rows.push(rowOf(buffers[i], solution?.offsets[i], columns));
     if (rows.length === CHUNK_ROWS) {
       lines.push(rows.join("\n"));
       rows.length = 0;
@@ -94,14 +75,3 @@ export function stringifyCsv(
 // Rows are joined a chunk at a time: each row's pieces are then garbage
 // early (10^6 rows joined at once held 350 MB of them at the end).
 const CHUNK_ROWS = 4096;
-
-function gapText(gap: Gap, shift: number): string {
-  const span = `${gap.lower}-${gap.upper - shift}`;
-  return gap.window ? `${span}@${gap.window.lower}:${gap.window.upper}` : span;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-function quote(field: string): string {
-  return NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
-}
