@@ -68,6 +68,20 @@ describe("firstRepeat", () => {
     }
   });
 
+  it("names the same pair with a narrower hash, as it uses past 2^21 buffers", () => {
+    // Past 2^21 buffers the index takes more of a double's 53 bits and the
+    // hash fewer (32 down to 31 at 2^22, ...): more ids share a hash, and
+    // are told apart all the same. A width down to 1 bit here.
+    const random = mulberry32(8);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 2 + Math.floor(random() * 200);
+      const pool = 1 + Math.floor(random() * 2 * n);
+      const ids = Array.from({ length: n }, () => `x${Math.floor(random() * pool)}`);
+      const bits = 1 + (trial % 31);
+      deepEqual(firstRepeat(buffersOf(ids), Infinity, bits), byMap(ids), `${bits} bits`);
+    }
+  });
+
   it("does not take ids that share a hash for a repeat", () => {
     const [a, b] = COLLIDING;
     equal(fnv(a), fnv(b));

@@ -97,6 +97,42 @@ describe("a job that starts after its deadline", () => {
     assert.deepEqual(resultOf(done), { peakLoad: 2, pairs: 69_999 });
   });
 
+  it("answers out of time when its deadline passes while its problem unpacks", () => {
+    // Past 65,536 buffers the unpacking looks at the clock: a clock that
+    // jumps an hour after the job's first look cuts it there, every time.
+    const many: BufferSpec[] = Array.from({ length: 70_000 }, (_, i) => ({
+      id: `m${i}`,
+      lower: i,
+      upper: i + 2,
+      size: 1,
+    }));
+    const host = new WorkerHost();
+    const real = performance.now.bind(performance);
+    // Deno has now() on the prototype, Bun on the object itself.
+    const own = Object.getOwnPropertyDescriptor(performance, "now");
+    let looks = 0;
+    Object.defineProperty(performance, "now", {
+      value: () => real() + (looks++ === 0 ? 0 : 3_600_000),
+      configurable: true,
+      writable: true,
+    });
+    let cut;
+    try {
+      cut = run(host, 6, 4, { kind: "heuristic", name: "size" }, 60_000, {
+        buffers: packBuffers(many),
+        switches: resolveOptions({}).switches,
+      });
+    } finally {
+      if (own !== undefined) Object.defineProperty(performance, "now", own);
+      else delete (performance as { now?: unknown }).now;
+    }
+    assert.ok(looks >= 2, "the unpacking looked at the clock");
+    assert.deepEqual(cut, { id: 6, ok: true, result: { status: "timeout" } });
+    // The packed problem stayed: the next job, in time, unpacks and solves it.
+    const next = run(host, 7, 4, { kind: "heuristic", name: "size" }, 60_000);
+    assert.equal((resultOf(next) as { status: string }).status, "solved");
+  });
+
   it("still runs when its deadline is ahead", () => {
     const done = run(new WorkerHost(), 4, 2, { kind: "heuristic", name: "size" }, 60_000, setup());
     assert.equal((resultOf(done) as { status: string }).status, "solved");
