@@ -192,42 +192,91 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   // Each buffer's line, for a repeated id's message.
   const lines: number[] = [];
   const fields = reader.fields;
+  // Plain rows of the plain columns (id, lower, upper, size, offset) are
+  // read from the text where they are, without a string per field: a
+  // third of the parse at 10^6 rows. Anything unusual in a cell takes
+  // cellInt's path, and a row with quotes or the wrong count of fields
+  // the general reader's, with their messages.
+  const plainColumns = alignmentAt === undefined && hintAt === undefined &&
+    gapsAt === undefined && width === (offsetAt === undefined ? 4 : 5);
+  const starts = new Int32Array(width);
+  const ends = new Int32Array(width);
+  const intAt = (k: number, column: string, line: number): number => {
+    const a = starts[k];
+    const z = ends[k];
+    if (z > a && z - a < 16) {
+      let value = 0;
+      let i = a;
+      for (; i < z; i++) {
+        const c = text.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        value = value * 10 + c;
+      }
+      if (i === z) return value;
+    }
+    return cellInt(text.slice(a, z), column, file, line);
+  };
+  const plainRow = (): BufferSpec => {
+    const line = reader.line;
+    const buffer: BufferSpec = {
+      id: text.slice(starts[idAt], ends[idAt]),
+      lower: intAt(lowerAt, "lower", line),
+      upper: intAt(upperAt, "upper", line) + shift,
+      size: intAt(sizeAt, "size", line),
+    };
+    if (offsetAt !== undefined) {
+      const raw = text.slice(starts[offsetAt], ends[offsetAt]);
+      if (raw.trim() !== "") buffer.offset = cellInt(raw, "offset", file, line);
+    }
+    return buffer;
+  };
   const readBuffers = (): void => {
-    while (reader.next()) {
+    for (;;) {
+      let buffer: BufferSpec;
+      if (plainColumns && reader.nextPlain(width, starts, ends)) {
+        buffer = plainRow();
+      } else {
+        if (!reader.next()) return;
+        buffer = generalRow();
+      }
       const line = reader.line;
-      if (fields.length !== width) {
-        throw new CsvError(
-          "field-count",
-          `expected ${width} fields as in the header, got ${fields.length}`,
-          { file, line },
-        );
-      }
-      const buffer: BufferSpec = {
-        id: fields[idAt],
-        lower: cellInt(fields[lowerAt], "lower", file, line),
-        upper: cellInt(fields[upperAt], "upper", file, line) + shift,
-        size: cellInt(fields[sizeAt], "size", file, line),
-      };
-      if (alignmentAt !== undefined && fields[alignmentAt].trim() !== "") {
-        buffer.alignment = cellInt(fields[alignmentAt], "alignment", file, line);
-      }
-      if (hintAt !== undefined && fields[hintAt].trim() !== "") {
-        const hint = cellInt(fields[hintAt], "hint", file, line);
-        if (hint >= 0) buffer.hint = hint;
-      }
-      if (gapsAt !== undefined) {
-        const gaps = parseGaps(fields[gapsAt], shift, file, line);
-        if (gaps.length > 0) buffer.gaps = gaps;
-      }
-      if (offsetAt !== undefined && fields[offsetAt].trim() !== "") {
-        buffer.offset = cellInt(fields[offsetAt], "offset", file, line);
-      }
       const issue = bufferIssue(buffer, true);
       if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });
       if (buffer.gaps !== undefined) clipGaps(buffer);
       buffers.push(buffer);
       lines.push(line);
     }
+  };
+  const generalRow = (): BufferSpec => {
+    const line = reader.line;
+    if (fields.length !== width) {
+      throw new CsvError(
+        "field-count",
+        `expected ${width} fields as in the header, got ${fields.length}`,
+        { file, line },
+      );
+    }
+    const buffer: BufferSpec = {
+      id: fields[idAt],
+      lower: cellInt(fields[lowerAt], "lower", file, line),
+      upper: cellInt(fields[upperAt], "upper", file, line) + shift,
+      size: cellInt(fields[sizeAt], "size", file, line),
+    };
+    if (alignmentAt !== undefined && fields[alignmentAt].trim() !== "") {
+      buffer.alignment = cellInt(fields[alignmentAt], "alignment", file, line);
+    }
+    if (hintAt !== undefined && fields[hintAt].trim() !== "") {
+      const hint = cellInt(fields[hintAt], "hint", file, line);
+      if (hint >= 0) buffer.hint = hint;
+    }
+    if (gapsAt !== undefined) {
+      const gaps = parseGaps(fields[gapsAt], shift, file, line);
+      if (gaps.length > 0) buffer.gaps = gaps;
+    }
+    if (offsetAt !== undefined && fields[offsetAt].trim() !== "") {
+      buffer.offset = cellInt(fields[offsetAt], "offset", file, line);
+    }
+    return buffer;
   };
   try {
     readBuffers();
