@@ -231,7 +231,7 @@ export class Prepared {
     this.pieceStartPos = startPositions(this.pL, this.piecesByLower, this.m);
     // Pairs of pieces live at once: a piece meets those started before it
     // and not yet ended.
-    const ends = this.pU.slice().sort();
+    const ends = sortedTimes(this.pU, this.m);
     let pairs = 0;
     let ended = 0;
     for (let k = 0; k < pc; k++) {
@@ -277,6 +277,24 @@ function compressTimes(
   pU: Int32Array,
 ): number {
   const count = 2 * pc;
+  const span = compactTimes(rawL, rawU, pc);
+  if (span !== undefined) {
+    // Whole times within a few times the pieces of each other: each time's
+    // rank is the count of distinct times below it, found without sorting
+    // (a fifth of the sort's time at 10^6 buffers).
+    const rank = new Int32Array(span[1] - span[0] + 2);
+    const min = span[0];
+    for (let k = 0; k < pc; k++) {
+      rank[rawL[k] - min + 1] = 1;
+      rank[rawU[k] - min + 1] = 1;
+    }
+    for (let t = 1; t < rank.length; t++) rank[t] += rank[t - 1];
+    for (let k = 0; k < pc; k++) {
+      pL[k] = rank[rawL[k] - min + 1] - 1;
+      pU[k] = rank[rawU[k] - min + 1] - 1;
+    }
+    return rank[rank.length - 1];
+  }
   // Piece k's start is time k, its end time pc + k; equal times share a rank.
   const valueOf = (j: number): number => j < pc ? rawL[j] : rawU[j - pc];
   const order = sortedOrder(count, valueOf);
@@ -290,6 +308,28 @@ function compressTimes(
   return m;
 }
 
+/**
+ * [min, max] of the pieces' times when they are all whole numbers within
+ * 4 × 2 × pieces of each other; undefined otherwise.
+ */
+function compactTimes(
+  rawL: Float64Array,
+  rawU: Float64Array,
+  pc: number,
+): [number, number] | undefined {
+  if (pc === 0) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = 0; k < pc; k++) {
+    const l = rawL[k];
+    const u = rawU[k];
+    if (!Number.isInteger(l) || !Number.isInteger(u)) return undefined;
+    if (l < min) min = l;
+    if (u > max) max = u;
+  }
+  return max - min < 8 * pc ? [min, max] : undefined;
+}
+
 /** Indices 0..keys.length-1 sorted by key (stable), keys in [0, m). */
 function countingOrder(keys: Int32Array, m: number): Int32Array {
   const count = new Int32Array(m + 1);
@@ -298,6 +338,17 @@ function countingOrder(keys: Int32Array, m: number): Int32Array {
   const order = new Int32Array(keys.length);
   for (let k = 0; k < keys.length; k++) order[count[keys[k]]++] = k;
   return order;
+}
+
+/** Compressed times (in [0, m)) sorted ascending, by counting. */
+function sortedTimes(times: Int32Array, m: number): Int32Array {
+  const count = new Int32Array(m + 1);
+  for (let k = 0; k < times.length; k++) count[times[k]]++;
+  const sorted = new Int32Array(times.length);
+  for (let t = 0, k = 0; t < m; t++) {
+    for (let c = count[t]; c > 0; c--) sorted[k++] = t;
+  }
+  return sorted;
 }
 
 /** For each t in [0, m], the first position in `order` whose key is >= t. */
