@@ -34,6 +34,7 @@ import denoJson from "./deno.json" with { type: "json" };
 import { CsvError, SolveError } from "./src/errors.ts";
 import { parseCsv } from "./src/csv_parse.ts";
 import { csvBytes } from "./src/_csv_write.ts";
+import { markIdsChecked } from "./src/_check.ts";
 import type { Problem, Solution } from "./src/problem.ts";
 import { type MinimizeProgress, REFERENCE_OPTIONS, type SolverOptions } from "./src/options.ts";
 import { solveAsync } from "./src/solve_async.ts";
@@ -409,6 +410,8 @@ function configure(
     throw new UsageError(`cannot read ${input}: ${reason}`);
   }
   const problem = parseCsv(text, { file: input === "-" ? "<stdin>" : input, capacity });
+  // parseCsv checked the ids, and the problem never leaves the CLI.
+  markIdsChecked(problem.buffers);
   return { problem, options };
 }
 

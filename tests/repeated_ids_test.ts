@@ -5,7 +5,7 @@
 
 import { describe, it } from "node:test";
 import assert, { deepEqual, equal, throws } from "node:assert/strict";
-import { firstRepeat } from "../src/_check.ts";
+import { checkProblem, firstRepeat, markIdsChecked } from "../src/_check.ts";
 import { parseCsv } from "../src/csv_parse.ts";
 import { CsvError } from "../src/errors.ts";
 import { mulberry32 } from "../src/_random.ts";
@@ -131,5 +131,17 @@ describe("parseCsv names a repeated id", () => {
       equal(error instanceof CsvError && error.line, 3);
       return true;
     });
+  });
+});
+
+describe("checkProblem and ids parseCsv checked", () => {
+  it("checks ids again unless the CLI marked the list it parsed", () => {
+    const repeated = () => buffersOf(["a", "b", "a"]);
+    throws(() => checkProblem({ buffers: repeated(), capacity: 9 }), RangeError);
+    const marked = repeated();
+    markIdsChecked(marked);
+    // Only the marked list skips the ids (it has a repeat, on purpose).
+    checkProblem({ buffers: marked, capacity: 9 });
+    throws(() => checkProblem({ buffers: [...marked], capacity: 9 }), RangeError);
   });
 });
