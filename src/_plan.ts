@@ -42,6 +42,11 @@ import {
 export interface FactsRequest {
   /** The request's kind. */
   kind: "facts";
+  /**
+   * `performance.now()` past which measuring fails ("timeout"); the
+   * solve's deadline when absent.
+   */
+  deadline?: number;
 }
 
 /** Asks for a fast heuristic's solution (without the capacity). */
@@ -143,7 +148,8 @@ function* heuristicOnly(context: PlanContext): Plan {
   if (found.status === "none") throw invalidHeuristic();
   if (found.status === "timeout") throw timeout(settings, counters);
   if (found.status === "cancelled") throw cancelled(counters);
-  const facts = (yield { kind: "facts" }) as Facts;
+  // Measured to the end: the answer found must not be lost to the clock.
+  const facts = (yield { kind: "facts", deadline: Infinity }) as Facts;
   if (found.height > limit) throw noFit(context, facts, found.height, counters);
   return solutionOf(context, found.offsets, counters, {
     lowerBound: Math.min(facts.peakLoad, found.height),

@@ -69,7 +69,7 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
   function answer(request: Request): Reply {
     switch (request.kind) {
       case "facts":
-        return prepared.facts(start + settings.timeout) satisfies Facts;
+        return prepared.facts(request.deadline ?? start + settings.timeout) satisfies Facts;
       case "heuristic":
         return prepared.heuristic(request, request.deadline, signal) satisfies HeuristicResult;
       case "probe":

@@ -11,6 +11,7 @@
 import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import { solve } from "./solve.ts";
+import { SolveError } from "./errors.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
 import type { LnsResult } from "./_lns.ts";
@@ -103,21 +104,23 @@ async function runOnPool(
   });
   // O(n log n): computed here while the workers start, or while a
   // heuristic alone runs.
-  const facts = (): Facts =>
-    session.facts ??= new Prepared(problem, settings.switches).facts(start + settings.timeout);
+  const facts = (deadline = start + settings.timeout): Facts =>
+    session.facts ??= new Prepared(problem, settings.switches).facts(deadline);
   const answer = async (request: Request): Promise<Reply> => {
     switch (request.kind) {
       case "facts":
-        return facts();
+        return facts(request.deadline);
       case "heuristic": {
         const job = { kind: "heuristic" as const, name: request.name, target: request.target };
         const result = session.run(job, request.deadline).result;
         try {
           facts();
         } catch (error) {
-          // The call fails (its time is up): the job's answer goes unheard.
-          result.catch(() => {});
-          throw error;
+          // Out of time: measured again if the heuristic answers after all.
+          if (!(error instanceof SolveError && error.code === "timeout")) {
+            result.catch(() => {});
+            throw error;
+          }
         }
         return await result as HeuristicResult;
       }

@@ -468,6 +468,8 @@ describe("a heuristic alone", () => {
     );
     // The facts after the heuristic: the pool computes them while it runs.
     assert.deepEqual(trace.requests.map((r) => r.kind), ["heuristic", "facts"]);
+    // Measured to the end, whatever the clock: the answer is in hand.
+    assert.deepEqual(trace.requests[1], { kind: "facts", deadline: Infinity });
     assert.equal(trace.result?.height, 12);
     assert.equal(trace.result?.lowerBound, 10);
     assert.equal(trace.result?.optimal, false);
