@@ -11,7 +11,10 @@ import type { Problem } from "./problem.ts";
 
 /** What the solver knows of a problem it runs a heuristic on. */
 export interface Checked {
-  /** The problem's peak load. */
+  /**
+   * The problem's peak load, or a lower bound on it (0 at worst) where
+   * there is no time left to measure it: it only stops improving early.
+   */
   peakLoad: () => number;
   /**
    * The `performance.now()` after which the heuristic stops improving a

@@ -149,7 +149,7 @@ export class Prepared {
    */
   facts(deadline = Infinity): Facts {
     this.#facts ??= {
-      peakLoad: peakLoadBefore(this.problem, deadline),
+      peakLoad: this.#peakLoad ?? peakLoadBefore(this.problem, deadline),
       pairs: this.#anySearched ? overlappingPairs(this.#searched, deadline) : 0,
     };
     return this.#facts;
@@ -165,9 +165,19 @@ export class Prepared {
     this.#facts = facts;
   }
 
-  /** The peak load, from the facts if known (without the pairs, which take longer). */
-  peakLoad(): number {
-    return this.#facts?.peakLoad ?? (this.#peakLoad ??= peakLoadBefore(this.problem, Infinity));
+  /**
+   * The peak load, from the facts if known (without the pairs, which take
+   * longer); 0, a lower bound, when `deadline` passes before it is measured.
+   */
+  peakLoadBy(deadline: number): number {
+    if (this.#facts !== undefined) return this.#facts.peakLoad;
+    if (this.#peakLoad !== undefined) return this.#peakLoad;
+    try {
+      return this.#peakLoad = peakLoadBefore(this.problem, deadline);
+    } catch (error) {
+      if (error instanceof SolveError && error.code === "timeout") return 0;
+      throw error;
+    }
   }
 
   /**
@@ -304,7 +314,7 @@ export class Prepared {
       solution = withChecked(
         this.problem,
         {
-          peakLoad: () => this.peakLoad(),
+          peakLoad: () => this.peakLoadBy(deadline),
           // Improving leaves the time to check the answer before the deadline.
           improveUntil: deadline - this.problem.buffers.length * CHECK_MS_PER_BUFFER,
         },

@@ -164,14 +164,19 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   } catch (error) {
     throw error === PREPARE_STOPPED ? unplaced() : error;
   }
-  const lowerBound = known !== undefined ? known.peakLoad() : peakLoad(problem);
-  // Improving also stops once the height meets the lower bound (nothing
-  // can beat it) or the target, and when the caller's time to improve ends.
-  const enough = Math.max(lowerBound, options.target ?? -Infinity);
+  // The lower bound, measured once a placement is complete (only then
+  // can it stop anything): improving stops once the height meets it
+  // (nothing can beat it) or the target, and when the caller's time to
+  // improve ends.
+  let lowerBound: number | undefined;
+  const bound = (): number =>
+    lowerBound ??= known !== undefined ? known.peakLoad() : peakLoad(problem);
+  const target = options.target ?? -Infinity;
   const improveUntil = known?.improveUntil ?? Infinity;
   const stop: Stop = () =>
-    bestHeight <= enough || cut() ||
-    (bestHeight !== Infinity && performance.now() >= improveUntil);
+    cut() ||
+    (bestHeight !== Infinity &&
+      (bestHeight <= target || performance.now() >= improveUntil || bestHeight <= bound()));
   const best = new Float64Array(p.n);
   const offsets = new Float64Array(p.n);
   let bestHeight = Infinity;
@@ -236,7 +241,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
   }
   // No placement completed, and one pass always completes unless cut.
   if (bestHeight === Infinity) throw unplaced();
-  return { offsets: Array.from(best), height: bestHeight, lowerBound };
+  return { offsets: Array.from(best), height: bestHeight, lowerBound: bound() };
 }
 
 /** One pass of the skyline: a preference rule, a direction of time, and the left preference. */

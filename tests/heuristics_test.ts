@@ -245,6 +245,15 @@ describe("the greedy orders", () => {
         maxSize: 2 ** 36,
         construction: "none",
       }).problem,
+      // Past 2^14 buffers, areas within 2^32 are sorted by radix passes.
+      generateProblem({
+        seed: 10,
+        buffers: 20_000,
+        sizes: "uniform",
+        minSize: 1,
+        maxSize: 2 ** 16,
+        construction: "none",
+      }).problem,
     ];
     for (const problem of problems) {
       const p = new Prepared(problem);
