@@ -78,11 +78,14 @@ const ZERO = 48;
 export function csvBytes(problem: Problem, solution?: Solution): Uint8Array {
   const columns = columnsOf(problem, solution, false);
   const plain = !columns.alignment && !columns.hint && !columns.gaps;
-  let out = new Uint8Array(64 + 40 * problem.buffers.length);
+  // Rows of short ids take about 42 bytes with an offset (33 without) at
+  // 10^6 buffers: room for that much more, and growth by half, so that a
+  // large output is not held nearly twice over.
+  let out = new Uint8Array(64 + (columns.offset ? 48 : 40) * problem.buffers.length);
   let at = 0;
   const room = (bytes: number): void => {
     if (at + bytes <= out.length) return;
-    const grown = new Uint8Array(Math.max(2 * out.length, at + bytes));
+    const grown = new Uint8Array(Math.max(Math.ceil(1.5 * out.length), at + bytes));
     grown.set(out.subarray(0, at));
     out = grown;
   };
