@@ -177,6 +177,9 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
     cut() ||
     (bestHeight !== Infinity &&
       (bestHeight <= target || performance.now() >= improveUntil || bestHeight <= bound()));
+  // Called alone, measured now, within the time limit as it always was;
+  // for the solver, whose worker may not know it yet, only when needed.
+  if (known === undefined) bound();
   const best = new Float64Array(p.n);
   const offsets = new Float64Array(p.n);
   let bestHeight = Infinity;
