@@ -231,7 +231,8 @@ export class Prepared {
     this.pieceStartPos = startPositions(this.pL, this.piecesByLower, this.m);
     // Pairs of pieces live at once: a piece meets those started before it
     // and not yet ended.
-    const ends = sortedTimes(this.pU, this.m);
+    const byEnd = countingOrder(this.pU, Math.max(this.m, 1));
+    const ends = Int32Array.from(byEnd, (k) => this.pU[k]);
     let pairs = 0;
     let ended = 0;
     for (let k = 0; k < pc; k++) {
@@ -338,17 +339,6 @@ function countingOrder(keys: Int32Array, m: number): Int32Array {
   const order = new Int32Array(keys.length);
   for (let k = 0; k < keys.length; k++) order[count[keys[k]]++] = k;
   return order;
-}
-
-/** Compressed times (in [0, m)) sorted ascending, by counting. */
-function sortedTimes(times: Int32Array, m: number): Int32Array {
-  const count = new Int32Array(m + 1);
-  for (let k = 0; k < times.length; k++) count[times[k]]++;
-  const sorted = new Int32Array(times.length);
-  for (let t = 0, k = 0; t < m; t++) {
-    for (let c = count[t]; c > 0; c--) sorted[k++] = t;
-  }
-  return sorted;
 }
 
 /** For each t in [0, m], the first position in `order` whose key is >= t. */

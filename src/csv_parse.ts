@@ -45,22 +45,28 @@ const ALIASES: Record<string, Column> = {
 const INTEGER = /^[+-]?\d+$/;
 
 /**
+ * The number that `text[a, z)` writes in 1 to 15 plain digits (always
+ * safe), or -1 when it is anything else.
+ */
+function digitsAt(text: string, a: number, z: number): number {
+  if (z <= a || z - a >= 16) return -1;
+  let value = 0;
+  for (let k = a; k < z; k++) {
+    const c = text.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/**
  * A cell's integer. Plain digits (what nearly every cell is) are read
  * without trimming or a regular expression; anything else takes the
  * general path and its errors.
  */
 function cellInt(raw: string, column: string, file: string | undefined, line: number): number {
-  const n = raw.length;
-  if (n > 0 && n < 16) {
-    let value = 0;
-    let k = 0;
-    for (; k < n; k++) {
-      const c = raw.charCodeAt(k) - 48;
-      if (c < 0 || c > 9) break;
-      value = value * 10 + c;
-    }
-    if (k === n) return value;
-  }
+  const plain = digitsAt(raw, 0, raw.length);
+  if (plain >= 0) return plain;
   const cell = raw.trim();
   if (!INTEGER.test(cell)) {
     throw new CsvError("value", `expected an integer, got ${quote(raw)}`, { file, line, column });
@@ -202,19 +208,8 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   const starts = new Int32Array(width);
   const ends = new Int32Array(width);
   const intAt = (k: number, column: string, line: number): number => {
-    const a = starts[k];
-    const z = ends[k];
-    if (z > a && z - a < 16) {
-      let value = 0;
-      let i = a;
-      for (; i < z; i++) {
-        const c = text.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        value = value * 10 + c;
-      }
-      if (i === z) return value;
-    }
-    return cellInt(text.slice(a, z), column, file, line);
+    const plain = digitsAt(text, starts[k], ends[k]);
+    return plain >= 0 ? plain : cellInt(text.slice(starts[k], ends[k]), column, file, line);
   };
   const plainRow = (): BufferSpec => {
     const line = reader.line;

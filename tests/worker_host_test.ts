@@ -28,6 +28,13 @@ const setup = () => ({
   switches: resolveOptions({}).switches,
   capacity: 100,
 });
+// Past 65,536 buffers the unpacking looks at the clock.
+const manySetup = () => ({
+  buffers: packBuffers(
+    Array.from({ length: 70_000 }, (_, i) => ({ id: `m${i}`, lower: i, upper: i + 2, size: 1 })),
+  ),
+  switches: resolveOptions({}).switches,
+});
 const wallClock = (fromNow: number) => performance.timeOrigin + performance.now() + fromNow;
 
 /** Hands a host one job due `fromNow` ms from now, with a set-up if given; its reply. */
@@ -83,17 +90,7 @@ describe("a job that starts after its deadline", () => {
   });
 
   it("never cuts short the set-up of a facts job, which has no deadline", () => {
-    // Past 65,536 buffers the unpacking looks at the clock.
-    const many: BufferSpec[] = Array.from({ length: 70_000 }, (_, i) => ({
-      id: `m${i}`,
-      lower: i,
-      upper: i + 2,
-      size: 1,
-    }));
-    const done = run(new WorkerHost(), 5, 3, { kind: "facts" }, -1, {
-      buffers: packBuffers(many),
-      switches: resolveOptions({}).switches,
-    });
+    const done = run(new WorkerHost(), 5, 3, { kind: "facts" }, -1, manySetup());
     assert.deepEqual(resultOf(done), { peakLoad: 2, pairs: 69_999 });
   });
 
@@ -101,12 +98,6 @@ describe("a job that starts after its deadline", () => {
     // Past 65,536 buffers the unpacking looks at the clock: a clock that
     // jumps an hour after two looks (the deadline's, from now, and the
     // host's "is it late?") cuts it there, every time.
-    const many: BufferSpec[] = Array.from({ length: 70_000 }, (_, i) => ({
-      id: `m${i}`,
-      lower: i,
-      upper: i + 2,
-      size: 1,
-    }));
     const host = new WorkerHost();
     const real = performance.now.bind(performance);
     // Deno has now() on the prototype, Bun on the object itself.
@@ -119,10 +110,7 @@ describe("a job that starts after its deadline", () => {
     });
     let cut;
     try {
-      cut = run(host, 6, 4, { kind: "heuristic", name: "size" }, 60_000, {
-        buffers: packBuffers(many),
-        switches: resolveOptions({}).switches,
-      });
+      cut = run(host, 6, 4, { kind: "heuristic", name: "size" }, 60_000, manySetup());
     } finally {
       if (own !== undefined) Object.defineProperty(performance, "now", own);
       else delete (performance as { now?: unknown }).now;
