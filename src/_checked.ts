@@ -26,7 +26,11 @@ export interface Checked {
 
 const checked = new WeakMap<Problem, Checked>();
 
-/** Runs `run` with `problem` known to be checked. */
+/**
+ * Runs `run` with `problem` known to be checked. A heuristic run so
+ * returns a `lowerBound` only where it measured the peak load for its own
+ * use (its stop test): the solver's worker never reports it.
+ */
 export function withChecked<T>(problem: Problem, known: Checked, run: () => T): T {
   checked.set(problem, known);
   try {

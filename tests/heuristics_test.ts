@@ -298,6 +298,35 @@ describe("a heuristic run for the solver", () => {
     // Given the time, it improves on it.
     assert.ok(run(Infinity).height < first);
   });
+
+  it("measures the peak load only where its stop test needs it", () => {
+    const { buffers } = generateProblem({ seed: 9, buffers: 500, construction: "none" }).problem;
+    const problem = { buffers };
+    let asked = 0;
+    const peakLoadOnce = () => {
+      asked++;
+      return peakLoad(problem);
+    };
+    // No time to improve: the test stops before it asks, and the solution
+    // reports no lower bound.
+    const stopped = withChecked(
+      problem,
+      { peakLoad: peakLoadOnce, improveUntil: -Infinity },
+      () => solveHeuristic(problem),
+    );
+    assert.equal(asked, 0);
+    assert.equal(stopped.lowerBound, undefined);
+    // Improving asks once, and reports it.
+    const improved = withChecked(
+      problem,
+      { peakLoad: peakLoadOnce },
+      () => solveHeuristic(problem),
+    );
+    assert.equal(asked, 1);
+    assert.equal(improved.lowerBound, peakLoad(problem));
+    // Called alone, it always reports it.
+    assert.equal(solveHeuristic(problem, { heuristic: "skyline" }).lowerBound, peakLoad(problem));
+  });
 });
 
 describe("the heuristics' time compression", () => {
