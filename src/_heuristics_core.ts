@@ -83,7 +83,7 @@ export class Prepared {
    *   (10^6 buffers take most of a second).
    * @param mirrorOf Internal: build the time-reversed twin of this one.
    */
-  constructor(problem: HeuristicProblem, stop?: Stop, mirrorOf?: Prepared) {
+  constructor(problem: HeuristicProblem | HeuristicColumns, stop?: Stop, mirrorOf?: Prepared) {
     if (mirrorOf !== undefined) {
       // The same buffers with time reversed: it has exactly the same
       // solutions, but the skyline fills it differently. Only the times
@@ -128,8 +128,10 @@ export class Prepared {
       this.pieceStartPos = startPositions(this.pL, this.piecesByLower, this.m);
       return;
     }
-    const buffers = problem.buffers;
-    const n = buffers.length;
+    // Objects, or the columns a worker receives (no object per buffer).
+    const buffers = "buffers" in problem ? problem.buffers : undefined;
+    const columns = "buffers" in problem ? undefined : problem;
+    const n = buffers !== undefined ? buffers.length : columns!.size.length;
     this.n = n;
     this.size = new Float64Array(n);
     this.occ = new Float64Array(n);
@@ -165,36 +167,50 @@ export class Prepared {
     let fixedCount = 0;
     for (let i = 0; i < n; i++) {
       if ((i & 65535) === 65535 && stop?.()) throw PREPARE_STOPPED;
-      const b = buffers[i];
-      this.size[i] = b.size;
-      this.occ[i] = b.size;
-      this.align[i] = b.alignment !== undefined && b.alignment > 1 ? b.alignment : 1;
-      this.lower[i] = b.lower;
-      this.upper[i] = b.upper;
-      this.pieceFirst[i] = pc;
-      if (b.offset !== undefined) {
-        this.pinned[i] = 1;
-        this.pin[i] = b.offset;
+      let size: number, lower: number, upper: number, alignment: number | undefined;
+      let offset: number | undefined;
+      let gaps: readonly HeuristicGap[] | null | undefined;
+      if (buffers !== undefined) {
+        const b = buffers[i];
+        ({ size, lower, upper, alignment, offset, gaps } = b);
+      } else {
+        const c = columns!;
+        size = c.size[i];
+        lower = c.lower[i];
+        upper = c.upper[i];
+        alignment = c.alignment?.[i];
+        offset = c.offset?.[i];
+        if (Number.isNaN(offset)) offset = undefined;
+        gaps = c.gaps?.[i];
       }
-      if (b.size <= 0 || !(b.lower < b.upper)) continue;
-      let t = b.lower;
-      const gaps = b.gaps;
-      if (gaps !== undefined) {
+      this.size[i] = size;
+      this.occ[i] = size;
+      this.align[i] = alignment !== undefined && alignment > 1 ? alignment : 1;
+      this.lower[i] = lower;
+      this.upper[i] = upper;
+      this.pieceFirst[i] = pc;
+      if (offset !== undefined) {
+        this.pinned[i] = 1;
+        this.pin[i] = offset;
+      }
+      if (size <= 0 || !(lower < upper)) continue;
+      let t = lower;
+      if (gaps) {
         for (let g = 0; g < gaps.length; g++) {
           const gap = gaps[g];
           // A windowed gap stays live (see the occupancy model above).
           if (gap.window !== undefined) {
             const w = gap.window;
-            if (w.lower === w.upper && w.lower >= b.size) this.occ[i] = b.size + 1;
+            if (w.lower === w.upper && w.lower >= size) this.occ[i] = size + 1;
             continue;
           }
-          if (gap.lower > t) push(t, Math.min(gap.lower, b.upper), i);
+          if (gap.lower > t) push(t, Math.min(gap.lower, upper), i);
           if (gap.upper > t) t = gap.upper;
         }
       }
-      if (b.upper > t) push(t, b.upper, i);
+      if (upper > t) push(t, upper, i);
       if (this.pieceFirst[i] === pc) continue;
-      if (b.offset !== undefined) {
+      if (offset !== undefined) {
         kind[i] = 2;
         fixedCount++;
       } else {
@@ -249,6 +265,13 @@ export class Prepared {
   }
 }
 
+/** A gap, as the heuristics read it. */
+export interface HeuristicGap {
+  lower: number;
+  upper: number;
+  window?: { lower: number; upper: number };
+}
+
 /** What the heuristics read of a problem. */
 export interface HeuristicProblem {
   /** The buffers. */
@@ -258,8 +281,21 @@ export interface HeuristicProblem {
     size: number;
     alignment?: number;
     offset?: number;
-    gaps?: readonly { lower: number; upper: number; window?: { lower: number; upper: number } }[];
+    gaps?: readonly HeuristicGap[];
   }[];
+}
+
+/** The same, one typed array per field (as a worker receives a problem). */
+export interface HeuristicColumns {
+  lower: Float64Array;
+  upper: Float64Array;
+  size: Float64Array;
+  /** Absent when every alignment is 1. */
+  alignment?: Float64Array;
+  /** NaN for a buffer that is not pinned; absent when none is. */
+  offset?: Float64Array;
+  /** Absent when no buffer has gaps. */
+  gaps?: readonly (readonly HeuristicGap[] | null)[];
 }
 
 /**

@@ -413,6 +413,11 @@ export class Pool {
     return slot;
   }
 
+  /** Whether the calling thread runs searches too. */
+  get callingThread(): boolean {
+    return this.#callingThread;
+  }
+
   /**
    * Lets the calling thread run searches too, as one of the pool's
    * executors (one worker fewer is started): for a command line, which
@@ -509,6 +514,11 @@ export class Session {
   /** How many workers the pool has at most. */
   get width(): number {
     return this.#pool.size;
+  }
+
+  /** Whether the calling thread runs jobs too (see Pool.useCallingThread). */
+  get callingThread(): boolean {
+    return this.#pool.callingThread;
   }
 
   /** The abort signal as a flag. */

@@ -17,10 +17,10 @@ import { peakLoadBefore } from "./_peak_load.ts";
 import { sortNumbers } from "./_sort.ts";
 import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
 import { sweep, type SweepResult } from "./sweep.ts";
-import { solveHeuristic } from "./heuristics.ts";
 import { validate } from "./validate.ts";
 import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
-import { withChecked } from "./_checked.ts";
+import { checkPins, runHeuristic } from "./_heuristics_run.ts";
+import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
 
 /** Something that says when to stop: an AbortSignal or a shared flag. */
 export interface StopFlag {
@@ -307,43 +307,72 @@ export class Prepared {
    * @param stop Stops it improving when raised.
    */
   heuristic(job: HeuristicJob, deadline: number, stop?: StopFlag): HeuristicResult {
-    let solution;
-    try {
-      // Checked already (solve and solveAsync check their input), and the
-      // facts may know the peak load.
-      solution = withChecked(
-        this.problem,
-        {
-          peakLoad: () => this.peakLoadBy(deadline),
-          // Improving leaves the time to check the answer before the deadline.
-          improveUntil: deadline - this.problem.buffers.length * CHECK_MS_PER_BUFFER,
-        },
-        () =>
-          solveHeuristic(this.problem, {
-            heuristic: job.name,
-            timeout: Math.max(0, deadline - performance.now()),
-            signal: stop as AbortSignal | undefined,
-            target: job.target,
-          }),
-      );
-    } catch (error) {
-      if (error instanceof SolveError && error.code === "infeasible") {
-        return { status: "infeasible", message: error.message };
-      }
-      if (error instanceof SolveError && (error.code === "timeout" || error.code === "cancelled")) {
-        return { status: error.code };
-      }
-      throw error;
-    }
-    const offsets = Float64Array.from(solution.offsets);
-    // Past the deadline the check (half a second at 10^6) would hold the
-    // answer until the pool gives up on this worker: the plan checks it.
-    if (performance.now() > deadline) {
-      return { status: "solved", offsets, height: solution.height, unchecked: true };
-    }
-    if (!isValid(this.problem, solution.offsets, solution.height)) return { status: "none" };
-    return { status: "solved", offsets, height: solution.height };
+    return solverHeuristic(this.problem, {
+      job,
+      deadline,
+      stop,
+      peakLoad: () => this.peakLoadBy(deadline),
+      check: (offsets, height) => isValid(this.problem, offsets, height),
+    });
   }
+}
+
+/** How the solver runs a fast heuristic (see {@linkcode solverHeuristic}). */
+export interface SolverHeuristic {
+  /** Which heuristic, and its target. */
+  job: HeuristicJob;
+  /** `performance.now()` past which it stops. */
+  deadline: number;
+  /** Stops it when raised. */
+  stop?: StopFlag;
+  /** The peak load, or a lower bound on it: asked only where improving. */
+  peakLoad: () => number;
+  /**
+   * Checks the answer (undefined: it could not, in time); absent where
+   * the caller checks it.
+   */
+  check?: (offsets: Float64Array, height: number) => boolean | undefined;
+}
+
+/**
+ * Runs a fast heuristic for the solver, on a problem it has checked
+ * already: the buffers as objects, or as the columns a worker receives.
+ * Improving stops in time to check the answer before the deadline; an
+ * answer found past it, or with no `check`, comes back unchecked.
+ */
+export function solverHeuristic(
+  problem: HeuristicProblem | HeuristicColumns,
+  run: SolverHeuristic,
+): HeuristicResult {
+  const { job, deadline, stop } = run;
+  const n = "buffers" in problem ? problem.buffers.length : problem.size.length;
+  let found;
+  try {
+    checkPins(problem);
+    found = runHeuristic(problem, {
+      name: job.name,
+      deadline,
+      signal: stop,
+      target: job.target,
+      // Improving leaves the time to check the answer before the deadline.
+      improveUntil: deadline - n * CHECK_MS_PER_BUFFER,
+      lowerBound: run.peakLoad,
+    });
+  } catch (error) {
+    if (error instanceof SolveError && error.code === "infeasible") {
+      return { status: "infeasible", message: error.message };
+    }
+    throw error;
+  }
+  if (found === undefined) return { status: stop?.aborted === true ? "cancelled" : "timeout" };
+  const { offsets, height } = found;
+  // Past the deadline the check (half a second at 10^6) would hold the
+  // answer until the pool gives up on this worker: the plan checks it.
+  const valid = run.check === undefined || performance.now() > deadline
+    ? undefined
+    : run.check(offsets, height);
+  if (valid === undefined) return { status: "solved", offsets, height, unchecked: true };
+  return valid ? { status: "solved", offsets, height } : { status: "none" };
 }
 
 /**

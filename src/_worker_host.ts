@@ -19,11 +19,14 @@
 import {
   type Facts,
   type HeuristicResult,
+  isValid,
   Prepared,
   type SearchJob,
   type SearchResult,
+  solverHeuristic,
   type StopFlag,
 } from "./_prepared.ts";
+import type { HeuristicColumns } from "./_heuristics_core.ts";
 import type { BufferSpec, Gap } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import { type ProbeOutcome, type ProbeSettings, runProbe } from "./_probe.ts";
@@ -32,7 +35,17 @@ import { improveByLns, type LnsResult, type LnsSettings } from "./_lns.ts";
 /** What the pool asks of a worker. */
 export type WorkerJob =
   | { kind: "facts" }
-  | { kind: "heuristic"; name: string; target?: number }
+  | {
+    kind: "heuristic";
+    name: string;
+    target?: number;
+    /**
+     * Whether the worker checks the answer (for a page, whose thread
+     * should stay free); false leaves it to the caller (a command line's
+     * thread is idle while the heuristic runs).
+     */
+    check: boolean;
+  }
   | { kind: "search"; search: SearchJob }
   | { kind: "probe"; probe: ProbeSettings; portfolio: boolean }
   | { kind: "lns"; offsets: Float64Array; lowerBound: number; settings: LnsSettings };
@@ -165,7 +178,8 @@ export class WorkerHost {
   #flag: Int32Array | undefined;
   readonly #stop: StopFlag;
   readonly #problems = new Map<number, Prepared>();
-  // Problems whose set-up a deadline cut short, still packed.
+  // Problems not unpacked yet: only heuristics ran on them, which read the
+  // columns, or a deadline cut the unpacking short.
   readonly #unpacked = new Map<number, WorkerSetup>();
 
   /** A host with no problems yet. */
@@ -203,26 +217,44 @@ export class WorkerHost {
       // set-up takes a second at 10^6) ends at once as out of time, instead
       // of holding the worker until the pool replaces it.
       const late = job.kind !== "facts" && performance.now() > deadline;
+      const stop = this.#stop;
       let prepared = this.#problems.get(request.key);
       if (prepared === undefined) {
         const setup = request.setup ?? this.#unpacked.get(request.key);
         if (setup === undefined) throw new Error(`problem ${request.key} was never sent`);
+        this.#unpacked.set(request.key, setup);
+        if (job.kind === "heuristic" && !late) {
+          // On the columns, with no object per buffer (unpacking 10^6 takes
+          // a third of a second): the objects are made only to check the
+          // answer here, or to measure the peak load when improving.
+          const result = solverHeuristic(columnsOf(setup.buffers), {
+            job,
+            deadline,
+            stop,
+            peakLoad: () =>
+              setup.facts?.peakLoad ?? this.#prepare(request.key, deadline)?.peakLoadBy(deadline) ??
+                0,
+            check: job.check
+              ? (offsets, height) => {
+                const objects = this.#prepare(request.key, deadline);
+                // Out of time to unpack: unchecked, the plan checks it.
+                return objects === undefined
+                  ? undefined
+                  : isValid(objects.problem, offsets, height);
+              }
+              : undefined,
+          });
+          if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
+          return { reply: { id: request.id, ok: true, result }, transfer };
+        }
         // Facts have no deadline: their set-up is never cut short.
-        const until = job.kind === "facts" ? Infinity : deadline;
-        const buffers = late ? undefined : unpackBuffers(setup.buffers, until);
-        // Kept packed for the next job on this problem.
-        if (buffers === undefined) this.#unpacked.set(request.key, setup);
-        else {
-          this.#unpacked.delete(request.key);
-          prepared = new Prepared({ buffers, capacity: setup.capacity }, setup.switches);
-          if (setup.facts !== undefined) prepared.setFacts(setup.facts);
-          this.#problems.set(request.key, prepared);
+        if (!late) {
+          prepared = this.#prepare(request.key, job.kind === "facts" ? Infinity : deadline);
         }
       }
       if (prepared === undefined || late) {
         return { reply: { id: request.id, ok: true, result: outOfTime(job) }, transfer };
       }
-      const stop = this.#stop;
       let result: WorkerResult;
       if (job.kind === "facts") {
         result = prepared.facts();
@@ -245,6 +277,37 @@ export class WorkerHost {
       return { reply: { id: request.id, ok: false, message }, transfer: [] };
     }
   }
+
+  /**
+   * Unpacks a problem kept packed and prepares it, once; undefined when
+   * `performance.now()` passes `until` first (it stays packed).
+   */
+  #prepare(key: number, until: number): Prepared | undefined {
+    let prepared = this.#problems.get(key);
+    if (prepared !== undefined) return prepared;
+    const setup = this.#unpacked.get(key);
+    if (setup === undefined) return undefined;
+    const buffers = unpackBuffers(setup.buffers, until);
+    if (buffers === undefined) return undefined;
+    this.#unpacked.delete(key);
+    prepared = new Prepared({ buffers, capacity: setup.capacity }, setup.switches);
+    if (setup.facts !== undefined) prepared.setFacts(setup.facts);
+    this.#problems.set(key, prepared);
+    return prepared;
+  }
+}
+
+/** The columns the heuristics read, from the packed buffers. */
+export function columnsOf(packed: PackedBuffers): HeuristicColumns {
+  const { lower, upper, size, alignment, offset } = packed;
+  return {
+    lower,
+    upper,
+    size,
+    alignment,
+    offset,
+    gaps: packed.gaps === undefined ? undefined : JSON.parse(packed.gaps),
+  };
 }
 
 /**

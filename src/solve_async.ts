@@ -111,7 +111,15 @@ async function runOnPool(
       case "facts":
         return facts(request.deadline);
       case "heuristic": {
-        const job = { kind: "heuristic" as const, name: request.name, target: request.target };
+        const job = {
+          kind: "heuristic" as const,
+          name: request.name,
+          target: request.target,
+          // A thread that runs searches too (a command line's) has nothing
+          // to do meanwhile: it checks the answer, so the worker never
+          // needs the buffers as objects.
+          check: !session.callingThread,
+        };
         const result = session.run(job, request.deadline).result;
         try {
           facts();

@@ -324,6 +324,35 @@ describe("solving on the workers (generated problems above the worker threshold)
     assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
   });
 
+  it("--heuristic=best on 400 buffers: a worker's answer, checked by the command, is solve()'s", async () => {
+    // The worker reads the columns and leaves the check to the command's
+    // own thread; pins, gaps and windows all cross that way.
+    using space = tempDir();
+    const { problem } = generateProblem({
+      seed: 10,
+      buffers: 400,
+      construction: "planted",
+      gaps: 0.3,
+      windows: 0.5,
+    });
+    const { capacity: _, ...uncapped } = problem;
+    const expected = solve(uncapped, { heuristic: "best" });
+    const pinned = {
+      buffers: problem.buffers.map((b, i) =>
+        i % 9 === 0 ? { ...b, offset: expected.offsets[i] } : b
+      ),
+    };
+    const input = write(space.dir, "in.csv", pinned);
+    const { code, stdout, stderr } = await cli(["--heuristic=best", `--input=${input}`, "--json"]);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.ok(report.workers > 0, "the heuristic ran on a worker");
+    const read = parseCsv(readFileSync(input, "utf8"));
+    const again = solve(read, { heuristic: "best" });
+    assert.equal(report.height, again.height);
+    assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), again.offsets);
+  });
+
   it("--json after a time limit reports the nodes and backtracks the search spent", async () => {
     using space = tempDir();
     const hard = generateProblem({ seed: 1, buffers: 400, construction: "planted", slack: 1 });

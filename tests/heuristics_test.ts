@@ -16,7 +16,8 @@ import { mulberry32 } from "../src/_random.ts";
 import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { orderBy, Prepared, Skyline } from "../src/_heuristics_core.ts";
-import { withChecked } from "../src/_checked.ts";
+import { runHeuristic } from "../src/_heuristics_run.ts";
+import { columnsOf, packBuffers } from "../src/_worker_host.ts";
 
 /** A random problem with gaps (some windowed), alignments and zero sizes. */
 function randomProblem(seed: number, n: number): Problem {
@@ -277,13 +278,18 @@ describe("the greedy orders", () => {
 });
 
 describe("a heuristic run for the solver", () => {
+  // Without its capacity, which a heuristic does not use.
+  const { buffers } = generateProblem({ seed: 9, buffers: 2000, construction: "none" }).problem;
+  const problem = { buffers };
+
   it("stops improving when the solver's time to improve ends, and keeps its first placement", () => {
-    // Without its capacity, which a heuristic does not use.
-    const { buffers } = generateProblem({ seed: 9, buffers: 2000, construction: "none" }).problem;
-    const problem = { buffers };
-    const known = { peakLoad: () => peakLoad(problem) };
     const run = (improveUntil: number) =>
-      withChecked(problem, { ...known, improveUntil }, () => solveHeuristic(problem));
+      runHeuristic(problem, {
+        name: "best",
+        deadline: Infinity,
+        improveUntil,
+        lowerBound: () => peakLoad(problem),
+      })!;
     // The first pass: the skyline by size, neither mirrored nor left first.
     const p = new Prepared(problem);
     const order = orderBy(p, "size", () => false, Infinity)!;
@@ -293,39 +299,61 @@ describe("a heuristic run for the solver", () => {
     const first = new Skyline(p).run(pref, offsets, () => false);
     const stopped = run(-Infinity);
     assert.deepEqual(stopped.height, first);
-    assert.deepEqual(stopped.offsets, Array.from(offsets));
-    assert.deepEqual(validate(problem, stopped), "good");
+    assert.deepEqual(stopped.offsets, offsets);
+    assert.deepEqual(
+      validate(problem, { ...stopped, offsets: Array.from(stopped.offsets) }),
+      "good",
+    );
     // Given the time, it improves on it.
     assert.ok(run(Infinity).height < first);
   });
 
-  it("measures the peak load only where its stop test needs it", () => {
-    const { buffers } = generateProblem({ seed: 9, buffers: 500, construction: "none" }).problem;
-    const problem = { buffers };
+  it("asks for the peak load only where its stop test needs it, and once", () => {
     let asked = 0;
-    const peakLoadOnce = () => {
+    const lowerBound = () => {
       asked++;
       return peakLoad(problem);
     };
-    // No time to improve: the test stops before it asks, and the solution
-    // reports no lower bound.
-    const stopped = withChecked(
-      problem,
-      { peakLoad: peakLoadOnce, improveUntil: -Infinity },
-      () => solveHeuristic(problem),
-    );
+    // No time to improve: the test stops before it asks.
+    runHeuristic(problem, {
+      name: "best",
+      deadline: Infinity,
+      improveUntil: -Infinity,
+      lowerBound,
+    });
     assert.equal(asked, 0);
-    assert.equal(stopped.lowerBound, undefined);
-    // Improving asks once, and reports it.
-    const improved = withChecked(
-      problem,
-      { peakLoad: peakLoadOnce },
-      () => solveHeuristic(problem),
-    );
+    // Improving asks once.
+    runHeuristic(problem, { name: "best", deadline: Infinity, lowerBound });
     assert.equal(asked, 1);
-    assert.equal(improved.lowerBound, peakLoad(problem));
-    // Called alone, it always reports it.
-    assert.equal(solveHeuristic(problem, { heuristic: "skyline" }).lowerBound, peakLoad(problem));
+  });
+
+  it("places buffers from columns as it places them from objects", () => {
+    // Gaps, windows, alignment and pins: each way in which a buffer is
+    // read. The pins are a size heuristic's own offsets, so they fit.
+    for (const seed of [21, 22, 23]) {
+      const made = generateProblem({
+        seed,
+        buffers: 300,
+        gaps: 0.3,
+        windows: 0.3,
+        aligned: 0.3,
+        construction: "none",
+      }).problem;
+      const placed = solveHeuristic(made, { heuristic: "size" }).offsets;
+      const pinned = {
+        buffers: made.buffers.map((b, i) => i % 7 === 0 ? { ...b, offset: placed[i] } : b),
+      };
+      for (const one of [made, pinned]) {
+        const packed = packBuffers(one.buffers);
+        assert.ok(packed.gaps !== undefined && packed.alignment !== undefined);
+        const columns = columnsOf(packed);
+        for (const name of ["best", "size"]) {
+          const run = { name, deadline: Infinity, lowerBound: () => peakLoad(one) };
+          assert.deepEqual(runHeuristic(columns, run), runHeuristic(one, run), `${seed} ${name}`);
+        }
+      }
+      assert.ok(columnsOf(packBuffers(pinned.buffers)).offset !== undefined);
+    }
   });
 });
 

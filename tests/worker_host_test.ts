@@ -15,7 +15,8 @@ import {
   type WorkerSetup,
 } from "../src/_worker_host.ts";
 import { resolveOptions } from "../src/_options.ts";
-import type { BufferSpec } from "../src/problem.ts";
+import { type BufferSpec, peakLoad } from "../src/problem.ts";
+import { validate } from "../src/validate.ts";
 
 const buffers: BufferSpec[] = Array.from({ length: 40 }, (_, i) => ({
   id: `b${i}`,
@@ -55,7 +56,7 @@ const resultOf = (reply: ReturnType<typeof run>) => reply?.ok ? reply.result : u
 describe("a job that starts after its deadline", () => {
   it("answers out of time at once, and its problem serves the next job", () => {
     const host = new WorkerHost();
-    const job: WorkerJob = { kind: "heuristic", name: "best" };
+    const job: WorkerJob = { kind: "heuristic", name: "best", check: true };
     const late = run(host, 1, 7, job, -1, setup());
     assert.deepEqual(late, { id: 1, ok: true, result: { status: "timeout" } });
     // No set-up this time: the worker kept the one that came with the late job.
@@ -108,23 +109,83 @@ describe("a job that starts after its deadline", () => {
       configurable: true,
       writable: true,
     });
+    // A probe unpacks first (a heuristic reads the columns).
+    const probe: WorkerJob = {
+      kind: "probe",
+      probe: { capacity: 2, heuristics: ["TWA"], buffers: 70_000, maxNodes: 10, restarts: false },
+      portfolio: false,
+    };
     let cut;
     try {
-      cut = run(host, 6, 4, { kind: "heuristic", name: "size" }, 60_000, manySetup());
+      cut = run(host, 6, 4, probe, 60_000, manySetup());
     } finally {
       if (own !== undefined) Object.defineProperty(performance, "now", own);
       else delete (performance as { now?: unknown }).now;
     }
     // It stopped at the unpacking's first look: nothing after it ran.
     assert.equal(looks, 3);
-    assert.deepEqual(cut, { id: 6, ok: true, result: { status: "timeout" } });
-    // The packed problem stayed: the next job, in time, unpacks and solves it.
-    const next = run(host, 7, 4, { kind: "heuristic", name: "size" }, 60_000);
-    assert.equal((resultOf(next) as { status: string }).status, "solved");
+    assert.deepEqual(cut, { id: 6, ok: true, result: outOfTime(probe) });
+    // The packed problem stayed: the next job, in time, unpacks it and
+    // searches.
+    const next = run(host, 7, 4, probe, 60_000);
+    assert.ok((resultOf(next) as { nodes: number }).nodes > 0);
   });
 
   it("still runs when its deadline is ahead", () => {
-    const done = run(new WorkerHost(), 4, 2, { kind: "heuristic", name: "size" }, 60_000, setup());
+    const job: WorkerJob = { kind: "heuristic", name: "size", check: true };
+    const done = run(new WorkerHost(), 4, 2, job, 60_000, setup());
     assert.equal((resultOf(done) as { status: string }).status, "solved");
+  });
+});
+
+describe("a heuristic job", () => {
+  const solved = (reply: ReturnType<typeof run>) =>
+    resultOf(reply) as { status: string; offsets: Float64Array; height: number; unchecked?: true };
+  const valid = (result: ReturnType<typeof solved>) =>
+    validate({ buffers }, { offsets: Array.from(result.offsets), height: result.height });
+
+  it("checks its answer when asked to, and leaves it to the caller otherwise", () => {
+    const checked = solved(
+      run(
+        new WorkerHost(),
+        1,
+        1,
+        { kind: "heuristic", name: "best", check: true },
+        60_000,
+        setup(),
+      ),
+    );
+    assert.equal(checked.status, "solved");
+    assert.equal(checked.unchecked, undefined);
+    assert.equal(valid(checked), "good");
+    const unchecked = solved(
+      run(
+        new WorkerHost(),
+        1,
+        1,
+        { kind: "heuristic", name: "best", check: false },
+        60_000,
+        setup(),
+      ),
+    );
+    assert.equal(unchecked.unchecked, true);
+    assert.deepEqual(unchecked.offsets, checked.offsets);
+    assert.equal(valid(unchecked), "good");
+  });
+
+  it("leaves its problem packed for the next job, which unpacks it", () => {
+    const host = new WorkerHost();
+    const first = solved(
+      run(host, 1, 5, { kind: "heuristic", name: "size", check: false }, 60_000, setup()),
+    );
+    assert.equal(first.status, "solved");
+    // No set-up with these: the host kept the packed one.
+    assert.deepEqual(resultOf(run(host, 2, 5, { kind: "facts" }, 60_000)), {
+      peakLoad: peakLoad({ buffers }),
+      pairs: 77,
+    });
+    const again = solved(run(host, 3, 5, { kind: "heuristic", name: "size", check: true }, 60_000));
+    assert.deepEqual(again.offsets, first.offsets);
+    assert.equal(again.unchecked, undefined);
   });
 });
