@@ -16,7 +16,7 @@ import type { Problem } from "./problem.ts";
 import { peakLoadBefore } from "./_peak_load.ts";
 import { sortNumbers } from "./_sort.ts";
 import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
-import { sweep, type SweepResult } from "./sweep.ts";
+import { type SweepArrays, sweepArrays } from "./_sweep_arrays.ts";
 import { validate } from "./validate.ts";
 import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
@@ -120,7 +120,7 @@ export class Prepared {
   readonly #anySearched: boolean;
   #facts: Facts | undefined;
   #peakLoad: number | undefined;
-  #sweep: SweepResult | undefined;
+  #sweep: SweepArrays | undefined;
   #model: SearchModel | undefined;
   // The search states, one per member of a probe, reused across probes.
   readonly #members = new Map<number, Search>();
@@ -278,7 +278,7 @@ export class Prepared {
         },
       };
       try {
-        this.#sweep = sweep(this.#searched, { signal: clock as AbortSignal });
+        this.#sweep = sweepArrays(this.#searched, clock);
       } catch (error) {
         if (!(error instanceof SolveError) || error.code !== "cancelled") throw error;
         return result(stop?.aborted ? "stopped" : "timeout");

@@ -32,7 +32,7 @@
  */
 
 import type { Problem } from "./problem.ts";
-import type { SweepResult } from "./sweep.ts";
+import type { SweepArrays } from "./_sweep_arrays.ts";
 import { mulberry32 } from "./_random.ts";
 import { SHIFT_MAX_WORK, SHIFTED_FIRST_SHARE } from "./_limits.ts";
 
@@ -113,8 +113,11 @@ export class SearchModel {
   readonly ovStart: Int32Array;
   /** The other buffer of each overlap. */
   readonly ovBuf: Int32Array;
-  /** The effective size of each overlap. */
-  readonly ovEs: Float64Array;
+  /**
+   * The effective size of each overlap; undefined where no buffer has
+   * gaps (each of b's is then b's size: 8 bytes a pair saved).
+   */
+  readonly ovEs: Float64Array | undefined;
   /** Section spans of buffer b: entries spStart[b] .. spStart[b + 1]. */
   readonly spStart: Int32Array;
   /** First section of each span. */
@@ -166,7 +169,7 @@ export class SearchModel {
    * @param sweep The problem's sweep.
    * @param switches The search switches.
    */
-  constructor(problem: Problem, sweep: SweepResult, switches: SearchSwitches) {
+  constructor(problem: Problem, sweep: SweepArrays, switches: SearchSwitches) {
     this.switches = switches;
     this.partitions = sweep.partitions;
     const n = problem.buffers.length;
@@ -196,52 +199,34 @@ export class SearchModel {
         this.areaBig[b] = BigInt(buf.size) * BigInt(buf.upper - buf.lower);
       }
     }
-    this.ovStart = new Int32Array(n + 1);
-    this.spStart = new Int32Array(n + 1);
-    let ovCount = 0;
-    let spCount = 0;
+    this.ovStart = sweep.ovStart;
+    this.ovBuf = sweep.ovBuf;
+    this.ovEs = sweep.ovEs;
+    this.spStart = sweep.spStart;
+    this.spLo = sweep.spLo;
+    this.spHi = sweep.spHi;
+    this.spWinLo = sweep.spWinLo;
+    this.spWinHi = sweep.spWinHi;
+    const sectionCount = sweep.secStart.length - 1;
+    this.cuts = sweep.cuts;
+    // Per section, the widths of the spans over it: summed from a
+    // difference array (one entry per span, not per section it covers).
+    const total = new Float64Array(sectionCount + 1);
     for (let b = 0; b < n; b++) {
-      this.ovStart[b] = ovCount;
-      this.spStart[b] = spCount;
-      ovCount += sweep.overlaps[b].length;
-      spCount += sweep.sectionSpans[b].length;
-    }
-    this.ovStart[n] = ovCount;
-    this.spStart[n] = spCount;
-    this.ovBuf = new Int32Array(ovCount);
-    this.ovEs = new Float64Array(ovCount);
-    this.spLo = new Int32Array(spCount);
-    this.spHi = new Int32Array(spCount);
-    this.spWinLo = new Float64Array(spCount);
-    this.spWinHi = new Float64Array(spCount);
-    const sectionCount = sweep.sections.length;
-    this.total = new Float64Array(sectionCount);
-    this.cuts = Int32Array.from(sweep.cuts);
-    for (let b = 0; b < n; b++) {
-      let i = this.ovStart[b];
-      for (const overlap of sweep.overlaps[b]) {
-        this.ovBuf[i] = overlap.buffer;
-        this.ovEs[i] = overlap.effectiveSize;
-        i++;
+      const first = this.spStart[b];
+      const last = this.spStart[b + 1];
+      for (let j = first; j < last; j++) {
+        const width = this.spWinHi[j] - this.spWinLo[j];
+        total[this.spLo[j]] += width;
+        total[this.spHi[j]] -= width;
       }
-      let j = this.spStart[b];
-      const spans = sweep.sectionSpans[b];
-      for (const span of spans) {
-        this.spLo[j] = span.sectionRange.lower;
-        this.spHi[j] = span.sectionRange.upper;
-        this.spWinLo[j] = span.window.lower;
-        this.spWinHi[j] = span.window.upper;
-        const width = span.window.upper - span.window.lower;
-        for (let s = span.sectionRange.lower; s < span.sectionRange.upper; s++) {
-          this.total[s] += width;
-        }
-        j++;
-      }
-      if (spans.length > 0) {
-        this.rangeLo[b] = spans[0].sectionRange.lower;
-        this.rangeHi[b] = spans[spans.length - 1].sectionRange.upper;
+      if (first < last) {
+        this.rangeLo[b] = this.spLo[first];
+        this.rangeHi[b] = this.spHi[last - 1];
       }
     }
+    for (let s = 1; s < sectionCount; s++) total[s] += total[s - 1];
+    this.total = total.subarray(0, sectionCount);
     // Windows can make an effective size zero (a buffer may then sit at the
     // same offset as one it must be above, so the order of equal offsets
     // matters) or negative (it may sit lower, so offset order is no
@@ -260,8 +245,10 @@ export class SearchModel {
     // shifts after; where they move few, it is offset order but for those
     // few, and one search both finds and proves (see SHIFTED_FIRST_SHARE).
     const sound = switches.soundPruning;
+    // Sizes are positive: only gaps' windows can make it zero or less.
     let minEs = Infinity;
-    for (let i = 0; i < ovCount; i++) if (this.ovEs[i] < minEs) minEs = this.ovEs[i];
+    const es = this.ovEs;
+    if (es !== undefined) { for (let i = 0; i < es.length; i++) if (es[i] < minEs) minEs = es[i]; }
     this.loose = this.#looseFor(new Float64Array(n), sound);
     this.canonicalIsProof = !(sound && switches.canonicalOnly && minEs < 0);
     if (!this.canonicalIsProof) {
@@ -275,17 +262,8 @@ export class SearchModel {
       }
     }
     this.hatless = switches.hatlessPruning && !(sound && !switches.dynamicOrdering);
-    this.secStart = new Int32Array(sectionCount + 1);
-    let secCount = 0;
-    for (let s = 0; s < sectionCount; s++) {
-      this.secStart[s] = secCount;
-      secCount += sweep.sections[s].length;
-    }
-    this.secStart[sectionCount] = secCount;
-    this.secBuf = new Int32Array(secCount);
-    for (let s = 0, i = 0; s < sectionCount; s++) {
-      for (const b of sweep.sections[s]) this.secBuf[i++] = b;
-    }
+    this.secStart = sweep.secStart;
+    this.secBuf = sweep.secBuf;
   }
 
   /**
@@ -305,7 +283,7 @@ export class SearchModel {
       let changed = false;
       for (let b = 0; b < n; b++) {
         for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
-          const limit = shift[this.ovBuf[i]] + this.ovEs[i];
+          const limit = shift[this.ovBuf[i]] + (this.ovEs?.[i] ?? this.size[b]);
           if (shift[b] > limit) {
             shift[b] = limit;
             changed = true;
@@ -324,7 +302,7 @@ export class SearchModel {
     for (let b = 0; b < this.n; b++) {
       for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
         const q = this.ovBuf[i];
-        if (this.ovEs[i] + shift[q] - shift[b] <= 0) loose[b] = loose[q] = 1;
+        if ((this.ovEs?.[i] ?? this.size[b]) + shift[q] - shift[b] <= 0) loose[b] = loose[q] = 1;
       }
     }
     return loose;
@@ -347,10 +325,7 @@ const ENTER = -1;
  */
 class Frame {
   kind = ROOT;
-  /** NODE: the parent's candidates are cand[from .. from + count). */
-  from = 0;
-  count = 0;
-  /** NODE: this node's candidates are cand[base .. base + k); PARTITION: its base. */
+  /** NODE: this node's candidates are cand[base .. base + k). */
   base = 0;
   k = 0;
   /** NODE: the candidate being tried (-1 before entry); ROOT, DECOMPOSE: the part. */
@@ -414,7 +389,7 @@ export class Search {
   readonly #fixed: Float64Array;
   readonly #ovStart: Int32Array;
   readonly #ovBuf: Int32Array;
-  readonly #ovEs: Float64Array;
+  readonly #ovEs: Float64Array | undefined;
   readonly #spStart: Int32Array;
   readonly #spLo: Int32Array;
   readonly #spHi: Int32Array;
@@ -638,8 +613,6 @@ export class Search {
   }
 
   #pushNode(
-    from: number,
-    count: number,
     partition: ArrayLike<number>,
     sectionLo: number,
     sectionHi: number,
@@ -647,8 +620,6 @@ export class Search {
     minIndex: number,
   ): number {
     const frame = this.#push(NODE);
-    frame.from = from;
-    frame.count = count;
     frame.partition = partition;
     frame.sectionLo = sectionLo;
     frame.sectionHi = sectionHi;
@@ -696,20 +667,14 @@ export class Search {
       }
       frame.order = order;
       frame.saved = saved;
-      const base = this.#candTop;
-      this.#ensureCand(base + count);
-      this.#cand.set(order, base);
-      this.#candTop = base + count;
-      frame.base = base;
       frame.bound = this.#totalBound;
       frame.savedFull = this.#fullCheck;
       this.#totalBound = this.#rootCheck(frame.sectionLo, frame.sectionHi);
       // Fresh canonical bounds: below every key (shifts may be negative).
-      return this.#pushNode(base, count, buffers, frame.sectionLo, frame.sectionHi, -Infinity, 0);
+      return this.#pushNode(buffers, frame.sectionLo, frame.sectionHi, -Infinity, 0);
     }
     this.#totalBound = frame.bound;
     this.#fullCheck = frame.savedFull;
-    this.#candTop = frame.base;
     const order = frame.order;
     const saved = frame.saved;
     for (let i = 0; i < order.length; i++) preorder[order[i]] = saved[i];
@@ -717,9 +682,9 @@ export class Search {
   }
 
   /**
-   * One node (SPEC 5.5). The parent's candidates are `cand[from .. from +
-   * count)`; this node's own list is stacked above them. Entered once,
-   * then returned to after each candidate's subtree.
+   * One node (SPEC 5.5). Its candidates are stacked above its parent's
+   * on `cand`. Entered once, then returned to after each candidate's
+   * subtree.
    */
   #node(frame: Frame, status: number): number {
     const assigned = this.#assigned;
@@ -744,51 +709,43 @@ export class Search {
           return PAUSED;
         }
       }
-      // This node's candidates: the parent's, minus the placed ones.
-      const from = frame.from;
-      const count = frame.count;
-      const base = this.#candTop;
-      this.#ensureCand(base + count);
-      const cand = this.#cand;
-      let k = 0;
-      for (let i = from; i < from + count; i++) {
-        const b = cand[i];
-        if (assigned[b] === NONE) cand[base + k++] = b;
+      // This node's candidates: the partition's unplaced buffers. With
+      // dominance checks, only those whose key is below the lowest top
+      // among them (the loop below skips the others): a level keeps these
+      // few, not every unplaced buffer, which at a depth of 28,000 (S_1)
+      // came to gigabytes.
+      const partition = frame.partition;
+      let unplaced = 0;
+      let minHeight = Infinity;
+      for (let i = 0; i < partition.length; i++) {
+        const b = partition[i];
+        if (assigned[b] !== NONE) continue;
+        unplaced++;
+        const h = minOffset[b] + size[b];
+        if (h < minHeight) minHeight = h;
       }
-      if (k === 0) {
-        const partition = frame.partition;
+      if (unplaced === 0) {
         for (let i = 0; i < partition.length; i++) {
           const b = partition[i];
           this.solution[b] = assigned[b];
         }
         return OK;
       }
-      if (sw.dynamicOrdering) {
-        // Insertion sort: the parent's order is nearly right already. By
-        // canonical order's key: the offset, plus the shift where needed
-        // (the common case keeps its loop free of the extra loads).
-        const keyed = this.#shifted;
-        for (let i = base + 1; i < base + k; i++) {
-          const b = cand[i];
-          const mb = keyed ? minOffset[b] + shift[b] : minOffset[b];
-          const pb = preorder[b];
-          let j = i - 1;
-          while (j >= base) {
-            const c = cand[j];
-            const mc = keyed ? minOffset[c] + shift[c] : minOffset[c];
-            if (mc < mb || (mc === mb && preorder[c] < pb)) break;
-            cand[j + 1] = c;
-            j--;
-          }
-          cand[j + 1] = b;
+      const base = this.#candTop;
+      this.#ensureCand(base + unplaced);
+      const cand = this.#cand;
+      const dominance = sw.checkDominance;
+      let k = 0;
+      for (let i = 0; i < partition.length; i++) {
+        const b = partition[i];
+        if (assigned[b] === NONE && (!dominance || minOffset[b] + shift[b] < minHeight)) {
+          cand[base + k++] = b;
         }
       }
+      // In preorder; with dynamic ordering by canonical order's key first:
+      // the offset, plus the shift where needed.
+      this.#order(base, k, sw.dynamicOrdering);
       this.#candTop = base + k;
-      let minHeight = Infinity;
-      for (let i = base; i < base + k; i++) {
-        const h = minOffset[cand[i]] + size[cand[i]];
-        if (h < minHeight) minHeight = h;
-      }
       frame.base = base;
       frame.k = k;
       frame.minHeight = minHeight;
@@ -854,14 +811,12 @@ export class Search {
           child.b = b;
           child.offset = offset;
           child.index = index;
-          child.from = base;
-          child.count = frame.k;
           child.partition = frame.partition;
           child.sectionLo = sectionLo;
           child.sectionHi = sectionHi;
           return PUSHED;
         }
-        return this.#pushNode(base, frame.k, frame.partition, sectionLo, sectionHi, key, index);
+        return this.#pushNode(frame.partition, sectionLo, sectionHi, key, index);
       }
       this.#totalBound = bound;
       this.#unplace(b, minMark, floorMark);
@@ -896,8 +851,6 @@ export class Search {
       if (cutPoints === undefined) {
         frame.i = -1;
         return this.#pushNode(
-          frame.from,
-          frame.count,
           frame.partition,
           frame.sectionLo,
           frame.sectionHi,
@@ -1032,6 +985,44 @@ export class Search {
     return ax === ay ? 0 : ax > ay ? -1 : 1;
   }
 
+  /**
+   * Sorts `cand[base .. base + k)` by preorder, or (by key) by the offset
+   * plus the shift where needed, then by preorder.
+   */
+  #order(base: number, k: number, byKey: boolean): void {
+    const cand = this.#cand;
+    const preorder = this.#preorder;
+    const minOffset = this.#minOffset;
+    const shift = this.#shift;
+    const keyed = byKey && this.#shifted;
+    if (k > 32) {
+      const list = cand.subarray(base, base + k);
+      if (!byKey) list.sort((x, y) => preorder[x] - preorder[y]);
+      else if (!keyed) {
+        list.sort((x, y) => minOffset[x] - minOffset[y] || preorder[x] - preorder[y]);
+      } else {
+        list.sort((x, y) =>
+          minOffset[x] + shift[x] - minOffset[y] - shift[y] || preorder[x] - preorder[y]
+        );
+      }
+      return;
+    }
+    for (let i = base + 1; i < base + k; i++) {
+      const b = cand[i];
+      const mb = !byKey ? 0 : keyed ? minOffset[b] + shift[b] : minOffset[b];
+      const pb = preorder[b];
+      let j = i - 1;
+      while (j >= base) {
+        const c = cand[j];
+        const mc = !byKey ? 0 : keyed ? minOffset[c] + shift[c] : minOffset[c];
+        if (mc < mb || (mc === mb && preorder[c] < pb)) break;
+        cand[j + 1] = c;
+        j--;
+      }
+      cand[j + 1] = b;
+    }
+  }
+
   #ensureCand(length: number): void {
     if (length <= this.#cand.length) return;
     const grown = new Int32Array(Math.max(length, this.#cand.length * 2));
@@ -1057,11 +1048,13 @@ export class Search {
     let hatless = true;
     let fixedBroken = false;
     live[b] = Infinity;
+    const es = this.#ovEs;
+    const top = offset + this.#size[b];
     for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
       const q = this.#ovBuf[i];
       if (assigned[q] !== NONE) continue;
       hatless = false;
-      const h = offset + this.#ovEs[i];
+      const h = es === undefined ? top : offset + es[i];
       if (minOffset[q] >= h) continue;
       this.#pushMin(q, minOffset[q]);
       const a = this.#align[q];

@@ -29,8 +29,9 @@
  * @module
  */
 
-import { type BufferSpec, effectiveSize, type Problem, type Window } from "./problem.ts";
+import type { Problem, Window } from "./problem.ts";
 import { SolveError } from "./errors.ts";
+import { sweepArrays } from "./_sweep_arrays.ts";
 
 /** Options for {@linkcode sweep}. */
 export interface SweepOptions {
@@ -90,17 +91,6 @@ export interface SweepResult {
   cuts: number[];
 }
 
-const RIGHT = 0;
-const LEFT = 1;
-
-interface Point {
-  time: number;
-  kind: number;
-  buffer: number;
-  window: Window;
-  endpoint: boolean;
-}
-
 /**
  * Sweeps a problem's buffers into sections, partitions, section spans,
  * overlaps and cuts: the preprocessing the search runs on. Buffers of
@@ -130,6 +120,8 @@ interface Point {
  */
 export function sweep(problem: Problem, options: SweepOptions = {}): SweepResult {
   const signal = options.signal;
+  const swept = sweepArrays(problem, signal);
+  // The arrays as the objects of the public result.
   let steps = 0;
   const tick = (work: number): void => {
     steps += work;
@@ -138,135 +130,39 @@ export function sweep(problem: Problem, options: SweepOptions = {}): SweepResult
       if (signal?.aborted) throw new SolveError("cancelled", "The sweep was cancelled");
     }
   };
-  const buffers = problem.buffers;
-  const n = buffers.length;
-  const points: Point[] = [];
-  tick(CHECK_EVERY);
-  for (let b = 0; b < n; b++) {
-    tick(4);
-    if (buffers[b].size !== 0) pushPoints(points, buffers[b], b);
-  }
-  // The sort alone takes a while on 10^5 buffers: the comparator looks at
-  // the signal too (throwing out of a sort is allowed).
-  points.sort((p, q) => {
-    tick(1);
-    return p.time - q.time || p.kind - q.kind || p.buffer - q.buffer;
-  });
-
-  const actives = new Set<number>();
-  const alive = new Set<number>();
+  const n = problem.buffers.length;
+  const { secStart, secBuf, spStart, ovStart, ovBuf, ovEs } = swept;
   const sections: number[][] = [];
-  const partitions: Partition[] = [];
-  const sectionSpans: SectionSpan[][] = Array.from({ length: n }, () => []);
-  const overlapLists: Overlap[][] = Array.from({ length: n }, () => []);
-  const sectionStart = new Array<number>(n).fill(0);
-  let lastSectionTime: number | undefined = undefined;
-  let lastSectionIndex = 0;
-  for (const point of points) {
-    tick(1);
-    const b = point.buffer;
-    if (lastSectionTime === undefined) lastSectionTime = point.time;
-    if (point.kind === RIGHT) {
-      if (lastSectionTime < point.time) {
-        lastSectionTime = point.time;
-        tick(actives.size);
-        sections.push([...actives].sort((x, y) => x - y));
-      }
-      actives.delete(b);
-      if (point.endpoint) alive.delete(b);
-      sectionSpans[b].push({
-        sectionRange: { lower: sectionStart[b], upper: sections.length },
-        window: point.window,
+  for (let s = 0; s + 1 < secStart.length; s++) {
+    tick(secStart[s + 1] - secStart[s]);
+    sections.push(Array.from(secBuf.subarray(secStart[s], secStart[s + 1])));
+  }
+  const sectionSpans: SectionSpan[][] = [];
+  const overlaps: Overlap[][] = [];
+  for (let b = 0; b < n; b++) {
+    const spans: SectionSpan[] = [];
+    for (let k = spStart[b]; k < spStart[b + 1]; k++) {
+      spans.push({
+        sectionRange: { lower: swept.spLo[k], upper: swept.spHi[k] },
+        window: { lower: swept.spWinLo[k], upper: swept.spWinHi[k] },
       });
-      if (alive.size === 0) {
-        partitions[partitions.length - 1].sectionRange = {
-          lower: lastSectionIndex,
-          upper: sections.length,
-        };
-        lastSectionIndex = sections.length;
-      }
-    } else {
-      if (alive.size === 0) {
-        partitions.push({ buffers: [], sectionRange: { lower: 0, upper: 0 } });
-      }
-      if (point.endpoint) {
-        partitions[partitions.length - 1].buffers.push(b);
-        tick(alive.size);
-        for (const a of alive) {
-          const ab = effectiveSize(buffers[a], buffers[b]);
-          if (ab !== undefined) overlapLists[a].push({ buffer: b, effectiveSize: ab });
-          const ba = effectiveSize(buffers[b], buffers[a]);
-          if (ba !== undefined) overlapLists[b].push({ buffer: a, effectiveSize: ba });
-        }
-      }
-      actives.add(b);
-      if (point.endpoint) alive.add(b);
-      sectionStart[b] = sections.length;
     }
-  }
-  // Each buffer meets another at most once (at its single endpoint LEFT),
-  // so sorting gives the reference's ordered set.
-  for (const list of overlapLists) {
-    list.sort((x, y) => x.buffer - y.buffer || x.effectiveSize - y.effectiveSize);
-  }
-
-  const cuts = new Array<number>(Math.max(sections.length - 1, 0)).fill(0);
-  for (const spans of sectionSpans) {
-    if (spans.length === 0) continue;
-    const first = spans[0].sectionRange.lower;
-    const last = spans[spans.length - 1].sectionRange.upper;
-    for (let s = first; s + 1 < last; s++) cuts[s]++;
-  }
-  return { sections, partitions, sectionSpans, overlaps: overlapLists, cuts };
-}
-
-/** Appends a buffer's points in the reference's order (SPEC 4.1). */
-function pushPoints(points: Point[], buffer: BufferSpec, b: number): void {
-  const full: Window = { lower: 0, upper: buffer.size };
-  const gaps = buffer.gaps ?? [];
-  const own: Point[] = [];
-  const leftTimes = new Set<number>();
-  const rightTimes = new Set<number>();
-  const point = (time: number, kind: number, window: Window): Point => ({
-    time,
-    kind,
-    buffer: b,
-    window,
-    endpoint: false,
-  });
-  for (const gap of gaps) {
-    if (!gap.window) continue;
-    own.push(point(gap.lower, LEFT, gap.window));
-    own.push(point(gap.upper, RIGHT, gap.window));
-    leftTimes.add(gap.lower);
-    rightTimes.add(gap.upper);
-  }
-  if (own.length === 0 || own[0].time !== buffer.lower) {
-    own.unshift(point(buffer.lower, LEFT, full));
-  }
-  if (own[own.length - 1].time !== buffer.upper) {
-    own.push(point(buffer.upper, RIGHT, full));
-  }
-  own[0].endpoint = true;
-  own[own.length - 1].endpoint = true;
-  rightTimes.add(buffer.lower);
-  leftTimes.add(buffer.upper);
-  for (const gap of gaps) {
-    if (gap.window) continue;
-    if (!rightTimes.has(gap.lower)) {
-      own.push(point(gap.lower, RIGHT, full));
-      rightTimes.add(gap.lower);
+    sectionSpans.push(spans);
+    const list: Overlap[] = [];
+    tick(ovStart[b + 1] - ovStart[b]);
+    const size = problem.buffers[b].size;
+    for (let i = ovStart[b]; i < ovStart[b + 1]; i++) {
+      list.push({ buffer: ovBuf[i], effectiveSize: ovEs === undefined ? size : ovEs[i] });
     }
-    if (!leftTimes.has(gap.upper)) {
-      own.push(point(gap.upper, LEFT, full));
-      leftTimes.add(gap.upper);
-    }
-    leftTimes.add(gap.lower);
-    rightTimes.add(gap.upper);
+    // In the reference's order (without gaps the arrays have none).
+    if (ovEs === undefined) list.sort((x, y) => x.buffer - y.buffer);
+    overlaps.push(list);
   }
-  for (const gap of gaps) {
-    if (!rightTimes.has(gap.lower)) own.push(point(gap.lower, RIGHT, full));
-    if (!leftTimes.has(gap.upper)) own.push(point(gap.upper, LEFT, full));
-  }
-  for (const p of own) points.push(p);
+  return {
+    sections,
+    partitions: swept.partitions,
+    sectionSpans,
+    overlaps,
+    cuts: Array.from(swept.cuts),
+  };
 }

@@ -7,7 +7,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { INFEASIBLE, OK, PAUSED, Search, SearchModel, TIMEOUT } from "../src/search.ts";
-import { sweep } from "../src/sweep.ts";
+import { sweepArrays } from "../src/_sweep_arrays.ts";
 import type { Problem } from "../src/problem.ts";
 import { resolveOptions } from "../src/_options.ts";
 import { mulberry32 } from "../src/_random.ts";
@@ -17,7 +17,7 @@ import { GAPPED } from "./_problems.ts";
 const SWITCHES = resolveOptions({}).switches;
 
 function modelOf(problem: Problem): SearchModel {
-  return new SearchModel(problem, sweep(problem), SWITCHES);
+  return new SearchModel(problem, sweepArrays(problem), SWITCHES);
 }
 
 /** One run to the end. */

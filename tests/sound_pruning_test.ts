@@ -14,7 +14,7 @@ import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
 import type { Buffer, Problem } from "../src/problem.ts";
 import { solve } from "../src/solve.ts";
 import { SearchModel } from "../src/search.ts";
-import { sweep } from "../src/sweep.ts";
+import { sweepArrays } from "../src/_sweep_arrays.ts";
 import { validate } from "../src/validate.ts";
 import { resolveOptions } from "../src/_options.ts";
 import { mulberry32 } from "../src/_random.ts";
@@ -49,11 +49,17 @@ b21,4,5,15,
 `;
 
 function modelOf(problem: Problem): SearchModel {
-  return new SearchModel(problem, sweep(problem), resolveOptions({}).switches);
+  return new SearchModel(problem, sweepArrays(problem), resolveOptions({}).switches);
 }
 
 function minEffectiveSize(model: SearchModel): number {
-  return Math.min(...model.ovEs);
+  // Without gaps, each of buffer b's effective sizes is b's size.
+  if (model.ovEs !== undefined) return Math.min(...model.ovEs);
+  let min = Infinity;
+  for (let b = 0; b < model.n; b++) {
+    if (model.ovStart[b] < model.ovStart[b + 1]) min = Math.min(min, model.size[b]);
+  }
+  return min;
 }
 
 function nodesToFail(problem: Problem, options: SolverOptions): number {
