@@ -332,6 +332,48 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
   );
 });
 
+describe("what a pool sends its workers", { skip: SKIP }, () => {
+  it(
+    "moves each worker a copy of the columns and of a solution, keeping the caller's",
+    LIMIT,
+    async () => {
+      const pool = new Pool(2);
+      const problem = easy(3, 300);
+      const { capacity: _, ...uncapped } = problem;
+      const session = pool.open(uncapped, resolveOptions({}).switches);
+      try {
+        // Two at once: the second starts a second worker, which gets the
+        // columns too.
+        const heuristic = { kind: "heuristic" as const, name: "best", check: true };
+        const [first, second] = await Promise.all([
+          session.run(heuristic, Infinity).result,
+          session.run(heuristic, Infinity).result,
+        ]);
+        assert.equal(session.used.size, 2, "two workers");
+        assert.deepEqual(first, second);
+        const packed = session.setup().buffers;
+        assert.equal(packed.lower.length, problem.buffers.length, "the caller's columns stay");
+        const solved = first as { offsets: Float64Array; height: number };
+        assert.equal(
+          validate(uncapped, { offsets: Array.from(solved.offsets), height: solved.height }),
+          "good",
+        );
+        const lns = {
+          kind: "lns" as const,
+          offsets: solved.offsets,
+          lowerBound: 0,
+          settings: { switches: resolveOptions({}).switches, heuristics: ["TWA"] },
+        };
+        const improved = await session.run(lns, Infinity).result;
+        assert.equal(solved.offsets.length, problem.buffers.length, "the caller's solution stays");
+        assert.ok((improved as { height: number }).height <= solved.height);
+      } finally {
+        session.close();
+      }
+    },
+  );
+});
+
 describe("concurrent solveAsync calls", { skip: SKIP }, () => {
   it("share one pool sized to the cores, and each gets solve()'s answer", LIMIT, async () => {
     const pool = sharedPool()!;
