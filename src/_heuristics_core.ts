@@ -248,7 +248,11 @@ export class Prepared {
     // Pairs of pieces live at once: a piece meets those started before it
     // and not yet ended.
     const byEnd = countingOrder(this.pU, Math.max(this.m, 1));
-    const ends = Int32Array.from(byEnd, (k) => this.pU[k]);
+    // A loop, not Int32Array.from with a function: a tenth of a second
+    // less at 10^6.
+    const ends = new Int32Array(pc);
+    const pU = this.pU;
+    for (let k = 0; k < pc; k++) ends[k] = pU[byEnd[k]];
     let pairs = 0;
     let ended = 0;
     for (let k = 0; k < pc; k++) {
