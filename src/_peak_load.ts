@@ -5,19 +5,26 @@
 // solver: at 10^6 buffers it takes over half a second.
 
 import type { Problem } from "./problem.ts";
+import type { HeuristicColumns, HeuristicGap } from "./_heuristics_core.ts";
 import { compactSpan, factsTimeout, sortedOrder } from "./_sort.ts";
 
 /**
  * The peak load; a SolveError with code "timeout" when `performance.now()`
  * passes `deadline` first (checked between its stages).
  */
-export function peakLoadBefore(problem: Problem, deadline: number): number {
+export function peakLoadBefore(problem: Problem | HeuristicColumns, deadline: number): number {
   // Changes in bytes at each time, summed per time (lifespans are
   // half-open, so what ends at a time and what starts there net out);
-  // typed arrays and a numeric sort, as this runs on 10^5 buffers.
+  // typed arrays and a numeric sort, as this runs on 10^5 buffers. The
+  // buffers as objects, or as the columns a worker receives.
+  const buffers = "buffers" in problem ? problem.buffers : undefined;
+  const columns = "buffers" in problem ? undefined : problem;
+  const n = buffers !== undefined ? buffers.length : columns!.size.length;
+  const gapsOf = (i: number): readonly HeuristicGap[] | null | undefined =>
+    buffers !== undefined ? buffers[i].gaps : columns!.gaps?.[i];
   let count = 0;
   // Each gap can end a live stretch and add its window: two events each.
-  for (const b of problem.buffers) count += 2 + 4 * (b.gaps?.length ?? 0);
+  for (let i = 0; i < n; i++) count += 2 + 4 * (gapsOf(i)?.length ?? 0);
   const times = new Float64Array(count);
   const deltas = new Float64Array(count);
   let k = 0;
@@ -28,16 +35,17 @@ export function peakLoadBefore(problem: Problem, deadline: number): number {
     times[k] = upper;
     deltas[k++] = -bytes;
   };
-  for (let i = 0; i < problem.buffers.length; i++) {
+  for (let i = 0; i < n; i++) {
     if ((i & 65535) === 65535 && performance.now() > deadline) throw factsTimeout();
-    const b = problem.buffers[i];
-    let t = b.lower;
-    for (const gap of b.gaps ?? []) {
-      add(t, gap.lower, b.size);
+    const b = buffers !== undefined ? buffers[i] : undefined;
+    const size = b !== undefined ? b.size : columns!.size[i];
+    let t = b !== undefined ? b.lower : columns!.lower[i];
+    for (const gap of gapsOf(i) ?? []) {
+      add(t, gap.lower, size);
       if (gap.window) add(gap.lower, gap.upper, gap.window.upper - gap.window.lower);
       t = gap.upper;
     }
-    add(t, b.upper, b.size);
+    add(t, b !== undefined ? b.upper : columns!.upper[i], size);
   }
   if (performance.now() > deadline) throw factsTimeout();
   return peakOf(times, deltas, k, deadline);

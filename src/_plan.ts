@@ -359,7 +359,8 @@ function* heuristic(
   // problem, which takes a second at 10^6 buffers).
   if (performance.now() >= request.deadline) return { status: "timeout" };
   const found = (yield request) as HeuristicResult;
-  // Found at the deadline, it comes unchecked: checked here, not lost.
+  // Left to this thread (a command line's), or found at the deadline, it
+  // comes unchecked: checked here, not lost.
   if (found.status === "solved" && found.unchecked) {
     return isValid(context.problem, found.offsets, found.height)
       ? { status: "solved", offsets: found.offsets, height: found.height }

@@ -100,7 +100,10 @@ export type HeuristicResult =
     status: "solved";
     offsets: Float64Array;
     height: number;
-    /** Not yet checked: found too close to the deadline to check here. */
+    /**
+     * Not yet checked: left to the caller, or found too close to the
+     * deadline to check here.
+     */
     unchecked?: true;
   }
   | { status: "infeasible"; message: string }
@@ -325,7 +328,7 @@ export interface SolverHeuristic {
   deadline: number;
   /** Stops it when raised. */
   stop?: StopFlag;
-  /** The peak load, or a lower bound on it: asked only where improving. */
+  /** The peak load, or a lower bound on it: asked once a placement is complete and more may run. */
   peakLoad: () => number;
   /**
    * Checks the answer (undefined: it could not, in time); absent where

@@ -43,6 +43,21 @@ export interface SweepArrays {
 // Steps (points, pairs or section entries) between two looks at the signal.
 const CHECK_EVERY = 1 << 13;
 
+/**
+ * Counts work done, and throws a SolveError "cancelled" once the signal
+ * has aborted (looked at every CHECK_EVERY steps).
+ */
+export function ticker(signal?: { readonly aborted: boolean }): (work: number) => void {
+  let steps = 0;
+  return (work: number): void => {
+    steps += work;
+    if (steps >= CHECK_EVERY) {
+      steps = 0;
+      if (signal?.aborted) throw new SolveError("cancelled", "The sweep was cancelled");
+    }
+  };
+}
+
 const RIGHT = 0;
 const LEFT = 1;
 
@@ -59,14 +74,7 @@ interface Point {
  * SolveError "cancelled" once the signal aborts.
  */
 export function sweepArrays(problem: Problem, signal?: { readonly aborted: boolean }): SweepArrays {
-  let steps = 0;
-  const tick = (work: number): void => {
-    steps += work;
-    if (steps >= CHECK_EVERY) {
-      steps = 0;
-      if (signal?.aborted) throw new SolveError("cancelled", "The sweep was cancelled");
-    }
-  };
+  const tick = ticker(signal);
   const buffers = problem.buffers;
   const n = buffers.length;
   const points: Point[] = [];
@@ -105,6 +113,7 @@ export function sweepArrays(problem: Problem, signal?: { readonly aborted: boole
     return count - 1;
   };
   let aliveCount = 0;
+  const isAlive = new Uint8Array(n);
   // Sections: how many, and their entries, counted first (arrays grown
   // as they fill took a third of the sweep on S_1), then filled.
   let sectionCount = 0;
@@ -129,6 +138,8 @@ export function sweepArrays(problem: Problem, signal?: { readonly aborted: boole
   const secBuf = new Int32Array(secUsed);
   sectionCount = 0;
   secUsed = 0;
+  activeCount = 0;
+  activeAt.fill(-1);
   const spCount = new Int32Array(n + 1);
   for (const point of points) if (point.kind === RIGHT) spCount[point.buffer + 1]++;
   const spStart = new Int32Array(n + 1);
@@ -164,7 +175,10 @@ export function sweepArrays(problem: Problem, signal?: { readonly aborted: boole
       }
       activeCount = remove(actives, activeAt, activeCount, b);
       if (point.endpoint) {
-        aliveCount--;
+        // (Alive unless a gap outside its lifespan put this point before
+        // its first: a problem the solver refuses, which sweep() takes.)
+        if (isAlive[b] === 1) aliveCount--;
+        isAlive[b] = 0;
         lastPoint[b] = x;
       }
       const k = spFill[b]++;
@@ -186,7 +200,8 @@ export function sweepArrays(problem: Problem, signal?: { readonly aborted: boole
       if (point.endpoint) {
         partitions[partitions.length - 1].buffers.push(b);
         firstPoint[b] = x;
-        aliveCount++;
+        if (isAlive[b] === 0) aliveCount++;
+        isAlive[b] = 1;
       }
       activeCount = add(actives, activeAt, activeCount, b);
       sectionStart[b] = sectionCount;
@@ -251,6 +266,7 @@ function overlapLists(
   for (let x = 0; x < points.length; x++) {
     const b = points[x].buffer;
     if (lastPoint[b] === x) {
+      if (aliveAt[b] < 0) continue; // (not yet arrived: see above)
       arrivedBy[b] = arrived;
       const k = aliveAt[b];
       const last = alive[--count];
@@ -265,6 +281,8 @@ function overlapLists(
       alive[count++] = b;
     }
   }
+  // Any left alive arrived before every later arrival's first point.
+  for (let k = 0; k < count; k++) arrivedBy[alive[k]] = arrived;
   const ovStart = new Int32Array(n + 1);
   for (let b = 0; b < n; b++) {
     const during = rank[b] < 0 ? 0 : arrivedBy[b] - rank[b] - 1;
@@ -274,9 +292,11 @@ function overlapLists(
   // Then the copies: the alive run at each arrival (replayed), and the
   // arrivals during each life.
   count = 0;
+  aliveAt.fill(-1);
   for (let x = 0; x < points.length; x++) {
     const b = points[x].buffer;
     if (lastPoint[b] === x) {
+      if (aliveAt[b] < 0) continue;
       const k = aliveAt[b];
       const last = alive[--count];
       alive[k] = last;

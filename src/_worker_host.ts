@@ -27,6 +27,9 @@ import {
   type StopFlag,
 } from "./_prepared.ts";
 import type { HeuristicColumns } from "./_heuristics_core.ts";
+import { CHECK_MS_PER_BUFFER } from "./_limits.ts";
+import { peakLoadBefore } from "./_peak_load.ts";
+import { SolveError } from "./errors.ts";
 import type { BufferSpec, Gap } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import { type ProbeOutcome, type ProbeSettings, runProbe } from "./_probe.ts";
@@ -227,20 +230,22 @@ export class WorkerHost {
           // On the columns, with no object per buffer (unpacking 10^6 takes
           // a third of a second): the objects are made only to check the
           // answer here, or to measure the peak load when improving.
-          const result = solverHeuristic(columnsOf(setup.buffers), {
+          const columns = columnsOf(setup.buffers);
+          const result = solverHeuristic(columns, {
             job,
             deadline,
             stop,
-            peakLoad: () =>
-              setup.facts?.peakLoad ?? this.#prepare(request.key, deadline)?.peakLoadBy(deadline) ??
-                0,
+            peakLoad: () => setup.facts?.peakLoad ?? peakLoadOfColumns(columns, deadline),
             check: job.check
               ? (offsets, height) => {
                 const objects = this.#prepare(request.key, deadline);
-                // Out of time to unpack: unchecked, the plan checks it.
-                return objects === undefined
-                  ? undefined
-                  : isValid(objects.problem, offsets, height);
+                // Without the time left to check it here (the unpacking
+                // took some), it goes unchecked: the plan checks it.
+                const reserve = offsets.length * CHECK_MS_PER_BUFFER;
+                if (objects === undefined || deadline - performance.now() < reserve) {
+                  return undefined;
+                }
+                return isValid(objects.problem, offsets, height);
               }
               : undefined,
           });
@@ -294,6 +299,16 @@ export class WorkerHost {
     if (setup.facts !== undefined) prepared.setFacts(setup.facts);
     this.#problems.set(key, prepared);
     return prepared;
+  }
+}
+
+/** The peak load measured on the columns; 0, a lower bound, past the deadline. */
+function peakLoadOfColumns(columns: HeuristicColumns, deadline: number): number {
+  try {
+    return peakLoadBefore(columns, deadline);
+  } catch (error) {
+    if (error instanceof SolveError && error.code === "timeout") return 0;
+    throw error;
   }
 }
 

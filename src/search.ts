@@ -20,7 +20,7 @@
  *
  * ```text
  *   root       the sweep's partitions, one after another (SPEC 5.3)
- *   partition  a partition's preorder and candidates (SPEC 5.4)
+ *   partition  a partition's preorder (SPEC 5.4)
  *   node       one node: its candidates tried in turn (SPEC 5.5)
  *   decompose  after a placement, the sub-partitions (SPEC 5.7)
  *   node ...
@@ -334,7 +334,6 @@ class Frame {
   sectionHi = 0;
   minAllowed = 0;
   minIndex = 0;
-  minHeight = 0;
   status = 0;
   /** NODE: the candidate placed, and what undoes it. */
   b = 0;
@@ -671,7 +670,9 @@ export class Search {
       frame.savedFull = this.#fullCheck;
       this.#totalBound = this.#rootCheck(frame.sectionLo, frame.sectionHi);
       // Fresh canonical bounds: below every key (shifts may be negative).
-      return this.#pushNode(buffers, frame.sectionLo, frame.sectionHi, -Infinity, 0);
+      // The nodes scan the buffers in preorder: without dynamic ordering
+      // their candidates are then in order as gathered.
+      return this.#pushNode(order, frame.sectionLo, frame.sectionHi, -Infinity, 0);
     }
     this.#totalBound = frame.bound;
     this.#fullCheck = frame.savedFull;
@@ -742,13 +743,12 @@ export class Search {
           cand[base + k++] = b;
         }
       }
-      // In preorder; with dynamic ordering by canonical order's key first:
-      // the offset, plus the shift where needed.
-      this.#order(base, k, sw.dynamicOrdering);
+      // Gathered in preorder; with dynamic ordering, by canonical order's
+      // key first: the offset, plus the shift where needed.
+      if (sw.dynamicOrdering) this.#order(base, k);
       this.#candTop = base + k;
       frame.base = base;
       frame.k = k;
-      frame.minHeight = minHeight;
       frame.status = INFEASIBLE;
       frame.i = base;
     } else {
@@ -768,7 +768,6 @@ export class Search {
     const end = base + frame.k;
     const minAllowed = frame.minAllowed;
     const minIndex = frame.minIndex;
-    const minHeight = frame.minHeight;
     const sectionLo = frame.sectionLo;
     const sectionHi = frame.sectionHi;
     for (let i = frame.i; i < end; i++) {
@@ -784,7 +783,8 @@ export class Search {
           continue;
         }
       }
-      if (sw.checkDominance && key >= minHeight) continue;
+      // (Dominance: candidates whose key is at least minHeight were left
+      // out above.)
       const fixed = this.#fixed[b];
       if (fixed !== NONE && offset > fixed) continue;
       // Windows may leave a buffer's top bytes never live, so the sections
@@ -986,35 +986,34 @@ export class Search {
   }
 
   /**
-   * Sorts `cand[base .. base + k)` by preorder, or (by key) by the offset
-   * plus the shift where needed, then by preorder.
+   * Sorts `cand[base .. base + k)` (gathered in preorder) by canonical
+   * order's key, the offset plus the shift where needed, then by preorder.
    */
-  #order(base: number, k: number, byKey: boolean): void {
+  #order(base: number, k: number): void {
     const cand = this.#cand;
     const preorder = this.#preorder;
     const minOffset = this.#minOffset;
     const shift = this.#shift;
-    const keyed = byKey && this.#shifted;
+    const keyed = this.#shifted;
     if (k > 32) {
       const list = cand.subarray(base, base + k);
-      if (!byKey) list.sort((x, y) => preorder[x] - preorder[y]);
-      else if (!keyed) {
-        list.sort((x, y) => minOffset[x] - minOffset[y] || preorder[x] - preorder[y]);
-      } else {
+      if (!keyed) list.sort((x, y) => minOffset[x] - minOffset[y] || preorder[x] - preorder[y]);
+      else {
         list.sort((x, y) =>
           minOffset[x] + shift[x] - minOffset[y] - shift[y] || preorder[x] - preorder[y]
         );
       }
       return;
     }
+    // Insertion sort: few, and often nearly in order already.
     for (let i = base + 1; i < base + k; i++) {
       const b = cand[i];
-      const mb = !byKey ? 0 : keyed ? minOffset[b] + shift[b] : minOffset[b];
+      const mb = keyed ? minOffset[b] + shift[b] : minOffset[b];
       const pb = preorder[b];
       let j = i - 1;
       while (j >= base) {
         const c = cand[j];
-        const mc = !byKey ? 0 : keyed ? minOffset[c] + shift[c] : minOffset[c];
+        const mc = keyed ? minOffset[c] + shift[c] : minOffset[c];
         if (mc < mb || (mc === mb && preorder[c] < pb)) break;
         cand[j + 1] = c;
         j--;

@@ -30,8 +30,7 @@
  */
 
 import type { Problem, Window } from "./problem.ts";
-import { SolveError } from "./errors.ts";
-import { sweepArrays } from "./_sweep_arrays.ts";
+import { sweepArrays, ticker } from "./_sweep_arrays.ts";
 
 /** Options for {@linkcode sweep}. */
 export interface SweepOptions {
@@ -41,9 +40,6 @@ export interface SweepOptions {
    */
   signal?: AbortSignal;
 }
-
-// Steps (points, pairs or section entries) between two looks at the signal.
-const CHECK_EVERY = 1 << 13;
 
 /** A half-open range of section indices `[lower, upper)`. */
 export interface SectionRange {
@@ -122,14 +118,7 @@ export function sweep(problem: Problem, options: SweepOptions = {}): SweepResult
   const signal = options.signal;
   const swept = sweepArrays(problem, signal);
   // The arrays as the objects of the public result.
-  let steps = 0;
-  const tick = (work: number): void => {
-    steps += work;
-    if (steps >= CHECK_EVERY) {
-      steps = 0;
-      if (signal?.aborted) throw new SolveError("cancelled", "The sweep was cancelled");
-    }
-  };
+  const tick = ticker(signal);
   const n = problem.buffers.length;
   const { secStart, secBuf, spStart, ovStart, ovBuf, ovEs } = swept;
   const sections: number[][] = [];

@@ -9,6 +9,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Buffer, peakLoad, type Problem } from "../src/problem.ts";
 import { mulberry32 } from "../src/_random.ts";
+import { peakLoadBefore } from "../src/_peak_load.ts";
+import { columnsOf, packBuffers } from "../src/_worker_host.ts";
 
 /** The most bytes live at one moment, moment by moment. */
 function slowPeak(problem: Problem): number {
@@ -64,6 +66,14 @@ describe("peakLoad", () => {
     for (let seed = 1; seed <= 200; seed++) {
       const problem = randomProblem(seed, 1);
       assert.deepEqual(peakLoad(problem), slowPeak(problem), `seed ${seed}`);
+    }
+  });
+
+  it("counts the same on the columns a worker receives", () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const problem = randomProblem(seed, 1);
+      const columns = columnsOf(packBuffers(problem.buffers));
+      assert.deepEqual(peakLoadBefore(columns, Infinity), slowPeak(problem), `seed ${seed}`);
     }
   });
 

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Buffer, effectiveSize, type Problem } from "../src/problem.ts";
 import { sweep, type SweepResult } from "../src/sweep.ts";
+import { sweepArrays } from "../src/_sweep_arrays.ts";
 import { SolveError } from "../src/errors.ts";
 import { mulberry32 } from "../src/_random.ts";
 
@@ -423,6 +424,65 @@ describe("sweep invariants on random problems", () => {
       }
       assert.deepEqual(result.cuts, cuts, where);
     }
+  });
+});
+
+describe("the sweep's arrays, which the search takes", () => {
+  const random = mulberry32(0xa77a);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const randomProblem = (gapped: boolean): Problem => {
+    const buffers: Buffer[] = [];
+    for (let i = 0; i < 40; i++) {
+      const lower = int(0, 30);
+      const upper = lower + int(1, 12);
+      const b: Buffer = { id: `b${i}`, lower, upper, size: int(0, 5) };
+      if (gapped && upper - lower >= 4 && random() < 0.5) {
+        const gl = lower + 1;
+        b.gaps = [{ lower: gl, upper: gl + 2, window: random() < 0.5 ? full(1) : undefined }];
+      }
+      buffers.push(b);
+    }
+    return problem(buffers);
+  };
+
+  it("hold the same overlaps as sweep(): each buffer's own size without gaps, sorted with", () => {
+    for (let round = 0; round < 50; round++) {
+      const gapped = round % 2 === 1;
+      const p = randomProblem(gapped);
+      const arrays = sweepArrays(p);
+      const objects = sweep(p);
+      assert.equal(arrays.ovEs === undefined, !p.buffers.some((b) => b.gaps?.length));
+      for (let b = 0; b < p.buffers.length; b++) {
+        const list = Array.from(arrays.ovBuf.subarray(arrays.ovStart[b], arrays.ovStart[b + 1]));
+        const sizes = arrays.ovEs === undefined
+          ? list.map(() => p.buffers[b].size)
+          : Array.from(arrays.ovEs.subarray(arrays.ovStart[b], arrays.ovStart[b + 1]));
+        const entries = list.map((buffer, k) => ({ buffer, effectiveSize: sizes[k] }));
+        if (arrays.ovEs !== undefined) assert.deepEqual(list, [...list].sort((x, y) => x - y));
+        entries.sort((x, y) => x.buffer - y.buffer);
+        assert.deepEqual(entries, objects.overlaps[b], `round ${round}, buffer ${b}`);
+      }
+    }
+  });
+
+  it("take a gap outside its buffer's lifespan (which the solver refuses) as before", () => {
+    // Its last point then comes before its first: it stays alive to the end.
+    const result = sweep(problem([
+      { id: "a", lower: 4, upper: 15, size: 8 },
+      {
+        id: "b",
+        lower: 7,
+        upper: 12,
+        size: 2,
+        gaps: [{ lower: 5, upper: 9, window: full(2) }, { lower: 15, upper: 16 }],
+      },
+    ]));
+    assert.deepEqual(result.sections, [[0], [0, 1], [0, 1], [0]]);
+    assert.deepEqual(result.overlaps, [
+      [{ buffer: 1, effectiveSize: 8 }],
+      [{ buffer: 0, effectiveSize: 2 }],
+    ]);
+    assert.deepEqual(result.cuts, [2, 2, 2]);
   });
 });
 
