@@ -27,7 +27,7 @@
 //   sorted by start time finds the preferred fitting buffer, so a pass is
 //   about O(n log n).
 
-import { sortedOrder, wholeOrder } from "./_sort.ts";
+import { compactSpan, sortedOrder, wholeOrder } from "./_sort.ts";
 import { SolveError } from "./errors.ts";
 import { COMPARATOR_SORT_MS } from "./_limits.ts";
 
@@ -318,7 +318,7 @@ function compressTimes(
   pU: Int32Array,
 ): number {
   const count = 2 * pc;
-  const span = compactTimes(rawL, rawU, pc);
+  const span = compactSpan(rawL, pc, rawU);
   if (span !== undefined) {
     // Whole times within a few times the pieces of each other: each time's
     // rank is the count of distinct times below it, found without sorting
@@ -347,28 +347,6 @@ function compressTimes(
     else pU[j - pc] = m - 1;
   }
   return m;
-}
-
-/**
- * [min, max] of the pieces' times when they are all whole numbers within
- * 4 × 2 × pieces of each other; undefined otherwise.
- */
-function compactTimes(
-  rawL: Float64Array,
-  rawU: Float64Array,
-  pc: number,
-): [number, number] | undefined {
-  if (pc === 0) return undefined;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let k = 0; k < pc; k++) {
-    const l = rawL[k];
-    const u = rawU[k];
-    if (!Number.isInteger(l) || !Number.isInteger(u)) return undefined;
-    if (l < min) min = l;
-    if (u > max) max = u;
-  }
-  return max - min < 8 * pc ? [min, max] : undefined;
 }
 
 /** Indices 0..keys.length-1 sorted by key (stable), keys in [0, m). */

@@ -102,21 +102,28 @@ const RADIX_MIN = 1 << 14;
 const COUNTING_RANGE = 4;
 
 /**
- * [min, max] of the first `n` values when they are all whole numbers
- * within COUNTING_RANGE * n of each other, so that an array indexed by
- * value - min is small enough to count them in; undefined otherwise.
+ * [min, max] of the first `n` values (of `values`, and of `more` where
+ * given) when they are all whole numbers within COUNTING_RANGE times
+ * their number of each other, so that an array indexed by value - min is
+ * small enough to count them in; undefined otherwise.
  */
-export function compactSpan(values: Float64Array, n: number): [number, number] | undefined {
+export function compactSpan(
+  values: Float64Array,
+  n: number,
+  more?: Float64Array,
+): [number, number] | undefined {
   if (n === 0) return undefined;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = values[i];
-    if (!Number.isInteger(x)) return undefined;
-    if (x < min) min = x;
-    if (x > max) max = x;
+  for (const array of more === undefined ? [values] : [values, more]) {
+    for (let i = 0; i < n; i++) {
+      const x = array[i];
+      if (!Number.isInteger(x)) return undefined;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
   }
-  return max - min < COUNTING_RANGE * n ? [min, max] : undefined;
+  return max - min < COUNTING_RANGE * (more === undefined ? n : 2 * n) ? [min, max] : undefined;
 }
 
 // Pieces sorted apart, then merged: each native sort or merge pass is one

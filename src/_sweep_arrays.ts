@@ -93,25 +93,9 @@ export function sweepArrays(problem: Problem, signal?: { readonly aborted: boole
     return p.time - q.time || p.kind - q.kind || p.buffer - q.buffer;
   });
 
-  // Sets of buffers as a list and each one's place in it (-1: absent).
   const actives = new Int32Array(n);
   const activeAt = new Int32Array(n).fill(-1);
   let activeCount = 0;
-  const add = (list: Int32Array, at: Int32Array, count: number, b: number): number => {
-    if (at[b] >= 0) return count;
-    at[b] = count;
-    list[count] = b;
-    return count + 1;
-  };
-  const remove = (list: Int32Array, at: Int32Array, count: number, b: number): number => {
-    const k = at[b];
-    if (k < 0) return count;
-    const last = list[count - 1];
-    list[k] = last;
-    at[last] = k;
-    at[b] = -1;
-    return count - 1;
-  };
   let aliveCount = 0;
   const isAlive = new Uint8Array(n);
   // Sections: how many, and their entries, counted first (arrays grown
@@ -234,6 +218,27 @@ export function sweepArrays(problem: Problem, signal?: { readonly aborted: boole
   };
 }
 
+// Sets of buffers as a list, each one's place in it (-1: absent) and a
+// count: both return the new count, and do nothing where there is nothing
+// to do.
+
+function add(list: Int32Array, at: Int32Array, count: number, b: number): number {
+  if (at[b] >= 0) return count;
+  at[b] = count;
+  list[count] = b;
+  return count + 1;
+}
+
+function remove(list: Int32Array, at: Int32Array, count: number, b: number): number {
+  const k = at[b];
+  if (k < 0) return count;
+  const last = list[count - 1];
+  list[k] = last;
+  at[last] = k;
+  at[b] = -1;
+  return count - 1;
+}
+
 /**
  * The overlap lists. Buffer b meets the buffers alive at its first point,
  * and those whose first point comes while b is alive: the ones arriving
@@ -266,19 +271,14 @@ function overlapLists(
   for (let x = 0; x < points.length; x++) {
     const b = points[x].buffer;
     if (lastPoint[b] === x) {
-      if (aliveAt[b] < 0) continue; // (not yet arrived: see above)
-      arrivedBy[b] = arrived;
-      const k = aliveAt[b];
-      const last = alive[--count];
-      alive[k] = last;
-      aliveAt[last] = k;
-      aliveAt[b] = -1;
+      // (Not yet arrived, where a gap put its last point first: see above.)
+      if (aliveAt[b] >= 0) arrivedBy[b] = arrived;
+      count = remove(alive, aliveAt, count, b);
     } else if (firstPoint[b] === x) {
       before[b] = count;
       rank[b] = arrived;
       arrivals[arrived++] = b;
-      aliveAt[b] = count;
-      alive[count++] = b;
+      count = add(alive, aliveAt, count, b);
     }
   }
   // Any left alive arrived before every later arrival's first point.
@@ -296,17 +296,11 @@ function overlapLists(
   for (let x = 0; x < points.length; x++) {
     const b = points[x].buffer;
     if (lastPoint[b] === x) {
-      if (aliveAt[b] < 0) continue;
-      const k = aliveAt[b];
-      const last = alive[--count];
-      alive[k] = last;
-      aliveAt[last] = k;
-      aliveAt[b] = -1;
+      count = remove(alive, aliveAt, count, b);
     } else if (firstPoint[b] === x) {
       tick(count);
       ovBuf.set(alive.subarray(0, count), ovStart[b]);
-      aliveAt[b] = count;
-      alive[count++] = b;
+      count = add(alive, aliveAt, count, b);
     }
   }
   for (let b = 0; b < n; b++) {

@@ -143,31 +143,18 @@ describe("a heuristic job", () => {
     resultOf(reply) as { status: string; offsets: Float64Array; height: number; unchecked?: true };
   const valid = (result: ReturnType<typeof solved>) =>
     validate({ buffers }, { offsets: Array.from(result.offsets), height: result.height });
+  /** "best" on a fresh host, the worker checking its answer or not. */
+  const best = (check: boolean) =>
+    solved(
+      run(new WorkerHost(), 1, 1, { kind: "heuristic", name: "best", check }, 60_000, setup()),
+    );
 
   it("checks its answer when asked to, and leaves it to the caller otherwise", () => {
-    const checked = solved(
-      run(
-        new WorkerHost(),
-        1,
-        1,
-        { kind: "heuristic", name: "best", check: true },
-        60_000,
-        setup(),
-      ),
-    );
+    const checked = best(true);
     assert.equal(checked.status, "solved");
     assert.equal(checked.unchecked, undefined);
     assert.equal(valid(checked), "good");
-    const unchecked = solved(
-      run(
-        new WorkerHost(),
-        1,
-        1,
-        { kind: "heuristic", name: "best", check: false },
-        60_000,
-        setup(),
-      ),
-    );
+    const unchecked = best(false);
     assert.equal(unchecked.unchecked, true);
     assert.deepEqual(unchecked.offsets, checked.offsets);
     assert.equal(valid(unchecked), "good");
