@@ -46,14 +46,14 @@ export class Prepared {
    * validate() then rejects a buffer that starts right there.
    */
   readonly occ: Float64Array;
-  /** Alignment per buffer (at least 1). */
-  readonly align: Float64Array;
+  /** Alignment per buffer (at least 1); undefined when every one is 1. */
+  readonly align: Float64Array | undefined;
   /** Lifespan start and end per buffer, in real time. */
   readonly lower: Float64Array;
   readonly upper: Float64Array;
   /** 1 for a pinned buffer. */
   readonly pinned: Uint8Array;
-  /** The pin per pinned buffer. */
+  /** The pin per pinned buffer (empty when none is). */
   readonly pin: Float64Array;
   /** Buffers to place (unpinned, some size, some live time). */
   readonly free: Int32Array;
@@ -68,9 +68,9 @@ export class Prepared {
   readonly pU: Int32Array;
   /** First and one-past-last piece per buffer. */
   readonly pieceFirst: Int32Array;
-  /** Pieces sorted by pL, and the first position with pL >= t. */
-  readonly piecesByLower: Int32Array;
-  readonly pieceStartPos: Int32Array;
+  // Built on first use: only best fit reads them.
+  #piecesByLower: Int32Array | undefined;
+  #pieceStartPos: Int32Array | undefined;
   /** How many pairs of pieces are live at once: a best-fit pass costs about this. */
   readonly pairs: number;
   /** Whole lifespan per buffer in compressed time. */
@@ -124,8 +124,6 @@ export class Prepared {
           this.bU[i] = last - q.bL[i];
         }
       }
-      this.piecesByLower = countingOrder(this.pL, Math.max(this.m, 1));
-      this.pieceStartPos = startPositions(this.pL, this.piecesByLower, this.m);
       return;
     }
     // Objects, or the columns a worker receives (no object per buffer).
@@ -133,20 +131,40 @@ export class Prepared {
     const columns = "buffers" in problem ? undefined : problem;
     const n = buffers !== undefined ? buffers.length : columns!.size.length;
     this.n = n;
-    this.size = new Float64Array(n);
-    this.occ = new Float64Array(n);
-    this.align = new Float64Array(n);
-    this.lower = new Float64Array(n);
-    this.upper = new Float64Array(n);
+    // Columns are read as they are: every fresh megabyte costs time (page
+    // faults), and at 10^6 buffers copies of them took a fifth of the
+    // set-up. Objects are copied into new columns.
+    const copied = columns === undefined;
+    this.size = columns?.size ?? new Float64Array(n);
+    this.lower = columns?.lower ?? new Float64Array(n);
+    this.upper = columns?.upper ?? new Float64Array(n);
+    // The sizes, until a buffer occupies more (then a copy).
+    this.occ = this.size;
+    let align = columns?.alignment;
     this.pinned = new Uint8Array(n);
-    this.pin = new Float64Array(n);
+    let pin = columns?.offset ?? new Float64Array(0);
     this.pieceFirst = new Int32Array(n + 1);
-    // Live pieces in real time first, in growing typed arrays.
-    let rawL = new Float64Array(n + 16);
-    let rawU = new Float64Array(n + 16);
-    let rawB = new Int32Array(n + 16);
+    // Live pieces in real time first, in growing typed arrays, made only
+    // once a piece is not simply buffer i over its whole lifespan: until
+    // then the pieces are the buffers themselves (without gaps, all of
+    // them when every buffer takes bytes).
+    let rawL = this.lower;
+    let rawU = this.upper;
+    let rawB: Int32Array | undefined;
     let pc = 0;
     const push = (lower: number, upper: number, i: number): void => {
+      if (rawB === undefined) {
+        if (i === pc && lower === this.lower[i] && upper === this.upper[i]) {
+          pc++;
+          return;
+        }
+        rawB = new Int32Array(n + 16);
+        for (let k = 0; k < pc; k++) rawB[k] = k;
+        rawL = new Float64Array(n + 16);
+        rawU = new Float64Array(n + 16);
+        rawL.set(this.lower.subarray(0, pc));
+        rawU.set(this.upper.subarray(0, pc));
+      }
       if (pc === rawB.length) {
         const l = new Float64Array(2 * pc);
         const u = new Float64Array(2 * pc);
@@ -183,15 +201,23 @@ export class Prepared {
         if (Number.isNaN(offset)) offset = undefined;
         gaps = c.gaps?.[i];
       }
-      this.size[i] = size;
-      this.occ[i] = size;
-      this.align[i] = alignment !== undefined && alignment > 1 ? alignment : 1;
-      this.lower[i] = lower;
-      this.upper[i] = upper;
+      if (copied) {
+        this.size[i] = size;
+        if (this.occ !== this.size) this.occ[i] = size;
+        this.lower[i] = lower;
+        this.upper[i] = upper;
+        if (alignment !== undefined && alignment > 1) {
+          align ??= new Float64Array(n).fill(1);
+          align[i] = alignment;
+        }
+      }
       this.pieceFirst[i] = pc;
       if (offset !== undefined) {
         this.pinned[i] = 1;
-        this.pin[i] = offset;
+        if (copied) {
+          if (pin.length === 0) pin = new Float64Array(n);
+          pin[i] = offset;
+        }
       }
       if (size <= 0 || !(lower < upper)) continue;
       let t = lower;
@@ -201,7 +227,10 @@ export class Prepared {
           // A windowed gap stays live (see the occupancy model above).
           if (gap.window !== undefined) {
             const w = gap.window;
-            if (w.lower === w.upper && w.lower >= size) this.occ[i] = size + 1;
+            if (w.lower === w.upper && w.lower >= size) {
+              if (this.occ === this.size) this.occ = this.size.slice();
+              this.occ[i] = size + 1;
+            }
             continue;
           }
           if (gap.lower > t) push(t, Math.min(gap.lower, upper), i);
@@ -219,6 +248,8 @@ export class Prepared {
       }
     }
     this.pieceFirst[n] = pc;
+    this.align = align;
+    this.pin = pin;
     this.free = new Int32Array(freeCount);
     this.fixed = new Int32Array(fixedCount);
     for (let i = 0, f = 0, x = 0; i < n; i++) {
@@ -227,7 +258,11 @@ export class Prepared {
     }
     // Compress time to the distinct piece ends.
     this.pieceCount = pc;
-    this.pBuf = rawB.slice(0, pc);
+    if (rawB === undefined) {
+      rawB = new Int32Array(pc);
+      for (let k = 0; k < pc; k++) rawB[k] = k;
+    }
+    this.pBuf = rawB.length === pc ? rawB : rawB.slice(0, pc);
     this.pL = new Int32Array(pc);
     this.pU = new Int32Array(pc);
     if (stop?.()) throw PREPARE_STOPPED;
@@ -243,24 +278,27 @@ export class Prepared {
         this.bU[i] = this.pU[e - 1];
       }
     }
-    this.piecesByLower = countingOrder(this.pL, Math.max(this.m, 1));
-    this.pieceStartPos = startPositions(this.pL, this.piecesByLower, this.m);
     // Pairs of pieces live at once: a piece meets those started before it
-    // and not yet ended.
-    const byEnd = countingOrder(this.pU, Math.max(this.m, 1));
-    // A loop, not Int32Array.from with a function: a tenth of a second
-    // less at 10^6.
-    const ends = new Int32Array(pc);
+    // and not yet ended, so the pairs are all pairs less, for each piece,
+    // the pieces ended by its start.
+    const endedBy = new Int32Array(this.m + 1);
+    const pL = this.pL;
     const pU = this.pU;
-    for (let k = 0; k < pc; k++) ends[k] = pU[byEnd[k]];
-    let pairs = 0;
-    let ended = 0;
-    for (let k = 0; k < pc; k++) {
-      const start = this.pL[this.piecesByLower[k]];
-      while (ended < pc && ends[ended] <= start) ended++;
-      pairs += k - ended;
-    }
+    for (let k = 0; k < pc; k++) endedBy[pU[k]]++;
+    for (let t = 1; t <= this.m; t++) endedBy[t] += endedBy[t - 1];
+    let pairs = pc * (pc - 1) / 2;
+    for (let k = 0; k < pc; k++) pairs -= endedBy[pL[k]];
     this.pairs = pairs;
+  }
+
+  /** Pieces sorted by pL (stable). */
+  get piecesByLower(): Int32Array {
+    return this.#piecesByLower ??= countingOrder(this.pL, Math.max(this.m, 1));
+  }
+
+  /** For each t in [0, m], the first position in piecesByLower with pL >= t. */
+  get pieceStartPos(): Int32Array {
+    return this.#pieceStartPos ??= startPositions(this.pL, this.piecesByLower, this.m);
   }
 
   /** The same problem with time reversed, sharing what does not change. */
@@ -482,6 +520,8 @@ export class BestFit {
   readonly #leaves: number;
   readonly #maxU: Int32Array;
   readonly #pos: Int32Array;
+  readonly #byLower: Int32Array;
+  readonly #startPos: Int32Array;
   // Scratch for the overlapping ranges of one query.
   #lo: Float64Array;
   #hi: Float64Array;
@@ -497,7 +537,9 @@ export class BestFit {
     this.#leaves = leaves;
     this.#maxU = new Int32Array(2 * leaves);
     this.#pos = new Int32Array(p.pieceCount);
-    for (let k = 0; k < p.pieceCount; k++) this.#pos[p.piecesByLower[k]] = k;
+    this.#byLower = p.piecesByLower;
+    this.#startPos = p.pieceStartPos;
+    for (let k = 0; k < p.pieceCount; k++) this.#pos[this.#byLower[k]] = k;
     this.#lo = new Float64Array(1024);
     this.#hi = new Float64Array(1024);
     this.#stack = new Int32Array(128);
@@ -548,7 +590,7 @@ export class BestFit {
     let count = 0;
     for (let k = p.pieceFirst[i]; k < p.pieceFirst[i + 1]; k++) {
       const ql = p.pL[k];
-      const end = p.pieceStartPos[p.pU[k]]; // pieces starting before qu
+      const end = this.#startPos[p.pU[k]]; // pieces starting before qu
       if (end === 0) continue;
       // Depth-first over the max-tree: leaves [0, end) with maxU > ql.
       const maxU = this.#maxU;
@@ -564,7 +606,7 @@ export class BestFit {
         const node = stack[--sp];
         if (lo >= end || maxU[node] <= ql) continue;
         if (node >= leaves) {
-          const j = p.pBuf[p.piecesByLower[lo]];
+          const j = p.pBuf[this.#byLower[lo]];
           if (seen[j] === stamp) continue;
           seen[j] = stamp;
           if (count === this.#lo.length) this.#grow();
@@ -590,7 +632,7 @@ export class BestFit {
     sortPairs(this.#lo, this.#hi, 0, count - 1);
     // Sweep the holes bottom up; keep the smallest that fits.
     const size = p.occ[i];
-    const a = p.align[i];
+    const a = p.align === undefined ? 1 : p.align[i];
     let top = 0;
     let best = -1;
     let bestGap = Infinity;
@@ -693,10 +735,11 @@ export function heightOf(p: Prepared, offsets: Float64Array): number {
  * halving), so the cost is about the pieces plus the intervals rather
  * than their product.
  */
-function pinFloor(p: Prepared): Float64Array {
+function pinFloor(p: Prepared): Float64Array | undefined {
+  // Without pins the floor is 0 everywhere.
+  if (p.fixed.length === 0) return undefined;
   const m = p.m;
   const floor = new Float64Array(m);
-  if (p.fixed.length === 0) return floor;
   const pieces: number[] = [];
   for (let k = 0; k < p.fixed.length; k++) {
     const i = p.fixed[k];
@@ -738,7 +781,7 @@ export class Skyline {
   readonly #posL: Int32Array;
   readonly #posU: Int32Array;
   readonly #posOcc: Float64Array;
-  readonly #posAlign: Float64Array;
+  readonly #posAlign: Float64Array | undefined;
   // Preference key per position, -Infinity once placed.
   readonly #key: Float64Array;
   // Max-tree over blocks of BLOCK positions, each node holding the largest
@@ -760,7 +803,7 @@ export class Skyline {
   // Stamps only grow, so a stale heap entry never matches a revived segment.
   #stamp = 0;
   // Base skyline from the pins, per elementary interval.
-  readonly #base: Float64Array;
+  readonly #base: Float64Array | undefined;
 
   constructor(p: Prepared) {
     this.#p = p;
@@ -773,14 +816,16 @@ export class Skyline {
     this.#posL = new Int32Array(cnt);
     this.#posU = new Int32Array(cnt);
     this.#posOcc = new Float64Array(cnt);
-    this.#posAlign = new Float64Array(cnt);
+    const align = p.align;
+    const posAlign = align === undefined ? undefined : new Float64Array(cnt);
+    this.#posAlign = posAlign;
     for (let k = 0; k < cnt; k++) {
       const i = free[order[k]];
       this.#byLower[k] = i;
       this.#posL[k] = p.bL[i];
       this.#posU[k] = p.bU[i];
       this.#posOcc[k] = p.occ[i];
-      this.#posAlign[k] = p.align[i];
+      if (posAlign !== undefined) posAlign[k] = align![i];
     }
     this.#startPos = new Int32Array(p.m + 1);
     let q = 0;
@@ -834,9 +879,11 @@ export class Skyline {
     let prev = -1;
     for (let t = 0; t < m;) {
       let e = t + 1;
-      while (e < m && this.#base[e] === this.#base[t]) e++;
+      const base = this.#base;
+      if (base !== undefined) { while (e < m && base[e] === base[t]) e++; }
+      else e = m;
       seg[3 * t] = e;
-      segH[t] = this.#base[t];
+      segH[t] = base === undefined ? 0 : base[t];
       seg[3 * t + 1] = prev;
       this.#mark(t);
       prev = t;
@@ -869,7 +916,7 @@ export class Skyline {
       // Place the buffer at position k at the segment's height.
       this.#remove(k);
       left--;
-      const o = alignUp(h, this.#posAlign[k]);
+      const o = this.#posAlign === undefined ? h : alignUp(h, this.#posAlign[k]);
       offsets[this.#byLower[k]] = o;
       const top = o + this.#posOcc[k];
       const bl = this.#posL[k];
