@@ -109,6 +109,12 @@ export interface PlanContext {
   signal?: StopFlag;
   /** Called when a minimization's bounds improve. */
   onProgress?: (progress: MinimizeProgress) => void;
+  /**
+   * Checks an answer that comes unchecked (the capacity aside); on the
+   * problem's buffers when absent. The pool checks on the columns it has
+   * packed for its workers, with no copy of them.
+   */
+  isValid?: (offsets: Float64Array, height: number) => boolean;
 }
 
 /** Counters of the work actually spent. */
@@ -362,7 +368,9 @@ function* heuristic(
   // Left to this thread (a command line's), or found at the deadline, it
   // comes unchecked: checked here, not lost.
   if (found.status === "solved" && found.unchecked) {
-    return isValid(context.problem, found.offsets, found.height)
+    const valid = context.isValid ??
+      ((offsets, height) => isValid(context.problem, offsets, height));
+    return valid(found.offsets, found.height)
       ? { status: "solved", offsets: found.offsets, height: found.height }
       : { status: "none" };
   }

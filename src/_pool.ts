@@ -23,6 +23,7 @@ import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import type { Facts, StopFlag } from "./_prepared.ts";
 import {
+  columnsOf,
   outOfTime,
   packBuffers,
   type PackedBuffers,
@@ -34,6 +35,7 @@ import {
   type WorkerResult,
   type WorkerSetup,
 } from "./_worker_host.ts";
+import type { HeuristicColumns } from "./_heuristics_core.ts";
 import { WORKER_SCRIPT } from "./_worker_bundle.ts";
 import { CALLING_THREAD_MAX_PAIRS, MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
 
@@ -518,6 +520,7 @@ export class Session {
     for (const handle of this.#handles) handle.cancel();
   };
   #packed: PackedBuffers | undefined;
+  #columns: HeuristicColumns | undefined;
 
   /**
    * @param pool The pool.
@@ -578,6 +581,11 @@ export class Session {
 
   /** The problem's facts, when the calling thread computed them. */
   facts: Facts | undefined;
+
+  /** The buffers packed for the workers, as columns (the gaps parsed). */
+  columns(): HeuristicColumns {
+    return this.#columns ??= columnsOf(this.#packed ??= packBuffers(this.#problem.buffers));
+  }
 
   /** The problem's data for a worker that does not have it yet. */
   setup(): WorkerSetup {

@@ -17,7 +17,7 @@ import { peakLoadBefore } from "./_peak_load.ts";
 import { sortNumbers } from "./_sort.ts";
 import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
 import { type SweepArrays, sweepArrays } from "./_sweep_arrays.ts";
-import { validate } from "./validate.ts";
+import { isValidColumns, validateColumnsOf } from "./_validate_columns.ts";
 import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
 import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
@@ -433,8 +433,6 @@ export function overlappingPairs(problem: Problem, deadline = Infinity): number 
 }
 
 /** Whether offsets place a problem's buffers validly (its capacity aside). */
-export function isValid(problem: Problem, offsets: ArrayLike<number>, height: number): boolean {
-  const { capacity: _, ...uncapped } = problem;
-  const list = Array.isArray(offsets) ? offsets : Array.from(offsets);
-  return validate(uncapped, { offsets: list, height }) === "good";
+export function isValid(problem: Problem, offsets: Float64Array, height: number): boolean {
+  return isValidColumns(validateColumnsOf(problem.buffers), offsets, height);
 }

@@ -19,7 +19,6 @@
 import {
   type Facts,
   type HeuristicResult,
-  isValid,
   Prepared,
   type SearchJob,
   type SearchResult,
@@ -28,6 +27,7 @@ import {
 } from "./_prepared.ts";
 import type { HeuristicColumns } from "./_heuristics_core.ts";
 import { CHECK_MS_PER_BUFFER } from "./_limits.ts";
+import { isValidColumns } from "./_validate_columns.ts";
 import { peakLoadBefore } from "./_peak_load.ts";
 import { SolveError } from "./errors.ts";
 import type { BufferSpec, Gap } from "./problem.ts";
@@ -228,8 +228,7 @@ export class WorkerHost {
         this.#unpacked.set(request.key, setup);
         if (job.kind === "heuristic" && !late) {
           // On the columns, with no object per buffer (unpacking 10^6 takes
-          // a third of a second): the objects are made only to check the
-          // answer here, or to measure the peak load when improving.
+          // a third of a second), and checked on them too.
           const columns = columnsOf(setup.buffers);
           const result = solverHeuristic(columns, {
             job,
@@ -238,14 +237,11 @@ export class WorkerHost {
             peakLoad: () => setup.facts?.peakLoad ?? peakLoadOfColumns(columns, deadline),
             check: job.check
               ? (offsets, height) => {
-                const objects = this.#prepare(request.key, deadline);
-                // Without the time left to check it here (the unpacking
-                // took some), it goes unchecked: the plan checks it.
+                // Without the time left to check it here, it goes
+                // unchecked: the plan checks it.
                 const reserve = offsets.length * CHECK_MS_PER_BUFFER;
-                if (objects === undefined || deadline - performance.now() < reserve) {
-                  return undefined;
-                }
-                return isValid(objects.problem, offsets, height);
+                if (deadline - performance.now() < reserve) return undefined;
+                return isValidColumns(columns, offsets, height);
               }
               : undefined,
           });

@@ -17,6 +17,7 @@ import { type Facts, type HeuristicResult, Prepared, type SearchResult } from ".
 import type { LnsResult } from "./_lns.ts";
 import { type ProbeOutcome, scheduleOf } from "./_probe.ts";
 import { plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
+import { isValidColumns } from "./_validate_columns.ts";
 import {
   markWorkersUnavailable,
   type Session,
@@ -101,6 +102,7 @@ async function runOnPool(
     start,
     signal: options.signal,
     onProgress: options.onProgress,
+    isValid: (offsets, height) => isValidColumns(session.columns(), offsets, height),
   });
   // O(n log n): computed here while the workers start, or while a
   // heuristic alone runs.

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { sortedOrder } from "./_sort.ts";
-import { type BufferSpec, effectiveSize, type Problem, type Solution } from "./problem.ts";
+import type { Problem, Solution } from "./problem.ts";
+import { findConflict, validateColumnsOf } from "./_validate_columns.ts";
 import { quote } from "./_quote.ts";
 
 /** The outcome of {@linkcode validate}: `"good"` or the first problem found. */
@@ -191,7 +191,7 @@ export function findViolation(problem: Problem, solution: Solution): Violation |
       `the buffers reach ${height}, not the solution's height ${solution.height}`,
     );
   }
-  const pair = findConflict(buffers, offsets);
+  const pair = findConflict(validateColumnsOf(buffers), offsets);
   if (pair === undefined) return undefined;
   const [i, j] = pair[0] < pair[1] ? pair : [pair[1], pair[0]];
   return violation(
@@ -199,115 +199,4 @@ export function findViolation(problem: Problem, solution: Solution): Violation |
     [i, j],
     `${name(i)} at ${offsets[i]} and ${name(j)} at ${offsets[j]} overlap while both are live`,
   );
-}
-
-/**
- * Two buffers conflict when neither sits wholly above the other over all
- * the moments they share. Sharing a byte at one moment implies a conflict;
- * the time sweep finds those with neighbour checks. The converse fails
- * only when windows let one buffer sit above the other at one moment and
- * below it at another, so buffers with windows are also checked pairwise.
- * Returns the first conflicting pair found.
- *
- * Pieces (a stretch of time during which a buffer occupies one byte range)
- * and events live in typed arrays, sorted once by packed keys: a million
- * buffers take well under a second, where objects and a comparator sort
- * took five.
- */
-function findConflict(buffers: BufferSpec[], offsets: number[]): [number, number] | undefined {
-  let count = 0;
-  for (const b of buffers) if (b.size !== 0) count += 1 + 2 * (b.gaps?.length ?? 0);
-  const pBuf = new Int32Array(count);
-  const pTime = new Float64Array(count);
-  const pEnd = new Float64Array(count);
-  const pLo = new Float64Array(count);
-  const pHi = new Float64Array(count);
-  let k = 0;
-  const piece = (i: number, time: number, end: number, lo: number, hi: number) => {
-    pBuf[k] = i;
-    pTime[k] = time;
-    pEnd[k] = end;
-    pLo[k] = lo;
-    pHi[k++] = hi;
-  };
-  const windowed: number[] = [];
-  for (let i = 0; i < buffers.length; i++) {
-    const b = buffers[i];
-    if (b.size === 0) continue;
-    const o = offsets[i];
-    let t = b.lower;
-    let hasWindow = false;
-    for (const gap of b.gaps ?? []) {
-      if (gap.lower > t) piece(i, t, gap.lower, o, o + b.size);
-      if (gap.window) {
-        hasWindow = true;
-        // An empty window holds no bytes (and would break the distinct
-        // lower bytes the sweep relies on); the pairwise check covers it.
-        if (gap.window.upper > gap.window.lower) {
-          piece(i, gap.lower, gap.upper, o + gap.window.lower, o + gap.window.upper);
-        }
-      }
-      t = gap.upper;
-    }
-    if (b.upper > t) piece(i, t, b.upper, o, o + b.size);
-    if (hasWindow) windowed.push(i);
-  }
-  // Events: e < k removes piece e (at its end), e >= k inserts piece e - k
-  // (at its start); by time, removals before insertions, then by piece.
-  const events = sortedOrder(2 * k, (e) => e >= k ? pTime[e - k] : pEnd[e]);
-  // Active pieces, sorted by lower byte; they never overlap while valid.
-  // One array of piece indices: an insertion or a removal moves a quarter
-  // of the bytes that (lower, upper, buffer) triples would.
-  let active = new Int32Array(64);
-  let live = 0;
-  // First active piece whose lower byte is >= lo; positive widths that
-  // never overlap have distinct lower bytes, so this is exact.
-  const find = (lo: number): number => {
-    let a = 0;
-    let z = live;
-    while (a < z) {
-      const m = (a + z) >> 1;
-      if (pLo[active[m]] < lo) a = m + 1;
-      else z = m;
-    }
-    return a;
-  };
-  for (let x = 0; x < events.length; x++) {
-    const e = events[x];
-    if (e >= k) {
-      const p = e - k;
-      const lo = pLo[p];
-      const hi = pHi[p];
-      const at = find(lo);
-      if (at > 0 && pHi[active[at - 1]] > lo) return [pBuf[active[at - 1]], pBuf[p]];
-      if (at < live && pLo[active[at]] < hi) return [pBuf[active[at]], pBuf[p]];
-      if (live === active.length) {
-        const grown = new Int32Array(2 * live);
-        grown.set(active);
-        active = grown;
-      }
-      active.copyWithin(at + 1, at, live);
-      active[at] = p;
-      live++;
-    } else {
-      const at = find(pLo[e]);
-      active.copyWithin(at, at + 1, live);
-      live--;
-    }
-  }
-  for (const i of windowed) {
-    for (let j = 0; j < buffers.length; j++) {
-      if (
-        j !== i && buffers[j].size !== 0 && conflict(buffers[i], offsets[i], buffers[j], offsets[j])
-      ) return [i, j];
-    }
-  }
-  return undefined;
-}
-
-function conflict(p: BufferSpec, po: number, q: BufferSpec, qo: number): boolean {
-  const pq = effectiveSize(p, q);
-  const qp = effectiveSize(q, p);
-  if (pq === undefined || qp === undefined) return false;
-  return !(po + pq <= qo) && !(qo + qp <= po);
 }

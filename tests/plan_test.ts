@@ -67,7 +67,12 @@ const solved = (height: number): ProbeOutcome => ({
 });
 
 /** Runs the plan to the end against a world; records every request. */
-function runPlan(world: World, options: SolverOptions, problem: Problem = ONE): Trace {
+function runPlan(
+  world: World,
+  options: SolverOptions,
+  problem: Problem = ONE,
+  isValid?: (offsets: Float64Array, height: number) => boolean,
+): Trace {
   const trace: Trace = { requests: [] };
   const settings = resolveOptions(options);
   const steps = plan({
@@ -76,6 +81,7 @@ function runPlan(world: World, options: SolverOptions, problem: Problem = ONE): 
     start: performance.now(),
     signal: options.signal,
     onProgress: options.onProgress,
+    isValid,
   });
   const answer = (request: Request): Reply => {
     trace.requests.push(request);
@@ -459,6 +465,34 @@ describe("a heuristic alone", () => {
     );
     assert.equal(bad.result, undefined);
     assert.match(String(bad.error), /invalid solution/);
+  });
+
+  it("checks an unchecked answer with the check it is given (the pool's, on its columns)", () => {
+    const asked: number[] = [];
+    const check = (verdict: boolean) => (offsets: Float64Array, height: number) => {
+      asked.push(offsets[0], height);
+      return verdict;
+    };
+    // Valid offsets that the given check refuses are refused...
+    const refused = runPlan(
+      { peakLoad: 10, heuristic: 12, unchecked: "valid", probe: () => "solved" },
+      { heuristic: "best" },
+      ONE,
+      check(false),
+    );
+    assert.equal(refused.result, undefined);
+    assert.match(String(refused.error), /invalid solution/);
+    assert.deepEqual(asked, [11, 12]);
+    // ...and an answer the worker checked is not checked again.
+    asked.length = 0;
+    const checked = runPlan(
+      { peakLoad: 10, heuristic: 12, probe: () => "solved" },
+      { heuristic: "best" },
+      ONE,
+      check(false),
+    );
+    assert.equal(checked.result?.height, 12);
+    assert.deepEqual(asked, []);
   });
 
   it("never probes, and reports its lower bound", () => {

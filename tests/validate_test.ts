@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { type Buffer, effectiveSize, type Problem, type Solution } from "../src/problem.ts";
 import { validate, type ValidationResult } from "../src/validate.ts";
 import { mulberry32 } from "../src/_random.ts";
+import { isValidColumns, validateColumnsOf } from "../src/_validate_columns.ts";
 
 function check(problem: Problem, offsets: number[], height: number): ValidationResult {
   return validate(problem, { offsets, height });
@@ -408,6 +409,52 @@ describe("validate agrees with a brute-force SPEC 8", () => {
     }
     assert.ok((seen.get("good") ?? 0) >= 60, `too few good cases: ${[...seen]}`);
     assert.ok((seen.get("bad overlap") ?? 0) >= 60, `too few bad overlaps: ${[...seen]}`);
+  });
+
+  it("and the solver's check on columns says good exactly when validate does", () => {
+    // The same kind of problems and solutions, the capacity aside (the
+    // solver checks it apart); both ways of making pieces: the buffers
+    // themselves (no gaps, no empty buffer) and pieces built from gaps.
+    const random = mulberry32(20261130);
+    const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    const seen = { plain: 0, pieces: 0, good: 0, bad: 0 };
+    for (let round = 0; round < 1500; round++) {
+      const buffers = randomBuffers(random, int);
+      if (random() < 0.4) {
+        for (const b of buffers) {
+          b.gaps = [];
+          if (b.size === 0) b.size = 1;
+        }
+      }
+      let offsets = firstFit(buffers);
+      if (random() < 0.5) {
+        const i = int(0, buffers.length - 1);
+        offsets[i] = offsets[i] + int(-3, 3);
+      }
+      if (random() < 0.2) offsets = offsets.map(() => int(0, 8));
+      for (let i = 0; i < buffers.length; i++) {
+        if (random() < 0.1 && offsets[i] >= 0) {
+          buffers[i].offset = random() < 0.7 ? offsets[i] : int(0, 4);
+        }
+      }
+      let height = Math.max(0, ...offsets.map((o, i) => o + buffers[i].size));
+      if (random() < 0.05) height += int(-1, 1);
+      const expected = validate({ buffers }, { offsets, height }) === "good";
+      const columns = validateColumnsOf(buffers);
+      const got = isValidColumns(columns, Float64Array.from(offsets), height);
+      assert.equal(
+        got,
+        expected,
+        `round ${round}: ${JSON.stringify({ buffers, offsets, height })}`,
+      );
+      if (columns.gaps === undefined && buffers.every((b) => b.size !== 0)) seen.plain++;
+      else seen.pieces++;
+      if (expected) seen.good++;
+      else seen.bad++;
+    }
+    for (const [what, count] of Object.entries(seen)) {
+      assert.ok(count >= 200, `only ${count} cases ${what}: ${JSON.stringify(seen)}`);
+    }
   });
 
   it("on windowed buffers, including conflicts without a shared byte", () => {
