@@ -1,0 +1,66 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// The command line's input file is read into one array of the file's size
+// (src/_outputs.ts): the text must be what readFileSync(path, "utf8")
+// gives, whatever the bytes, and a pipe or a directory must still read,
+// or fail, as a user expects.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readTextFile } from "../src/_outputs.ts";
+import { main } from "../cli.ts";
+
+function withDirectory(body: (dir: string) => void | Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "minimalloc-read-"));
+  return Promise.resolve(body(dir)).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+describe("readTextFile", () => {
+  it("gives what readFileSync gives: a byte order mark, bad UTF-8, non-ASCII, empty, large", () =>
+    withDirectory((dir) => {
+      const large = new Uint8Array(5_000_003);
+      for (let i = 0; i < large.length; i++) large[i] = 32 + (i * 7919) % 95;
+      const cases: [string, Uint8Array][] = [
+        ["bom", Uint8Array.of(0xef, 0xbb, 0xbf, 0x61, 0x2c, 0x62, 0x0a)],
+        ["bad", Uint8Array.of(0x61, 0xff, 0xc3, 0x0a, 0xe2, 0x82)],
+        ["utf8", new TextEncoder().encode("id,lower\n\u00e9\u4e2d\u{1f600},1\n")],
+        ["empty", new Uint8Array(0)],
+        ["large", large],
+      ];
+      for (const [name, bytes] of cases) {
+        const path = join(dir, `${name}.csv`);
+        writeFileSync(path, bytes);
+        assert.equal(readTextFile(path), readFileSync(path, "utf8"), name);
+      }
+    }));
+
+  it("reads a named pipe from the descriptor it opened, to the end", {
+    skip: process.platform === "win32" || spawnSync("mkfifo", ["--help"]).error !== undefined,
+  }, () =>
+    withDirectory(async (dir) => {
+      const fifo = join(dir, "pipe.csv");
+      assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+      const text = "id,lower,upper,size\na,0,1,2\n".repeat(3);
+      const writer = spawn("sh", ["-c", 'printf %s "$1" > "$2"', "sh", text, fifo]);
+      const done = new Promise((resolve) => writer.on("exit", resolve));
+      assert.equal(readTextFile(fifo), text);
+      await done;
+    }));
+
+  it("a directory: one line saying so, exit 2", () =>
+    withDirectory(async (dir) => {
+      let stderr = "";
+      const code = await main(["--capacity=4", `--input=${dir}`], {
+        stdout: () => {},
+        stderr: (text) => stderr += text,
+        stdin: () => "",
+        stderrIsTty: false,
+      });
+      assert.equal(code, 2);
+      assert.equal(stderr, `minimalloc: cannot read ${dir}: it is a directory\n`);
+    }));
+});
