@@ -100,3 +100,82 @@ function deltasByTime(
   for (let i = 0; i < k; i++) byTime[times[i] - min] += deltas[i];
   return byTime;
 }
+
+/**
+ * A lower bound on the height, at least the peak load: at each moment the
+ * live bytes plus the padding their alignments force there. A buffer whose
+ * alignment is even starts at an even offset, so one of odd size ends at
+ * an odd one; between it and the next buffer above it whose alignment is
+ * even lies a byte of padding or a piece of odd size free of that rule.
+ * With O such buffers and F such pieces live at once (a window's bytes
+ * count as free), at least O - 1 - F bytes are padding, whatever the
+ * order. `peak` is the peak load, returned as it is without even
+ * alignments; a SolveError "timeout" past `deadline`.
+ */
+export function alignedLoadBefore(
+  problem: Problem | HeuristicColumns,
+  deadline: number,
+  peak: number,
+): number {
+  const buffers = "buffers" in problem ? problem.buffers : undefined;
+  const columns = "buffers" in problem ? undefined : problem;
+  const n = buffers !== undefined ? buffers.length : columns!.size.length;
+  const alignmentOf = (i: number): number =>
+    (buffers !== undefined ? buffers[i].alignment : columns!.alignment?.[i]) ?? 1;
+  let even = false;
+  for (let i = 0; i < n && !even; i++) even = alignmentOf(i) % 2 === 0;
+  if (!even) return peak;
+  const gapsOf = (i: number): readonly HeuristicGap[] | null | undefined =>
+    buffers !== undefined ? buffers[i].gaps : columns!.gaps?.[i];
+  let count = 0;
+  for (let i = 0; i < n; i++) count += 2 + 4 * (gapsOf(i)?.length ?? 0);
+  // Per event: its time, and the changes in bytes, in O and in F.
+  const times = new Float64Array(count);
+  const bytes = new Float64Array(count);
+  const odd = new Int32Array(count);
+  const free = new Int32Array(count);
+  let k = 0;
+  const add = (lower: number, upper: number, size: number, aligned: boolean) => {
+    if (size === 0 || lower >= upper) return;
+    const o = aligned && size % 2 === 1 ? 1 : 0;
+    const f = !aligned && size % 2 === 1 ? 1 : 0;
+    times[k] = lower;
+    bytes[k] = size;
+    odd[k] = o;
+    free[k++] = f;
+    times[k] = upper;
+    bytes[k] = -size;
+    odd[k] = -o;
+    free[k++] = -f;
+  };
+  for (let i = 0; i < n; i++) {
+    if ((i & 65535) === 65535 && performance.now() > deadline) throw factsTimeout();
+    const b = buffers !== undefined ? buffers[i] : undefined;
+    const size = b !== undefined ? b.size : columns!.size[i];
+    const aligned = alignmentOf(i) % 2 === 0;
+    let t = b !== undefined ? b.lower : columns!.lower[i];
+    for (const gap of gapsOf(i) ?? []) {
+      add(t, gap.lower, size, aligned);
+      if (gap.window) add(gap.lower, gap.upper, gap.window.upper - gap.window.lower, false);
+      t = gap.upper;
+    }
+    add(t, b !== undefined ? b.upper : columns!.upper[i], size, aligned);
+  }
+  const order = sortedOrder(k, (e) => times[e], deadline);
+  let load = 0;
+  let o = 0;
+  let f = 0;
+  let bound = peak;
+  for (let j = 0; j < k; j++) {
+    // The bound between two times: after every change at the earlier one.
+    if (j > 0 && times[order[j]] !== times[order[j - 1]]) {
+      const padded = load + Math.max(0, o - 1 - f);
+      if (padded > bound) bound = padded;
+    }
+    const e = order[j];
+    load += bytes[e];
+    o += odd[e];
+    f += free[e];
+  }
+  return bound;
+}

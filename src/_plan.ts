@@ -157,9 +157,10 @@ function* heuristicOnly(context: PlanContext): Plan {
   // Measured to the end: the answer found must not be lost to the clock.
   const facts = (yield { kind: "facts", deadline: Infinity }) as Facts;
   if (found.height > limit) throw noFit(context, facts, found.height, counters);
+  const bound = lowerBoundOf(context, facts);
   return solutionOf(context, found.offsets, counters, {
-    lowerBound: Math.min(facts.peakLoad, found.height),
-    optimal: found.height <= facts.peakLoad,
+    lowerBound: Math.min(bound, found.height),
+    optimal: found.height <= bound,
   });
 }
 
@@ -188,7 +189,7 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
     if (found.status === "timeout" || found.status === "cancelled") cut = found.status;
     return found.status === "solved" && found.height <= capacity ? found : undefined;
   };
-  const heuristicMayAnswer = settings.heuristicFirst && facts.peakLoad <= capacity;
+  const heuristicMayAnswer = settings.heuristicFirst && lowerBoundOf(context, facts) <= capacity;
   if (heuristicMayAnswer && facts.pairs > EXACT_SEARCH_PAYS_MAX_PAIRS) {
     const share = facts.pairs > EXACT_SEARCH_MAX_PAIRS ? 1 : HEURISTIC_TIME_SHARE;
     const found = yield* quick(shareOf(deadline, share));
@@ -283,7 +284,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   });
   if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
   const bisection = new AnytimeBisection(
-    facts.peakLoad,
+    lowerBoundOf(context, facts),
     limit,
     ANYTIME_BUDGET_PER_BUFFER * problem.buffers.length,
   );
@@ -592,13 +593,29 @@ function timeout(settings: Settings, counters: Counters): SolveError {
   );
 }
 
-/** A heuristic height above the capacity: proved infeasible only by the peak load. */
+/**
+ * The lower bound the plan starts from: the peak load, with the padding
+ * alignments force where the load bound is on.
+ */
+function lowerBoundOf(context: PlanContext, facts: Facts): number {
+  return context.settings.switches.loadBound ? facts.lowerBound : facts.peakLoad;
+}
+
+/** A heuristic height above the capacity: proved infeasible only by the lower bound. */
 function noFit(context: PlanContext, facts: Facts, height: number, counters: Counters): SolveError {
   const capacity = context.problem.capacity ?? Infinity;
   if (facts.peakLoad > capacity) {
     return new SolveError(
       "infeasible",
       `No solution exists within capacity ${capacity}: the peak load is ${facts.peakLoad}`,
+      counters,
+    );
+  }
+  const bound = lowerBoundOf(context, facts);
+  if (bound > capacity) {
+    return new SolveError(
+      "infeasible",
+      `No solution exists within capacity ${capacity}: with the padding their alignments force, the buffers live at one moment need ${bound}`,
       counters,
     );
   }

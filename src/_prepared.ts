@@ -13,7 +13,7 @@
 
 import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
-import { peakLoadBefore } from "./_peak_load.ts";
+import { alignedLoadBefore, peakLoadBefore } from "./_peak_load.ts";
 import { sortNumbers } from "./_sort.ts";
 import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
 import { type SweepArrays, sweepArrays } from "./_sweep_arrays.ts";
@@ -32,6 +32,12 @@ export interface StopFlag {
 export interface Facts {
   /** The peak load: no solution is lower. */
   peakLoad: number;
+  /**
+   * The peak load with the padding alignments force (see
+   * alignedLoadBefore): no solution is lower either; the peak load itself
+   * without even alignments.
+   */
+  lowerBound: number;
   /** Pairs of buffers live at once: what the exact search's memory follows. */
   pairs: number;
 }
@@ -151,10 +157,14 @@ export class Prepared {
    * "timeout" when `deadline` passes first (a second at 10^6 buffers).
    */
   facts(deadline = Infinity): Facts {
-    this.#facts ??= {
-      peakLoad: this.#peakLoad ?? peakLoadBefore(this.problem, deadline),
-      pairs: this.#anySearched ? overlappingPairs(this.#searched, deadline) : 0,
-    };
+    if (this.#facts === undefined) {
+      const peakLoad = this.#peakLoad ?? peakLoadBefore(this.problem, deadline);
+      this.#facts = {
+        peakLoad,
+        lowerBound: alignedLoadBefore(this.problem, deadline, peakLoad),
+        pairs: this.#anySearched ? overlappingPairs(this.#searched, deadline) : 0,
+      };
+    }
     return this.#facts;
   }
 
@@ -263,7 +273,7 @@ export class Prepared {
     // More bytes live at one moment than the capacity dooms every
     // partition search: say so before spending any (ours).
     const facts = this.facts();
-    if (this.#switches.loadBound && facts.peakLoad > capacity) return result("infeasible");
+    if (this.#switches.loadBound && facts.lowerBound > capacity) return result("infeasible");
     if (facts.pairs > EXACT_SEARCH_MAX_PAIRS) {
       return {
         ...result("too-large"),

@@ -234,7 +234,7 @@ export class WorkerHost {
             job,
             deadline,
             stop,
-            peakLoad: () => setup.facts?.peakLoad ?? peakLoadOfColumns(columns, deadline),
+            peakLoad: () => setup.facts?.lowerBound ?? peakLoadOfColumns(columns, deadline),
             check: job.check
               ? (offsets, height) => {
                 // Without the time left to check it here, it goes

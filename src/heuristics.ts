@@ -11,6 +11,7 @@
 
 import { SolveError } from "./errors.ts";
 import { peakLoad, type Problem, type Solution } from "./problem.ts";
+import { alignedLoadBefore } from "./_peak_load.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
 
@@ -104,7 +105,9 @@ export interface HeuristicOptions {
  *
  * @param problem The problem; its capacity is not used.
  * @param options Which heuristic, and safety stops.
- * @returns A valid solution, with the peak load as `lowerBound`.
+ * @returns A valid solution, with a proved lower bound as `lowerBound`:
+ * the peak load, raised by the padding that even alignments force where
+ * they do.
  * @throws {SolveError} With code `"infeasible"` when two pinned buffers
  * overlap; `"timeout"` or `"cancelled"` when the time limit or the signal
  * cut it before any placement completed.
@@ -143,7 +146,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
         `The time limit of ${limit} ms was hit before the heuristic "${name}" placed every buffer`,
       );
   // Measured first, within the time limit as it always was.
-  const lowerBound = peakLoad(problem);
+  const lowerBound = alignedLoadBefore(problem, Infinity, peakLoad(problem));
   // The time limit and the signal cut a heuristic short: it then returns
   // the best complete placement so far, or fails when it has none.
   const found = runHeuristic(problem, {

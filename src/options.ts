@@ -127,9 +127,11 @@ export interface SolverOptions {
   restarts?: boolean;
   /**
    * Say "infeasible" at once, without a search, when more bytes are live
-   * at one moment than the capacity (the peak load is a proved lower bound
-   * on every solution's height; ours). Off, the search proves it, as the
-   * reference's does, counting its nodes and backtracks.
+   * at one moment than the capacity, counting the padding even alignments
+   * force there (a proved lower bound on every solution's height; ours).
+   * A minimization starts from the same bound. Off, the search proves it,
+   * as the reference's does, counting its nodes and backtracks, and a
+   * minimization starts from the peak load alone.
    * @default {true}
    */
   loadBound?: boolean;

@@ -29,6 +29,8 @@ const ONE: Problem = { buffers: [{ id: "a", lower: 0, upper: 1, size: 1 }] };
 /** A world the scripted prober answers from. */
 interface World {
   peakLoad: number;
+  /** The peak load with alignment padding (default: the peak load). */
+  lowerBound?: number;
   pairs?: number;
   /**
    * The heuristic's height, "infeasible" (pinned buffers collide), or how
@@ -86,7 +88,11 @@ function runPlan(
   const answer = (request: Request): Reply => {
     trace.requests.push(request);
     if (request.kind === "facts") {
-      return { peakLoad: world.peakLoad, pairs: world.pairs ?? 10 } satisfies Facts;
+      return {
+        peakLoad: world.peakLoad,
+        lowerBound: world.lowerBound ?? world.peakLoad,
+        pairs: world.pairs ?? 10,
+      } satisfies Facts;
     }
     if (request.kind === "heuristic") {
       if (world.heuristic === "infeasible") {

@@ -289,7 +289,7 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       pool.useCallingThread();
       const problem = easy(1, 200);
       const session = pool.open(problem, resolveOptions({}).switches);
-      session.facts = { peakLoad: 0, pairs: CALLING_THREAD_MAX_PAIRS };
+      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS };
       try {
         const results = await Promise.all([
           search(session, problem, 0, "WAT"),
@@ -316,7 +316,7 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       pool.useCallingThread();
       const problem = easy(1, 200);
       const session = pool.open(problem, resolveOptions({}).switches);
-      session.facts = { peakLoad: 0, pairs: CALLING_THREAD_MAX_PAIRS + 1 };
+      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS + 1 };
       try {
         const results = await Promise.all([
           search(session, problem, 0, "WAT"),
