@@ -48,6 +48,7 @@ import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from
 import {
   OutputError,
   OutputFiles,
+  readFailure,
   readStdin,
   readTextFile,
   StandardOutput,
@@ -404,10 +405,7 @@ function configure(
   try {
     text = input === "-" ? stdin() : readTextFile(input);
   } catch (error) {
-    const reason = (error as { code?: string }).code === "ENOENT"
-      ? "no such file"
-      : (error as Error).message;
-    throw new UsageError(`cannot read ${input}: ${reason}`);
+    throw new UsageError(`cannot read ${input}: ${readFailure(error)}`);
   }
   const problem = parseCsv(text, { file: input === "-" ? "<stdin>" : input, capacity });
   // parseCsv checked the ids, and the problem never leaves the CLI.

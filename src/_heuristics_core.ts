@@ -53,7 +53,10 @@ export class Prepared {
   readonly upper: Float64Array;
   /** 1 for a pinned buffer. */
   readonly pinned: Uint8Array;
-  /** The pin per pinned buffer (empty when none is). */
+  /**
+   * The pin per pinned buffer, read only where `pinned` is 1 (empty when
+   * none is; from columns, their offset column, NaN where unpinned).
+   */
   readonly pin: Float64Array;
   /** Buffers to place (unpinned, some size, some live time). */
   readonly free: Int32Array;
@@ -78,7 +81,8 @@ export class Prepared {
   readonly bU: Int32Array;
 
   /**
-   * @param problem The buffers (a capacity is not used).
+   * @param problem The buffers (a capacity is not used). Columns are read
+   *   in place, not copied: they must not change while this is in use.
    * @param stop Throws {@linkcode PREPARE_STOPPED} when it says to stop
    *   (10^6 buffers take most of a second).
    * @param mirrorOf Internal: build the time-reversed twin of this one.
@@ -855,7 +859,8 @@ export class Skyline {
 
   /**
    * Places the free buffers by the skyline rule, preferring the higher
-   * `pref[i]` (distinct values) among those that fit; returns the height,
+   * `pref[i]` among those that fit (distinct values, none NaN: the blocks
+   * are kept in key order); returns the height,
    * or NaN when `stop` said to stop.
    */
   run(pref: Float64Array, offsets: Float64Array, stop: Stop, leftFirst = false): number {
@@ -1036,7 +1041,8 @@ export class Skyline {
   // the first buffer that fits, or at the first key no better than the
   // best so far. Unsorted, a block was read whole: long buffers with large
   // keys sit in most blocks and rarely fit (a quarter less time per pass
-  // at 10^6 buffers, 4.2-4.5 s before, 3.1-3.3 s after, in process).
+  // at 10^6 buffers, in process: 4.2-4.5 s before, 3.1-3.3 s after with
+  // blocks of 16).
 
   /** The block's preferred buffer ending by e, if better than best (-1: none). */
   #scan(block: number, e: number, best: number): number {

@@ -79,6 +79,19 @@ function reason(error: unknown): string {
   }
 }
 
+/**
+ * Why an input file could not be read, in words: the runtimes word these
+ * failures differently, and name the file again.
+ */
+export function readFailure(error: unknown): string {
+  const code = (error as { code?: string })?.code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "ELOOP") return "too many levels of symbolic links";
+  return code === "ENOTDIR" || code === "EACCES" || code === "EPERM" || code === "EISDIR"
+    ? reason(error)
+    : String((error as Error)?.message ?? error);
+}
+
 /** Writes all of `bytes` to `fd`, waiting out a non-blocking descriptor's EAGAIN. */
 function writeAll(fd: number, bytes: Uint8Array, from = 0, to = bytes.length): void {
   const files = fs();

@@ -44,7 +44,7 @@ export function validateColumnsOf(buffers: readonly BufferSpec[]): ValidateColum
     columns.size[i] = b.size;
     if ((b.alignment ?? 1) !== 1) aligned = true;
     if (b.offset !== undefined) fixed = true;
-    if (b.gaps !== undefined && b.gaps.length > 0) gapped = true;
+    if ((b.gaps?.length ?? 0) > 0) gapped = true;
   }
   if (aligned) columns.alignment = Float64Array.from(buffers, (b) => b.alignment ?? 1);
   if (fixed) columns.offset = Float64Array.from(buffers, (b) => b.offset ?? NaN);

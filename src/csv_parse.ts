@@ -194,14 +194,16 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
   const width = reader.fields.length;
   const shift = inclusive ? 1 : 0;
 
-  // Room for a buffer per line left, made once: growing the arrays row by
-  // row allocated three times their final size (every fresh megabyte
-  // costs time). Lines may be fewer (blank, or quoted line breaks).
+  // Room for a buffer per line, made once: growing the arrays row by row
+  // allocated three times their final size (every fresh megabyte costs
+  // time). A record ends only at a line feed (or the text's end), so
+  // there are never more rows than that; often fewer (blank lines,
+  // quoted line breaks).
   let room = 0;
   for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) room++;
   const buffers: BufferSpec[] = new Array(room + 1);
   // Each buffer's line, for a repeated id's message.
-  let lines = new Int32Array(room + 1);
+  const lines = new Int32Array(room + 1);
   let count = 0;
   const fields = reader.fields;
   // Plain rows of the plain columns (id, lower, upper, size, offset) are
@@ -244,11 +246,6 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Problem {
       const issue = bufferIssue(buffer, true);
       if (issue) throw new CsvError("semantic", issue.detail, { file, line, column: issue.column });
       if (buffer.gaps !== undefined) clipGaps(buffer);
-      if (count === lines.length) {
-        const more = new Int32Array(2 * count);
-        more.set(lines);
-        lines = more;
-      }
       buffers[count] = buffer;
       lines[count++] = line;
     }

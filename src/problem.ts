@@ -169,11 +169,13 @@ export function effectiveSize(p: BufferSpec, q: BufferSpec): number | undefined 
   let result: number | undefined = undefined;
   for (let i = 0; i < events.length;) {
     const time = events[i][0];
-    for (; i < events.length && events[i][0] === time; i++) {
+    // At least one event per step, so that a NaN time cannot stall it.
+    do {
       const [, , who, a, b] = events[i];
       lo[who] = a;
       hi[who] = b;
-    }
+      i++;
+    } while (i < events.length && events[i][0] === time);
     // The stretch from `time` up to the next event time.
     if (i < events.length && !isNaN(lo[0]) && !isNaN(lo[1])) {
       const value = hi[0] - lo[1];

@@ -118,8 +118,8 @@ async function runOnPool(
           name: request.name,
           target: request.target,
           // A thread that runs searches too (a command line's) has nothing
-          // to do meanwhile: it checks the answer, so the worker need not
-          // make the buffers into objects for it.
+          // to do once the answer comes: it checks it, and the worker
+          // answers as soon as it has it.
           check: !session.callingThread,
         };
         const result = session.run(job, request.deadline).result;

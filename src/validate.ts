@@ -148,6 +148,13 @@ export function findViolation(problem: Problem, solution: Solution): Violation |
     if (b === null || typeof b !== "object" || typeof b.size !== "number") {
       throw new TypeError(`Cannot validate: expected buffer ${i} to be an object with a size`);
     }
+    // The overlap sweep reads times as numbers: a string would compare
+    // differently, and NaN never orders.
+    if (!isTime(b.lower) || !isTime(b.upper)) {
+      throw new TypeError(
+        `Cannot validate: expected buffer ${i} to have numbers as lower and upper`,
+      );
+    }
     const o = offsets[i];
     if (b.offset !== undefined && o !== b.offset) {
       return violation("bad fixed", [i], `${name(i)} is fixed at ${b.offset}, placed at ${o}`);
@@ -199,4 +206,8 @@ export function findViolation(problem: Problem, solution: Solution): Violation |
     [i, j],
     `${name(i)} at ${offsets[i]} and ${name(j)} at ${offsets[j]} overlap while both are live`,
   );
+}
+
+function isTime(x: unknown): boolean {
+  return typeof x === "number" && !Number.isNaN(x);
 }

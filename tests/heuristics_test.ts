@@ -330,6 +330,19 @@ describe("a heuristic run for the solver", () => {
     assert.equal(asked, 1);
   });
 
+  it("counts the pairs of pieces live at once as a count of every pair does", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const p = new Prepared(randomProblem(seed, 5 + (seed % 5) * 12));
+      let pairs = 0;
+      for (let x = 0; x < p.pieceCount; x++) {
+        for (let y = x + 1; y < p.pieceCount; y++) {
+          if (p.pL[x] < p.pU[y] && p.pL[y] < p.pU[x]) pairs++;
+        }
+      }
+      assert.equal(p.pairs, pairs, `seed ${seed}`);
+    }
+  });
+
   it("places buffers from columns as it places them from objects", () => {
     // Gaps, windows, alignment and pins: each way in which a buffer is
     // read. The pins are a size heuristic's own offsets, so they fit.

@@ -8,7 +8,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readTextFile } from "../src/_outputs.ts";
@@ -49,6 +49,32 @@ describe("readTextFile", () => {
       const done = new Promise((resolve) => writer.on("exit", resolve));
       assert.equal(readTextFile(fifo), text);
       await done;
+    }));
+
+  it("reads a file that says it is empty but is not, as /proc's are", {
+    skip: !existsSync("/proc/version"),
+  }, () => {
+    const text = readTextFile("/proc/version");
+    assert.ok(text.length > 0);
+    assert.equal(text, readFileSync("/proc/version", "utf8"));
+  });
+
+  it("a path through a file: one line saying so, exit 2", () =>
+    withDirectory(async (dir) => {
+      const file = join(dir, "file.csv");
+      writeFileSync(file, "id,lower,upper,size\n");
+      let stderr = "";
+      const code = await main(["--capacity=4", `--input=${file}/x.csv`], {
+        stdout: () => {},
+        stderr: (text) => stderr += text,
+        stdin: () => "",
+        stderrIsTty: false,
+      });
+      assert.equal(code, 2);
+      assert.equal(
+        stderr,
+        `minimalloc: cannot read ${file}/x.csv: a part of the path is not a directory\n`,
+      );
     }));
 
   it("a directory: one line saying so, exit 2", () =>

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { parseCsv } from "../src/csv_parse.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { SolveError } from "../src/errors.ts";
-import type { Buffer, Problem, Solution } from "../src/problem.ts";
+import { type Buffer, effectiveSize, type Problem, type Solution } from "../src/problem.ts";
 import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 
@@ -137,6 +137,32 @@ describe("validate checks the shape of its arguments", () => {
       name: "TypeError",
       message: "Cannot validate: expected buffer 0 to be an object with a size",
     });
+  });
+
+  it("times that are not numbers are a TypeError, not a hang or a string comparison", () => {
+    const windowed = {
+      id: "w",
+      lower: 0,
+      upper: 4,
+      size: 1,
+      gaps: [{ lower: 1, upper: 2, window: { lower: 0, upper: 1 } }],
+    };
+    const solution = { offsets: [0, 1], height: 2 };
+    for (const times of [{ upper: 3 }, { lower: NaN, upper: 3 }, { lower: "0", upper: 3 }]) {
+      const buffer = { id: "a", size: 1, ...times } as unknown as Buffer;
+      assert.throws(() => validate({ buffers: [buffer, windowed] }, solution), {
+        name: "TypeError",
+        message: "Cannot validate: expected buffer 0 to have numbers as lower and upper",
+      });
+    }
+    // A NaN time does not stall the effective size either: it returns.
+    const size = effectiveSize({ ...ok, lower: NaN }, windowed);
+    assert.ok(size === undefined || typeof size === "number");
+  });
+
+  it("reads gaps: null as no gaps", () => {
+    const buffer = { ...ok, gaps: null } as unknown as Buffer;
+    assert.equal(validate({ buffers: [buffer] }, { offsets: [0], height: ok.size }), "good");
   });
 
   it("keeps its verdicts for well-formed calls", () => {

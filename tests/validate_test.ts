@@ -411,6 +411,22 @@ describe("validate agrees with a brute-force SPEC 8", () => {
     assert.ok((seen.get("bad overlap") ?? 0) >= 60, `too few bad overlaps: ${[...seen]}`);
   });
 
+  it("finds an overlap past a buffer whose lifespan ends before it starts", () => {
+    // z holds nothing; swept as if it did, its end would come first and
+    // take another piece out of the sweep, hiding a and b's overlap.
+    const buffers: Buffer[] = [
+      { id: "a", lower: 0, upper: 4, size: 2 },
+      { id: "z", lower: 5, upper: 2, size: 2 },
+      { id: "b", lower: 3, upper: 6, size: 2 },
+    ];
+    const solution = { offsets: [0, 0, 1], height: 3 };
+    assert.equal(validate({ buffers }, solution), "bad overlap");
+    assert.equal(
+      isValidColumns(validateColumnsOf(buffers), Float64Array.from(solution.offsets), 3),
+      false,
+    );
+  });
+
   it("and the solver's check on columns says good exactly when validate does", () => {
     // The same kind of problems and solutions, the capacity aside (the
     // solver checks it apart); both ways of making pieces: the buffers
@@ -425,6 +441,11 @@ describe("validate agrees with a brute-force SPEC 8", () => {
           b.gaps = [];
           if (b.size === 0) b.size = 1;
         }
+      }
+      // A lifespan that ends before it starts holds nothing: the buffers
+      // are then not each one piece.
+      if (random() < 0.1) {
+        buffers.push({ id: "backwards", lower: int(3, 9), upper: int(0, 3), size: int(1, 4) });
       }
       let offsets = firstFit(buffers);
       if (random() < 0.5) {
