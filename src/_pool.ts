@@ -23,7 +23,6 @@ import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import type { Facts, StopFlag } from "./_prepared.ts";
 import {
-  columnsOf,
   outOfTime,
   packBuffers,
   type PackedBuffers,
@@ -582,9 +581,19 @@ export class Session {
   /** The problem's facts, when the calling thread computed them. */
   facts: Facts | undefined;
 
-  /** The buffers packed for the workers, as columns (the gaps parsed). */
+  /** The buffers packed for the workers, as columns (with the buffers' own gaps). */
   columns(): HeuristicColumns {
-    return this.#columns ??= columnsOf(this.#packed ??= packBuffers(this.#problem.buffers));
+    if (this.#columns === undefined) {
+      const packed = this.#packed ??= packBuffers(this.#problem.buffers);
+      const { lower, upper, size, alignment, offset } = packed;
+      this.#columns = { lower, upper, size, alignment, offset };
+      // The buffers' own gaps, rather than a parse of the JSON made for
+      // the workers: the same values, without a second copy.
+      if (packed.gaps !== undefined) {
+        this.#columns.gaps = this.#problem.buffers.map((b) => b.gaps ?? null);
+      }
+    }
+    return this.#columns;
   }
 
   /** The problem's data for a worker that does not have it yet. */

@@ -19,7 +19,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseCsv } from "../src/csv_parse.ts";
 import { stringifyCsv } from "../src/csv_stringify.ts";
-import type { Problem } from "../src/problem.ts";
+import type { Buffer, Problem } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
 import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
@@ -351,6 +351,36 @@ describe("solving on the workers (generated problems above the worker threshold)
     const again = solve(read, { heuristic: "best" });
     assert.equal(report.height, again.height);
     assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), again.offsets);
+  });
+
+  it("--heuristic=best where only a gap makes room: the command checks with the gaps", async () => {
+    // Each pair: a buffer with a gap, and one that fits only in that gap.
+    // Best fit puts the second in the first's bytes, which is valid only
+    // because of the gap; 80 buffers reach a worker, whose answer the
+    // command's own thread checks.
+    using space = tempDir();
+    const buffers: Buffer[] = [];
+    for (let c = 0; c < 40; c++) {
+      const t = 12 * c;
+      buffers.push({
+        id: `a${c}`,
+        lower: t,
+        upper: t + 10,
+        size: 10,
+        gaps: [{ lower: t + 3, upper: t + 7 }],
+      });
+      buffers.push({ id: `b${c}`, lower: t + 3, upper: t + 7, size: 10 });
+    }
+    const input = write(space.dir, "in.csv", { buffers });
+    const { code, stdout, stderr } = await cli(["--heuristic=best", `--input=${input}`, "--json"]);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.ok(report.workers > 0, "the heuristic ran on a worker");
+    assert.equal(report.height, 10);
+    const offsets = buffers.map((b) => report.offsets[b.id]);
+    assert.equal(validate({ buffers }, { offsets, height: 10 }), "good");
+    const gapless = buffers.map(({ gaps: _, ...b }) => b);
+    assert.equal(validate({ buffers: gapless }, { offsets, height: 10 }), "bad overlap");
   });
 
   it("--json after a time limit reports the nodes and backtracks the search spent", async () => {
