@@ -1084,32 +1084,12 @@ export class Skyline {
 
   /** Swaps two positions' buffers. */
   #swap(x: number, y: number): void {
-    const key = this.#key;
-    const t = key[x];
-    key[x] = key[y];
-    key[y] = t;
-    const b = this.#byLower;
-    const tb = b[x];
-    b[x] = b[y];
-    b[y] = tb;
-    const l = this.#posL;
-    const tl = l[x];
-    l[x] = l[y];
-    l[y] = tl;
-    const u = this.#posU;
-    const tu = u[x];
-    u[x] = u[y];
-    u[y] = tu;
-    const occ = this.#posOcc;
-    const to = occ[x];
-    occ[x] = occ[y];
-    occ[y] = to;
-    const align = this.#posAlign;
-    if (align !== undefined) {
-      const ta = align[x];
-      align[x] = align[y];
-      align[y] = ta;
-    }
+    swapAt(this.#key, x, y);
+    swapAt(this.#byLower, x, y);
+    swapAt(this.#posL, x, y);
+    swapAt(this.#posU, x, y);
+    swapAt(this.#posOcc, x, y);
+    if (this.#posAlign !== undefined) swapAt(this.#posAlign, x, y);
   }
 
   /** Recomputes a block's leaf from its unplaced buffers. */
@@ -1199,4 +1179,11 @@ export class Skyline {
     S[i] = s;
     T[i] = t;
   }
+}
+
+/** Swaps two entries of an array. */
+function swapAt(a: Float64Array | Int32Array, x: number, y: number): void {
+  const t = a[x];
+  a[x] = a[y];
+  a[y] = t;
 }

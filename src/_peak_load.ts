@@ -15,40 +15,69 @@ import { compactSpan, factsTimeout, sortedOrder } from "./_sort.ts";
 export function peakLoadBefore(problem: Problem | HeuristicColumns, deadline: number): number {
   // Changes in bytes at each time, summed per time (lifespans are
   // half-open, so what ends at a time and what starts there net out);
-  // typed arrays and a numeric sort, as this runs on 10^5 buffers. The
-  // buffers as objects, or as the columns a worker receives.
-  const buffers = "buffers" in problem ? problem.buffers : undefined;
-  const columns = "buffers" in problem ? undefined : problem;
-  const n = buffers !== undefined ? buffers.length : columns!.size.length;
-  const gapsOf = (i: number): readonly HeuristicGap[] | null | undefined =>
-    buffers !== undefined ? buffers[i].gaps : columns!.gaps?.[i];
-  let count = 0;
-  // Each gap can end a live stretch and add its window: two events each.
-  for (let i = 0; i < n; i++) count += 2 + 4 * (gapsOf(i)?.length ?? 0);
+  // typed arrays and a numeric sort, as this runs on 10^5 buffers.
+  const count = stretchEnds(problem);
   const times = new Float64Array(count);
   const deltas = new Float64Array(count);
   let k = 0;
-  const add = (lower: number, upper: number, bytes: number) => {
-    if (bytes === 0 || lower >= upper) return;
+  forEachStretch(problem, deadline, (lower, upper, bytes) => {
     times[k] = lower;
     deltas[k++] = bytes;
     times[k] = upper;
     deltas[k++] = -bytes;
+  });
+  if (performance.now() > deadline) throw factsTimeout();
+  return peakOf(times, deltas, k, deadline);
+}
+
+/** At most how many ends the live stretches of forEachStretch have. */
+function stretchEnds(problem: Problem | HeuristicColumns): number {
+  const n = "buffers" in problem ? problem.buffers.length : problem.size.length;
+  let count = 0;
+  // Each gap can end a live stretch and add its window: two ends each.
+  for (let i = 0; i < n; i++) count += 2 + 4 * (gapsOf(problem, i)?.length ?? 0);
+  return count;
+}
+
+function gapsOf(
+  problem: Problem | HeuristicColumns,
+  i: number,
+): readonly HeuristicGap[] | null | undefined {
+  return "buffers" in problem ? problem.buffers[i].gaps : problem.gaps?.[i];
+}
+
+/**
+ * Calls `visit` for every stretch of time during which a buffer holds the
+ * same bytes (none for nothing held): its whole size outside its gaps, a
+ * window's bytes in a windowed gap; `even` says the stretch starts at an
+ * even offset (a whole buffer aligned to an even number). The buffers as
+ * objects, or as the columns a worker receives; a SolveError "timeout"
+ * past `deadline`.
+ */
+function forEachStretch(
+  problem: Problem | HeuristicColumns,
+  deadline: number,
+  visit: (lower: number, upper: number, bytes: number, even: boolean) => void,
+): void {
+  const buffers = "buffers" in problem ? problem.buffers : undefined;
+  const columns = "buffers" in problem ? undefined : problem;
+  const n = buffers !== undefined ? buffers.length : columns!.size.length;
+  const add = (lower: number, upper: number, bytes: number, even: boolean) => {
+    if (bytes !== 0 && lower < upper) visit(lower, upper, bytes, even);
   };
   for (let i = 0; i < n; i++) {
     if ((i & 65535) === 65535 && performance.now() > deadline) throw factsTimeout();
     const b = buffers !== undefined ? buffers[i] : undefined;
     const size = b !== undefined ? b.size : columns!.size[i];
+    const even = ((b !== undefined ? b.alignment : columns!.alignment?.[i]) ?? 1) % 2 === 0;
     let t = b !== undefined ? b.lower : columns!.lower[i];
-    for (const gap of gapsOf(i) ?? []) {
-      add(t, gap.lower, size);
-      if (gap.window) add(gap.lower, gap.upper, gap.window.upper - gap.window.lower);
+    for (const gap of gapsOf(problem, i) ?? []) {
+      add(t, gap.lower, size, even);
+      if (gap.window) add(gap.lower, gap.upper, gap.window.upper - gap.window.lower, false);
       t = gap.upper;
     }
-    add(t, b !== undefined ? b.upper : columns!.upper[i], size);
+    add(t, b !== undefined ? b.upper : columns!.upper[i], size, even);
   }
-  if (performance.now() > deadline) throw factsTimeout();
-  return peakOf(times, deltas, k, deadline);
 }
 
 /**
@@ -117,26 +146,21 @@ export function alignedLoadBefore(
   deadline: number,
   peak: number,
 ): number {
-  const buffers = "buffers" in problem ? problem.buffers : undefined;
-  const columns = "buffers" in problem ? undefined : problem;
-  const n = buffers !== undefined ? buffers.length : columns!.size.length;
-  const alignmentOf = (i: number): number =>
-    (buffers !== undefined ? buffers[i].alignment : columns!.alignment?.[i]) ?? 1;
+  const n = "buffers" in problem ? problem.buffers.length : problem.size.length;
   let even = false;
-  for (let i = 0; i < n && !even; i++) even = alignmentOf(i) % 2 === 0;
+  for (let i = 0; i < n && !even; i++) {
+    const alignment = "buffers" in problem ? problem.buffers[i].alignment : problem.alignment?.[i];
+    even = (alignment ?? 1) % 2 === 0;
+  }
   if (!even) return peak;
-  const gapsOf = (i: number): readonly HeuristicGap[] | null | undefined =>
-    buffers !== undefined ? buffers[i].gaps : columns!.gaps?.[i];
-  let count = 0;
-  for (let i = 0; i < n; i++) count += 2 + 4 * (gapsOf(i)?.length ?? 0);
-  // Per event: its time, and the changes in bytes, in O and in F.
+  const count = stretchEnds(problem);
+  // Per end: its time, and the changes in bytes, in O and in F.
   const times = new Float64Array(count);
   const bytes = new Float64Array(count);
   const odd = new Int32Array(count);
   const free = new Int32Array(count);
   let k = 0;
-  const add = (lower: number, upper: number, size: number, aligned: boolean) => {
-    if (size === 0 || lower >= upper) return;
+  forEachStretch(problem, deadline, (lower, upper, size, aligned) => {
     const o = aligned && size % 2 === 1 ? 1 : 0;
     const f = !aligned && size % 2 === 1 ? 1 : 0;
     times[k] = lower;
@@ -147,20 +171,7 @@ export function alignedLoadBefore(
     bytes[k] = -size;
     odd[k] = -o;
     free[k++] = -f;
-  };
-  for (let i = 0; i < n; i++) {
-    if ((i & 65535) === 65535 && performance.now() > deadline) throw factsTimeout();
-    const b = buffers !== undefined ? buffers[i] : undefined;
-    const size = b !== undefined ? b.size : columns!.size[i];
-    const aligned = alignmentOf(i) % 2 === 0;
-    let t = b !== undefined ? b.lower : columns!.lower[i];
-    for (const gap of gapsOf(i) ?? []) {
-      add(t, gap.lower, size, aligned);
-      if (gap.window) add(gap.lower, gap.upper, gap.window.upper - gap.window.lower, false);
-      t = gap.upper;
-    }
-    add(t, b !== undefined ? b.upper : columns!.upper[i], size, aligned);
-  }
+  });
   const order = sortedOrder(k, (e) => times[e], deadline);
   let load = 0;
   let o = 0;
