@@ -504,11 +504,24 @@ function progressTicker(
  * ```
  */
 export async function runMain(): Promise<void> {
+  // A promise that nothing will settle lets the runtime exit with code 0
+  // and no answer (once, a worker ended with a search paused on it did
+  // that): say so instead.
+  let ended = false;
+  const unfinished = () => {
+    if (ended) return;
+    writeStderr("minimalloc: internal error: the solve stopped without an answer\n");
+    process.exitCode = 70;
+  };
+  process.once("beforeExit", unfinished);
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
     writeStderr(`minimalloc: internal error: ${(error as Error)?.stack ?? error}\n`);
     process.exitCode = 70;
+  } finally {
+    ended = true;
+    process.off("beforeExit", unfinished);
   }
 }
 

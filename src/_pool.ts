@@ -245,8 +245,15 @@ export class Pool {
       const fits = (s: Slot) => !s.ticket && (!s.local || local);
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
+        if (slot === undefined) {
+          // Its worker was ended (it overran the time limit, or broke):
+          // the state is gone, and waiting for it would wait forever.
+          this.#queue.splice(i--, 1);
+          this.#lost(ticket);
+          continue;
+        }
         // A paused search resumes where its state is.
-        if (slot === undefined || slot.ticket !== undefined) continue;
+        if (slot.ticket !== undefined) continue;
       } else {
         if (slot !== undefined && !fits(slot)) slot = undefined;
         slot ??= this.#slots.find((s) => fits(s) && s.keys.has(session.key));
@@ -358,6 +365,12 @@ export class Pool {
     } else {
       this.#fail(ticket, new SolveError("cancelled", "The solve was cancelled"));
     }
+  }
+
+  /** Settles a paused search whose worker was ended before it resumed. */
+  #lost(ticket: Ticket): void {
+    if (performance.now() > ticket.deadline) this.#settle(ticket, outOfTime(ticket.job));
+    else this.#fail(ticket, new Error("Internal error: the worker that held a search was ended"));
   }
 
   #settle(ticket: Ticket, result: WorkerResult): void {

@@ -18,7 +18,8 @@ import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { validate } from "../src/validate.ts";
-import { Pool, type Session, sharedPool, workersAvailable } from "../src/_pool.ts";
+import { type JobHandle, Pool, type Session, sharedPool, workersAvailable } from "../src/_pool.ts";
+import type { SearchResult } from "../src/_prepared.ts";
 import { resolveOptions } from "../src/_options.ts";
 import {
   CALLING_THREAD_MAX_PAIRS,
@@ -330,6 +331,63 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       }
     },
   );
+});
+
+describe("a paused search whose worker was ended", { skip: SKIP }, () => {
+  // The pool ends a worker that overran the time limit, or (where memory
+  // cannot be shared, as in a page that is not cross-origin isolated) one
+  // whose job was cancelled. A search paused there cannot resume: its
+  // resume must settle, not wait for ever (a 43-million-pair probe sat
+  // idle until it was killed).
+  const begin = (member: number) => ({
+    member,
+    begin: { capacity: HARD.capacity!, heuristic: "WAT", relaxed: false },
+    budget: Infinity,
+    giveUp: false,
+    sliceMs: 5,
+  });
+  const resume = (member: number) => ({ member, budget: Infinity, giveUp: false, sliceMs: 5 });
+
+  /** A session whose one worker holds member 0's paused search and runs member 1's. */
+  async function pausedBehindBusy(): Promise<{ pool: Pool; session: Session; busy: JobHandle }> {
+    const scope = globalThis as { crossOriginIsolated?: boolean };
+    const pool = new Pool(1);
+    // The worker starts with the session, without a flag to share.
+    scope.crossOriginIsolated = false;
+    let session: Session;
+    try {
+      session = pool.open(HARD, resolveOptions({}).switches);
+      const first = await session.run({ kind: "search", search: begin(0) }, Infinity).result;
+      assert.equal((first as SearchResult).status, "paused");
+    } finally {
+      delete scope.crossOriginIsolated;
+    }
+    const busy = session.run({ kind: "search", search: begin(1) }, Infinity);
+    return { pool, session, busy };
+  }
+
+  it("ends as out of time once the limit has passed", LIMIT, async () => {
+    const { session, busy } = await pausedBehindBusy();
+    try {
+      const queued = session.run({ kind: "search", search: resume(0) }, performance.now() - 1);
+      busy.cancel();
+      const result = await queued.result as SearchResult;
+      assert.equal(result.status, "timeout");
+    } finally {
+      session.close();
+    }
+  });
+
+  it("fails with an internal error before the limit", LIMIT, async () => {
+    const { session, busy } = await pausedBehindBusy();
+    try {
+      const queued = session.run({ kind: "search", search: resume(0) }, Infinity);
+      busy.cancel();
+      await assert.rejects(queued.result, /worker that held a search was ended/);
+    } finally {
+      session.close();
+    }
+  });
 });
 
 describe("what a pool sends its workers", { skip: SKIP }, () => {
