@@ -80,6 +80,10 @@ const NONE = -1;
 // node 2 to 150 µs, and a time slice should end within a millisecond or
 // so of its time.
 const CLOCK_EVERY = 32;
+// Past this many candidates stacked, a node gives its candidates up while
+// a child runs and gathers them again when it returns (once per backtrack
+// into it): on S_1, 28,000 levels kept 36 million candidates (144 MB).
+const CAND_KEPT = 1 << 18;
 
 /** A partition as the sweep gives it. */
 interface PartitionRange {
@@ -319,6 +323,20 @@ const PUSHED = -1;
 // The status passed to a frame that is entered rather than returned to.
 const ENTER = -1;
 
+/** A copy of `array[0 .. used)` in an array twice as long. */
+function grownInt(array: Int32Array, used: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(array.length * 2);
+  grown.set(array.subarray(0, used));
+  return grown;
+}
+
+/** A copy of `array[0 .. used)` in an array twice as long. */
+function grownFloat(array: Float64Array, used: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(array.length * 2);
+  grown.set(array.subarray(0, used));
+  return grown;
+}
+
 /**
  * One frame of the search's stack. Frames are reused by depth, so going
  * down the tree allocates nothing; each kind uses the fields it needs.
@@ -328,6 +346,11 @@ class Frame {
   /** NODE: this node's candidates are cand[base .. base + k). */
   base = 0;
   k = 0;
+  /**
+   * NODE: whether the candidates are given up while a child runs and
+   * gathered again when it returns (see CAND_KEPT).
+   */
+  regather = false;
   /** NODE: the candidate being tried (-1 before entry); ROOT, DECOMPOSE: the part. */
   i = -1;
   sectionLo = 0;
@@ -407,14 +430,30 @@ export class Search {
   readonly #cuts: Int32Array;
   readonly #preorder: Int32Array;
 
-  // Undo trails: (index, old value) pairs.
-  #minTrail = new Float64Array(1024);
-  #minTop = 0;
-  #floorTrail = new Float64Array(1024);
-  #floorTop = 0;
+  // Undo trails, in runs: a placement mostly writes the same old value
+  // (the top of the buffer below) over and over, to many buffers' minimum
+  // offsets and to neighbouring sections' floors. On S_1 a path of 28,000
+  // placements wrote 30 million minimum offsets in 31,000 runs of one old
+  // value, and 34 million floors in 52,000 runs of neighbouring sections:
+  // 16 bytes per change came to 1.6 GB, runs to 0.12 GB. A mark is a run
+  // count; each placement starts a new run.
+  // Minimum offsets: run r restores minIdx[minRunAt[r] .. next run) to minRunOld[r].
+  #minIdx = new Int32Array(1024);
+  #minIdxTop = 0;
+  #minRunAt = new Int32Array(256);
+  #minRunOld = new Float64Array(256);
+  #minRuns = 0;
+  #minOpen = false;
+  // Floors: run r restores sections floorRunAt[r] .. + floorRunLen[r] to floorRunOld[r].
+  #floorRunAt = new Int32Array(256);
+  #floorRunLen = new Int32Array(256);
+  #floorRunOld = new Float64Array(256);
+  #floorRuns = 0;
+  #floorOpen = false;
   // Candidate lists of the nodes on the current path, stacked.
   #cand = new Int32Array(1024);
   #candTop = 0;
+  readonly #candKept: number;
   // Per section, +1/-1 at the ends of affected span ranges (see #place).
   readonly #affectedDiff: Int32Array;
   // Per section, an unplaced buffer last seen at or below its floor, or -1.
@@ -444,9 +483,13 @@ export class Search {
    * A fresh search state over a model.
    *
    * @param model The problem's model.
+   * @param keptCandidates Past this many candidates stacked, a node gathers
+   *   its candidates again after each child instead of keeping them (the
+   *   same nodes, in less memory; tests set it to 0 to cover that path).
    */
-  constructor(model: SearchModel) {
+  constructor(model: SearchModel, keptCandidates: number = CAND_KEPT) {
     this.#model = model;
+    this.#candKept = keptCandidates;
     this.#sw = model.switches;
     const n = model.n;
     this.#n = n;
@@ -733,22 +776,11 @@ export class Search {
         return OK;
       }
       const base = this.#candTop;
-      this.#ensureCand(base + unplaced);
-      const cand = this.#cand;
-      const dominance = sw.checkDominance;
-      let k = 0;
-      for (let i = 0; i < partition.length; i++) {
-        const b = partition[i];
-        if (assigned[b] === NONE && (!dominance || minOffset[b] + shift[b] < minHeight)) {
-          cand[base + k++] = b;
-        }
-      }
-      // Gathered in preorder; with dynamic ordering, by canonical order's
-      // key first: the offset, plus the shift where needed.
-      if (sw.dynamicOrdering) this.#order(base, k);
+      const k = this.#gather(partition, base, unplaced, minHeight);
       this.#candTop = base + k;
       frame.base = base;
       frame.k = k;
+      frame.regather = base + k > this.#candKept;
       frame.status = INFEASIBLE;
       frame.i = base;
     } else {
@@ -762,6 +794,20 @@ export class Search {
         return this.#leave(frame);
       }
       if (this.#hatless && frame.placed === PLACE_HATLESS) return this.#leave(frame);
+      if (frame.regather) {
+        // The state is back to this node's: the same candidates, in the
+        // same order.
+        const partition = frame.partition;
+        let minHeight = Infinity;
+        for (let i = 0; i < partition.length; i++) {
+          const q = partition[i];
+          if (assigned[q] !== NONE) continue;
+          const h = minOffset[q] + size[q];
+          if (h < minHeight) minHeight = h;
+        }
+        this.#gather(partition, frame.base, frame.k, minHeight);
+        this.#candTop = frame.base + frame.k;
+      }
       frame.i++;
     }
     const base = frame.base;
@@ -792,8 +838,8 @@ export class Search {
       if (offset + size[b] > this.#capacity) continue;
 
       assigned[b] = offset;
-      const minMark = this.#minTop;
-      const floorMark = this.#floorTop;
+      const minMark = this.#minRuns;
+      const floorMark = this.#floorRuns;
       const placed = this.#place(b, offset, sectionLo, sectionHi);
       const bound = this.#totalBound;
       if (
@@ -806,6 +852,8 @@ export class Search {
         frame.floorMark = floorMark;
         frame.placed = placed;
         frame.bound = bound;
+        // Past CAND_KEPT the child's candidates go where this node's were.
+        if (frame.regather) this.#candTop = frame.base;
         if (sw.dynamicDecomposition) {
           const child = this.#push(DECOMPOSE);
           child.b = b;
@@ -1022,6 +1070,31 @@ export class Search {
     }
   }
 
+  /**
+   * Puts the partition's candidates in `cand[base ..]`: its unplaced
+   * buffers, with dominance checks only those whose key is below
+   * `minHeight`, the lowest top among them; ordered. Returns how many.
+   */
+  #gather(partition: ArrayLike<number>, base: number, unplaced: number, minHeight: number): number {
+    this.#ensureCand(base + unplaced);
+    const cand = this.#cand;
+    const assigned = this.#assigned;
+    const minOffset = this.#minOffset;
+    const shift = this.#shift;
+    const dominance = this.#sw.checkDominance;
+    let k = 0;
+    for (let i = 0; i < partition.length; i++) {
+      const b = partition[i];
+      if (assigned[b] === NONE && (!dominance || minOffset[b] + shift[b] < minHeight)) {
+        cand[base + k++] = b;
+      }
+    }
+    // Gathered in preorder; with dynamic ordering, by canonical order's
+    // key first: the offset, plus the shift where needed.
+    if (this.#sw.dynamicOrdering) this.#order(base, k);
+    return k;
+  }
+
   #ensureCand(length: number): void {
     if (length <= this.#cand.length) return;
     const grown = new Int32Array(Math.max(length, this.#cand.length * 2));
@@ -1047,6 +1120,8 @@ export class Search {
     let hatless = true;
     let fixedBroken = false;
     live[b] = Infinity;
+    this.#minOpen = false;
+    this.#floorOpen = false;
     const es = this.#ovEs;
     const top = offset + this.#size[b];
     for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
@@ -1142,41 +1217,76 @@ export class Search {
       const width = this.#spWinHi[j] - this.#spWinLo[j];
       for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) total[s] += width;
     }
-    const floorTrail = this.#floorTrail;
-    for (let t = this.#floorTop; t > floorMark;) {
-      t -= 2;
-      this.#floor[floorTrail[t]] = floorTrail[t + 1];
+    const floor = this.#floor;
+    const floorRunAt = this.#floorRunAt;
+    const floorRunLen = this.#floorRunLen;
+    const floorRunOld = this.#floorRunOld;
+    for (let r = this.#floorRuns - 1; r >= floorMark; r--) {
+      const old = floorRunOld[r];
+      const end = floorRunAt[r] + floorRunLen[r];
+      for (let s = floorRunAt[r]; s < end; s++) floor[s] = old;
     }
-    this.#floorTop = floorMark;
-    const minTrail = this.#minTrail;
+    this.#floorRuns = floorMark;
+    const minOffset = this.#minOffset;
+    const minIdx = this.#minIdx;
+    const minRunAt = this.#minRunAt;
+    const minRunOld = this.#minRunOld;
     const live = this.#live;
-    for (let t = this.#minTop; t > minMark;) {
-      t -= 2;
-      this.#minOffset[minTrail[t]] = minTrail[t + 1];
-      live[minTrail[t]] = minTrail[t + 1];
+    let end = this.#minIdxTop;
+    for (let r = this.#minRuns - 1; r >= minMark; r--) {
+      const old = minRunOld[r];
+      const at = minRunAt[r];
+      for (let t = end - 1; t >= at; t--) {
+        minOffset[minIdx[t]] = old;
+        live[minIdx[t]] = old;
+      }
+      end = at;
     }
-    this.#minTop = minMark;
+    this.#minIdxTop = end;
+    this.#minRuns = minMark;
+    this.#minOpen = false;
+    this.#floorOpen = false;
     live[b] = this.#minOffset[b];
   }
 
   #pushMin(index: number, old: number): void {
-    if (this.#minTop + 2 > this.#minTrail.length) {
-      const grown = new Float64Array(this.#minTrail.length * 2);
-      grown.set(this.#minTrail);
-      this.#minTrail = grown;
+    const runs = this.#minRuns;
+    if (!this.#minOpen || this.#minRunOld[runs - 1] !== old) {
+      if (runs === this.#minRunAt.length) {
+        this.#minRunAt = grownInt(this.#minRunAt, runs);
+        this.#minRunOld = grownFloat(this.#minRunOld, runs);
+      }
+      this.#minRunAt[runs] = this.#minIdxTop;
+      this.#minRunOld[runs] = old;
+      this.#minRuns = runs + 1;
+      this.#minOpen = true;
     }
-    this.#minTrail[this.#minTop++] = index;
-    this.#minTrail[this.#minTop++] = old;
+    if (this.#minIdxTop === this.#minIdx.length) {
+      this.#minIdx = grownInt(this.#minIdx, this.#minIdxTop);
+    }
+    this.#minIdx[this.#minIdxTop++] = index;
   }
 
   #pushFloor(index: number, old: number): void {
-    if (this.#floorTop + 2 > this.#floorTrail.length) {
-      const grown = new Float64Array(this.#floorTrail.length * 2);
-      grown.set(this.#floorTrail);
-      this.#floorTrail = grown;
+    const last = this.#floorRuns - 1;
+    if (
+      this.#floorOpen && this.#floorRunOld[last] === old &&
+      this.#floorRunAt[last] + this.#floorRunLen[last] === index
+    ) {
+      this.#floorRunLen[last]++;
+      return;
     }
-    this.#floorTrail[this.#floorTop++] = index;
-    this.#floorTrail[this.#floorTop++] = old;
+    const runs = last + 1;
+    if (runs === this.#floorRunAt.length) {
+      this.#floorRunAt = grownInt(this.#floorRunAt, runs);
+      this.#floorRunLen = grownInt(this.#floorRunLen, runs);
+      this.#floorRunOld = grownFloat(this.#floorRunOld, runs);
+    }
+    this.#floorRunAt[runs] = index;
+    this.#floorRunLen[runs] = 1;
+    this.#floorRunOld[runs] = old;
+    this.#floorRuns = runs + 1;
+    this.#floorOpen = true;
   }
 
   /**

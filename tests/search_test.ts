@@ -2,7 +2,9 @@
 
 // The search as a resumable machine (src/search.ts): run in slices of any
 // size it visits the same nodes, backtracks as often and ends the same
-// way as in one run; given up, it leaves its state as it found it.
+// way as in one run; given up, it leaves its state as it found it; with
+// its candidates gathered again after each child rather than kept (as on
+// problems of millions of pairs), it searches the same tree.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -25,6 +27,14 @@ function whole(model: SearchModel, capacity: number, heuristic: string) {
   const search = new Search(model);
   search.begin(capacity, heuristic);
   const status = search.run(Infinity, Infinity);
+  return { status, nodes: search.nodes, backtracks: search.backtracks, solution: search.solution };
+}
+
+/** One run of at most `budget` nodes, kept or gathered again (see below). */
+function budgeted(model: SearchModel, capacity: number, heuristic: string, kept?: number) {
+  const search = new Search(model, kept);
+  search.begin(capacity, heuristic);
+  const status = search.run(5_000, Infinity);
   return { status, nodes: search.nodes, backtracks: search.backtracks, solution: search.solution };
 }
 
@@ -140,4 +150,39 @@ describe("a search given up", () => {
     search.begin(problem.capacity!, "WAT");
     assert.equal(search.run(Infinity, Infinity, AbortSignal.abort()), TIMEOUT);
   });
+});
+
+describe("a search that does not keep its candidates", () => {
+  const switchSets: [string, typeof SWITCHES][] = [
+    ["default switches", SWITCHES],
+    ["without dominance", { ...SWITCHES, checkDominance: false }],
+    ["without dynamic ordering", { ...SWITCHES, dynamicOrdering: false }],
+  ];
+  // Problems whose searches backtrack hundreds to thousands of times.
+  const tight = [[80, 1], [80, 4], [80, 6], [120, 2], [120, 4], [120, 6]].map((
+    [buffers, seed],
+  ): [string, Problem] => [
+    `tight ${buffers}/${seed}`,
+    generateProblem({ seed, buffers, construction: "planted", slack: 1 }).problem,
+  ]);
+  for (const [label, switches] of switchSets) {
+    it(`searches the same tree (${label})`, () => {
+      let backtracks = 0;
+      for (const [name, problem] of [...PROBLEMS, ...tight]) {
+        const model = new SearchModel(problem, sweepArrays(problem), switches);
+        for (const heuristic of ["WAT", "TAW", "TWA"]) {
+          const kept = budgeted(model, problem.capacity!, heuristic);
+          const again = budgeted(model, problem.capacity!, heuristic, 0);
+          const what = `${name}, ${heuristic}`;
+          assert.equal(again.status, kept.status, what);
+          assert.equal(again.nodes, kept.nodes, what);
+          assert.equal(again.backtracks, kept.backtracks, what);
+          if (kept.status === OK) assert.deepEqual(again.solution, kept.solution, what);
+          backtracks += kept.backtracks;
+        }
+      }
+      // Candidates are gathered again only where a child fails.
+      assert.ok(backtracks >= 5_000, `${backtracks} backtracks`);
+    });
+  }
 });
