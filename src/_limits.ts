@@ -46,12 +46,23 @@ export const EXACT_SEARCH_PAYS_MAX_PAIRS = 200_000;
 
 /**
  * Above this many pairs of buffers live at once the exact search's data
- * would take well over a gigabyte: it is refused with "too-large" before
- * any is allocated. Its overlap lists take 8 bytes a pair, and its undo
- * trails up to 12 more along a deep path: pangu_2.6B (12 million pairs)
- * peaked at 0.97 GB after 20 s of search.
+ * would take over a gigabyte: it is refused with "too-large" before any is
+ * allocated. Its overlap lists take 8 bytes a pair, its sections about 3,
+ * and its undo trails, kept in runs, a few more along a deep path: S_1
+ * (43.2 million pairs) solved at 1501012655 in one search of 28,556 nodes
+ * with a peak of 772 MB; Y_1 (180 million) would need about 3 GB.
  */
-export const EXACT_SEARCH_MAX_PAIRS = 16_000_000;
+export const EXACT_SEARCH_MAX_PAIRS = 50_000_000;
+
+/**
+ * Above this many pairs of buffers live at once a probe runs its searches
+ * one at a time on one worker (the round robin, with the race's answer)
+ * instead of racing them: every worker holds its own model, and every
+ * search under way its own trails, each sized by the pairs. The race on
+ * S_1 took 1.06 GB and did not finish in 60 s; its first heuristic alone
+ * solves it in about 20 s.
+ */
+export const RACE_MAX_PAIRS = 8_000_000;
 
 /**
  * Where windows make effective sizes negative, the search looks for

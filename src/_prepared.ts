@@ -22,6 +22,9 @@ import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
 import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
 
+// The members key of the search state that runs given up at their budget share.
+const ONE_AT_A_TIME = -1;
+
 /** Something that says when to stop: an AbortSignal or a shared flag. */
 export interface StopFlag {
   /** Whether to stop now. */
@@ -168,6 +171,11 @@ export class Prepared {
     return this.#facts;
   }
 
+  /** The facts, if they were computed (or given). */
+  get knownFacts(): Facts | undefined {
+    return this.#facts;
+  }
+
   /**
    * Takes facts computed elsewhere (the calling thread computes them
    * while the workers start).
@@ -214,8 +222,12 @@ export class Prepared {
       const early = this.#before(job.begin.capacity, deadline, stop);
       if (early !== undefined) return early;
       this.#model ??= new SearchModel(this.#searched, this.#sweep!, this.#switches);
-      search = this.#members.get(job.member) ?? new Search(this.#model);
-      this.#members.set(job.member, search);
+      // A run that gives up at its budget (the round robin's) never
+      // resumes: one search state serves them all, so each member's trails
+      // do not stay allocated beside the others'.
+      const member = job.giveUp ? ONE_AT_A_TIME : job.member;
+      search = this.#members.get(member) ?? new Search(this.#model);
+      this.#members.set(member, search);
       search.begin(job.begin.capacity, job.begin.heuristic, job.begin.relaxed);
     } else {
       const paused = this.#members.get(job.member);

@@ -33,7 +33,7 @@
 // already found is never thrown away.
 
 import type { Prepared, SearchJob, SearchResult, StopFlag } from "./_prepared.ts";
-import { RESTART_BASE, RESTART_FAMILIES, RESTART_ROUND } from "./_limits.ts";
+import { RACE_MAX_PAIRS, RESTART_BASE, RESTART_FAMILIES, RESTART_ROUND } from "./_limits.ts";
 
 /** How a probe ended. */
 export type ProbeOutcome =
@@ -482,6 +482,15 @@ export class Race implements ProbeSchedule {
     tally.winner ??= this.#best?.result;
     return tally.outcome();
   }
+}
+
+/**
+ * Whether a probe races its searches: with the portfolio, where a model and
+ * a search per member fit in memory (see RACE_MAX_PAIRS); otherwise the
+ * round robin, with the same answer. `pairs` is 0 where unknown.
+ */
+export function races(portfolio: boolean, pairs: number): boolean {
+  return portfolio && pairs <= RACE_MAX_PAIRS;
 }
 
 /** The schedule of a probe: the race with `portfolio`, else the round robin. */

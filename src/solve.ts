@@ -14,7 +14,7 @@ import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type StopFlag } from "./_prepared.ts";
-import { type ProbeOutcome, runProbe } from "./_probe.ts";
+import { type ProbeOutcome, races, runProbe } from "./_probe.ts";
 import { plan, type Reply, type Request } from "./_plan.ts";
 import { improveByLns, type LnsResult } from "./_lns.ts";
 
@@ -101,7 +101,8 @@ function probeHere(
     maxNodes: request.maxNodes,
     restarts: settings.restarts,
   };
-  return runProbe(prepared, probe, settings.portfolio, request.deadline, signal);
+  const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
+  return runProbe(prepared, probe, portfolio, request.deadline, signal);
 }
 
 /**

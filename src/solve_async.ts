@@ -15,7 +15,7 @@ import { SolveError } from "./errors.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
 import type { LnsResult } from "./_lns.ts";
-import { type ProbeOutcome, scheduleOf } from "./_probe.ts";
+import { type ProbeOutcome, races, scheduleOf } from "./_probe.ts";
 import { plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
 import { isValidColumns } from "./_validate_columns.ts";
 import {
@@ -175,13 +175,16 @@ function probeOnPool(
     maxNodes: request.maxNodes,
     restarts: settings.restarts,
   };
-  const width = settings.portfolio ? session.width : 1;
+  // With too many pairs for a model and a search's trails per worker, one
+  // search at a time (the same answer).
+  const portfolio = races(settings.portfolio, session.facts?.pairs ?? 0);
+  const width = portfolio ? session.width : 1;
   if (width === 1) {
     // One search at a time: the whole probe on one worker, one message.
-    const job = { kind: "probe" as const, probe, portfolio: settings.portfolio };
+    const job = { kind: "probe" as const, probe, portfolio };
     return session.run(job, request.deadline).result as Promise<ProbeOutcome>;
   }
-  const schedule = scheduleOf(probe, settings.portfolio);
+  const schedule = scheduleOf(probe, portfolio);
   return new Promise((resolve, reject) => {
     const fill = (): void => {
       for (const job of schedule.next(width - schedule.running)) {

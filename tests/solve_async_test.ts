@@ -23,6 +23,7 @@ import type { SearchResult } from "../src/_prepared.ts";
 import { resolveOptions } from "../src/_options.ts";
 import {
   CALLING_THREAD_MAX_PAIRS,
+  RACE_MAX_PAIRS,
   WORKERS_MIN_BUFFERS,
   WORKERS_MIN_TIMEOUT_MS,
 } from "../src/_limits.ts";
@@ -331,6 +332,40 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       }
     },
   );
+});
+
+describe("a probe on millions of pairs", { skip: SKIP }, () => {
+  // Every worker holds its own model and every search under way its own
+  // trails, each sized by the pairs: past RACE_MAX_PAIRS the searches run
+  // one at a time on one worker (one job), below it they race (a job per
+  // time slice).
+  let count = 2;
+  while (((count + 1) * count) / 2 <= RACE_MAX_PAIRS) count++;
+  for (const [buffers, racing] of [[count, true], [count + 1, false]] as const) {
+    it(
+      `${racing ? "races" : "runs one search at a time"} at ${(buffers * (buffers - 1)) / 2} pairs`,
+      LIMIT,
+      async () => {
+        // Every buffer live at once, and room for all of them.
+        const problem: Problem = {
+          buffers: Array.from({ length: buffers }, (_, i) => ({
+            id: `b${i}`,
+            lower: 0,
+            upper: 10,
+            size: 1 + (i % 3),
+          })),
+        };
+        problem.capacity = problem.buffers.reduce((sum, b) => sum + b.size, 0);
+        let solution;
+        const jobs = await jobsDuring(async () => {
+          solution = await solveAsync(problem, { heuristicFirst: false });
+        });
+        assertValid(problem, solution!);
+        if (racing) assert.ok(jobs > 1, `${jobs} jobs`);
+        else assert.equal(jobs, 1);
+      },
+    );
+  }
 });
 
 describe("a paused search whose worker was ended", { skip: SKIP }, () => {

@@ -15,6 +15,7 @@ import { irreducibleInfeasibleSubset, solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { mulberry32 } from "../src/_random.ts";
+import { EXACT_SEARCH_MAX_PAIRS } from "../src/_limits.ts";
 
 /** The MiniMalloc README example (examples/input.12.csv). */
 const README: Buffer[] = [
@@ -604,9 +605,13 @@ describe("heuristicFirst", () => {
 });
 
 describe("too large for the exact search", () => {
-  // 5,700 buffers live at once: 16.2 million pairs, past the memory limit.
+  // Just past the memory limit: every buffer live at once, so n buffers
+  // make n(n - 1)/2 pairs.
+  let count = 2;
+  while ((count * (count - 1)) / 2 <= EXACT_SEARCH_MAX_PAIRS) count++;
+  const pairs = (count * (count - 1)) / 2;
   const huge: Problem = {
-    buffers: Array.from({ length: 5700 }, (_, i) => ({
+    buffers: Array.from({ length: count }, (_, i) => ({
       id: `b${i}`,
       lower: 0,
       upper: 10,
@@ -618,7 +623,7 @@ describe("too large for the exact search", () => {
   it("says too-large, before taking the memory, when no heuristic may answer", () => {
     const error = solveError(huge, { ...REFERENCE_OPTIONS });
     assert.equal(error.code, "too-large");
-    assert.match(error.message, /16242150 pairs/);
+    assert.match(error.message, new RegExp(`${pairs} pairs`));
   });
 
   it("answers with a heuristic that fits when heuristicFirst is on", () => {
