@@ -90,6 +90,7 @@ const SWITCHES = {
   restarts: "restarts",
   heuristic_first: "heuristicFirst",
   neighbourhood_search: "neighbourhoodSearch",
+  bound_probe: "boundProbe",
 } as const;
 
 const SPEC: FlagSpec = {
@@ -153,6 +154,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --restarts              randomized restarts join the portfolio after round 7 (ours)
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
+  --bound_probe           then, with the time left, the exact search at the lower bound (ours)
 
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal

@@ -65,6 +65,16 @@ export const EXACT_SEARCH_MAX_PAIRS = 50_000_000;
 export const RACE_MAX_PAIRS = 8_000_000;
 
 /**
+ * What the exact search at a minimization's lower bound (`boundProbe`) is
+ * expected to need per pair of buffers live at once; with less time left
+ * it is not started. On pangu_2.6B (12.2 million pairs) its first descent
+ * solved the peak load in about 9 s of a command line's minimization (the
+ * sweep, the model and 18,692 nodes): started with 8 s left it only held
+ * the machine to the limit.
+ */
+export const BOUND_PROBE_MS_PER_PAIR = 0.0008;
+
+/**
  * Where windows make effective sizes negative, the search looks for
  * canonical-order shifts (Bellman-Ford, one step per overlap per pass) for
  * at most this many steps, a fraction of a second; past it, it falls back

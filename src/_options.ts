@@ -32,6 +32,8 @@ export interface Settings {
   restarts: boolean;
   /** Lower a minimization's heuristic solution by large neighbourhood search. */
   neighbourhoodSearch: boolean;
+  /** Then try the exact search at the lower bound with the time left. */
+  boundProbe: boolean;
   /** A fast heuristic to answer with alone, if any. */
   heuristic: string | undefined;
 }
@@ -63,6 +65,7 @@ export const FLAGS = [
   "heuristicFirst",
   "restarts",
   "neighbourhoodSearch",
+  "boundProbe",
 ] as const;
 
 /**
@@ -156,6 +159,7 @@ export function resolveOptions(options: SolverOptions): Settings {
     heuristicFirst: options.heuristicFirst ?? true,
     restarts: options.restarts ?? true,
     neighbourhoodSearch: options.neighbourhoodSearch ?? true,
+    boundProbe: options.boundProbe ?? true,
     heuristic,
   };
 }

@@ -31,6 +31,7 @@ import type { LnsResult } from "./_lns.ts";
 import {
   ANYTIME_BUDGET_GROWTH,
   ANYTIME_BUDGET_PER_BUFFER,
+  BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
   HEURISTIC_TIME_SHARE,
@@ -297,6 +298,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     });
   progress();
   let stopped: ProbeOutcome | undefined;
+  // Whether the neighbourhood search ended at the time limit or cancelled
+  // (rather than with nothing more to gain).
+  let spent = false;
   if (!exact && context.settings.neighbourhoodSearch) {
     // Again after every improvement, from the new solution.
     while (bisection.best !== undefined && !bisection.optimal) {
@@ -308,7 +312,32 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       });
       bisection.offer(improved.offsets, improved.height);
       progress();
-      if (improved.status !== "improved") break;
+      if (improved.status !== "improved") {
+        spent = improved.status === "timeout" || improved.status === "stopped";
+        break;
+      }
+    }
+  }
+  if (
+    !exact && context.settings.boundProbe && facts.pairs <= EXACT_SEARCH_MAX_PAIRS && !spent &&
+    !context.signal?.aborted && bisection.best !== undefined && !bisection.optimal &&
+    performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR < deadline
+  ) {
+    // What the neighbourhood search could not gain, the exact search at the
+    // lower bound may: its first descent, with the time left.
+    const capacity = bisection.provedLower;
+    const outcome = yield* counted<ProbeOutcome>(counters, {
+      kind: "probe",
+      capacity,
+      maxNodes: Infinity,
+      deadline,
+    });
+    if (outcome.status === "solved") {
+      bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
+      progress();
+    } else if (outcome.status === "infeasible") {
+      bisection.infeasibleAt(capacity);
+      progress();
     }
   }
   if (exact) {
@@ -515,6 +544,16 @@ export class AnytimeBisection {
     }
     this.#mid = Math.floor((this.#lo + this.#hi) / 2);
     return { capacity: this.#mid, maxNodes: this.#budget };
+  }
+
+  /**
+   * Records a capacity proved infeasible elsewhere: every one up to it is.
+   *
+   * @param capacity The capacity.
+   */
+  infeasibleAt(capacity: number): void {
+    this.#lo = Math.max(this.#lo, capacity + 1);
+    this.provedLower = Math.max(this.provedLower, capacity + 1);
   }
 
   /**

@@ -18,6 +18,7 @@ import type { LnsResult } from "../src/_lns.ts";
 import {
   ANYTIME_BUDGET_GROWTH,
   ANYTIME_BUDGET_PER_BUFFER,
+  BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
   LOWER_BOUND_PROBE_BUDGET,
@@ -285,7 +286,7 @@ describe("the anytime minimization", () => {
     ) {
       const trace = runPlan(
         { peakLoad: 10, pairs, heuristic: 12, probe: () => "solved" },
-        { minimizeCapacity: true },
+        { minimizeCapacity: true, boundProbe: false },
       );
       assert.equal(probes(trace).length > 0, exact, `${pairs} pairs`);
       assert.equal(trace.result?.height, exact ? 10 : 12);
@@ -571,7 +572,7 @@ describe("the large neighbourhood search in a minimization", () => {
   it("starts from the heuristic, again after each improvement, and keeps the best", () => {
     const trace = runPlan(
       { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: descent, nodes: 3 },
-      { minimizeCapacity: true },
+      { minimizeCapacity: true, boundProbe: false },
     );
     assert.equal(trace.error, undefined);
     assert.deepEqual(searches(trace), [20, 18, 16, 14]);
@@ -619,7 +620,7 @@ describe("the large neighbourhood search in a minimization", () => {
   it("runs only when switched on, and only where the exact search does not pay", () => {
     const off = runPlan(
       { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: descent },
-      { minimizeCapacity: true, neighbourhoodSearch: false },
+      { minimizeCapacity: true, neighbourhoodSearch: false, boundProbe: false },
     );
     assert.deepEqual(searches(off), []);
     assert.equal(off.result?.height, 20);
@@ -629,5 +630,92 @@ describe("the large neighbourhood search in a minimization", () => {
     );
     assert.deepEqual(searches(exact), []);
     assert.equal(exact.result?.height, 10);
+  });
+});
+
+describe("the exact search at the lower bound after the neighbourhood search", () => {
+  const large = EXACT_SEARCH_PAYS_MAX_PAIRS + 1;
+  const stuck = (height: number) => ({ height, status: "stuck" as const });
+
+  it("runs with the time left, and a solution there is optimal", () => {
+    const trace = runPlan(
+      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(searches(trace), [20]);
+    assert.deepEqual(probes(trace), [10]);
+    const probe = trace.requests.find((r) => r.kind === "probe");
+    assert.equal(probe?.kind === "probe" && probe.maxNodes, Infinity);
+    assert.equal(trace.result?.height, 10);
+    assert.equal(trace.result?.optimal, true);
+  });
+
+  it("raises the lower bound when it proves the bound infeasible", () => {
+    const trace = runPlan(
+      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "infeasible", lns: stuck },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(probes(trace), [10]);
+    assert.equal(trace.result?.height, 20);
+    assert.equal(trace.result?.lowerBound, 11);
+    assert.equal(trace.result?.optimal, false);
+  });
+
+  it("keeps the best solution when it runs out of time", () => {
+    const trace = runPlan(
+      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "timeout", lns: stuck },
+      { minimizeCapacity: true },
+    );
+    assert.equal(trace.error, undefined);
+    assert.equal(trace.result?.height, 20);
+    assert.equal(trace.result?.optimal, false);
+  });
+
+  it(`runs up to ${EXACT_SEARCH_MAX_PAIRS} pairs, where the exact search fits in memory`, () => {
+    for (
+      const [pairs, runs] of [[EXACT_SEARCH_MAX_PAIRS, true], [EXACT_SEARCH_MAX_PAIRS + 1, false]]
+    ) {
+      const trace = runPlan(
+        { peakLoad: 10, pairs: pairs as number, heuristic: 20, probe: () => "solved", lns: stuck },
+        { minimizeCapacity: true },
+      );
+      assert.deepEqual(probes(trace), runs ? [10] : [], `${pairs} pairs`);
+      assert.equal(trace.result?.height, runs ? 10 : 20);
+    }
+  });
+
+  it("is not started with less time left than it is expected to need", () => {
+    const pairs = 10_000_000;
+    for (const [timeout, runs] of [[1_000, false], [60_000, true]] as const) {
+      const trace = runPlan(
+        { peakLoad: 10, pairs, heuristic: 20, probe: () => "solved", lns: stuck },
+        { minimizeCapacity: true, timeout },
+      );
+      assert.ok(
+        pairs * BOUND_PROBE_MS_PER_PAIR > 1_000 && pairs * BOUND_PROBE_MS_PER_PAIR < 50_000,
+      );
+      assert.deepEqual(probes(trace), runs ? [10] : [], `${timeout} ms`);
+    }
+  });
+
+  it("runs only when switched on, and not where the neighbourhood search proved the optimum", () => {
+    const off = runPlan(
+      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
+      { minimizeCapacity: true, boundProbe: false },
+    );
+    assert.deepEqual(probes(off), []);
+    assert.equal(off.result?.height, 20);
+    const proved = runPlan(
+      {
+        peakLoad: 10,
+        pairs: large,
+        heuristic: 20,
+        probe: () => "solved",
+        lns: () => ({ height: 10, status: "improved" }),
+      },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(probes(proved), []);
+    assert.equal(proved.result?.optimal, true);
   });
 });
