@@ -81,8 +81,10 @@ const NONE = -1;
 // so of its time.
 const CLOCK_EVERY = 32;
 // Above this many candidates a node puts only its first in order, and the
-// others once that one fails.
-const SORT_WHOLE = 32;
+// others once that one fails: pangu_2.6B's nodes have thousands, nearly all
+// kept their first. Below it, where searches backtrack often (the
+// challenging suite), a whole sort at once as before.
+const SORT_WHOLE = 256;
 // Past this many candidates stacked, a node gives its candidates up while
 // a child runs and gathers them again when it returns (once per backtrack
 // into it): on S_1, 28,000 levels kept 36 million candidates (144 MB).
@@ -459,6 +461,7 @@ export class Search {
   #cand = new Int32Array(1024);
   #candTop = 0;
   readonly #candKept: number;
+  readonly #sortWhole: number;
   // Scratch for #order's sort keys.
   #sortKeys = new Float64Array(64);
   // Per section, +1/-1 at the ends of affected span ranges (see #place).
@@ -494,13 +497,19 @@ export class Search {
    * A fresh search state over a model.
    *
    * @param model The problem's model.
-   * @param keptCandidates Past this many candidates stacked, a node gathers
-   *   its candidates again after each child instead of keeping them (the
-   *   same nodes, in less memory; tests set it to 0 to cover that path).
+   * @param limits Where the same nodes are searched a different way, for
+   *   tests to cover both sides: `keptCandidates`, past which many
+   *   candidates stacked a node gathers its candidates again after each
+   *   child instead of keeping them; `wholeSort`, up to which many
+   *   candidates a node sorts them all at once rather than its first.
    */
-  constructor(model: SearchModel, keptCandidates: number = CAND_KEPT) {
+  constructor(
+    model: SearchModel,
+    limits: { keptCandidates?: number; wholeSort?: number } = {},
+  ) {
     this.#model = model;
-    this.#candKept = keptCandidates;
+    this.#candKept = limits.keptCandidates ?? CAND_KEPT;
+    this.#sortWhole = limits.wholeSort ?? SORT_WHOLE;
     this.#sw = model.switches;
     const n = model.n;
     this.#n = n;
@@ -801,7 +810,8 @@ export class Search {
       frame.regather = base + k > this.#candKept;
       frame.status = INFEASIBLE;
       frame.i = base;
-      frame.sorted = k <= SORT_WHOLE;
+      // (Without dynamic ordering they stay in preorder.)
+      frame.sorted = !sw.dynamicOrdering || k <= this.#sortWhole;
     } else {
       // Back from the subtree of the candidate at frame.i.
       const b = frame.b;
@@ -1249,7 +1259,7 @@ export class Search {
     if (!this.#sw.dynamicOrdering) return k;
     // Many candidates: the first one only, the others once it fails (most
     // nodes of a deep search keep their first).
-    if (whole || k <= SORT_WHOLE) this.#order(partition, base, k);
+    if (whole || k <= this.#sortWhole) this.#order(partition, base, k);
     else this.#first(base, k);
     return k;
   }

@@ -4,7 +4,8 @@
 // size it visits the same nodes, backtracks as often and ends the same
 // way as in one run; given up, it leaves its state as it found it; with
 // its candidates gathered again after each child rather than kept (as on
-// problems of millions of pairs), it searches the same tree.
+// problems of millions of pairs), or only its first candidate found until
+// it fails, it searches the same tree.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -30,9 +31,14 @@ function whole(model: SearchModel, capacity: number, heuristic: string) {
   return { status, nodes: search.nodes, backtracks: search.backtracks, solution: search.solution };
 }
 
-/** One run of at most `budget` nodes, kept or gathered again (see below). */
-function budgeted(model: SearchModel, capacity: number, heuristic: string, kept?: number) {
-  const search = new Search(model, kept);
+/** One run of at most 5,000 nodes, with the candidates handled one way or another (see below). */
+function budgeted(
+  model: SearchModel,
+  capacity: number,
+  heuristic: string,
+  limits?: { keptCandidates?: number; wholeSort?: number },
+) {
+  const search = new Search(model, limits);
   search.begin(capacity, heuristic);
   const status = search.run(5_000, Infinity);
   return { status, nodes: search.nodes, backtracks: search.backtracks, solution: search.solution };
@@ -152,7 +158,7 @@ describe("a search given up", () => {
   });
 });
 
-describe("a search that does not keep its candidates", () => {
+describe("a search that does not keep or sort all its candidates", () => {
   const switchSets: [string, typeof SWITCHES][] = [
     ["default switches", SWITCHES],
     ["without dominance", { ...SWITCHES, checkDominance: false }],
@@ -173,13 +179,17 @@ describe("a search that does not keep its candidates", () => {
       for (const [name, problem] of [...PROBLEMS, ...tight]) {
         const model = new SearchModel(problem, sweepArrays(problem), switches);
         for (const heuristic of ["WAT", "TAW", "TWA"]) {
-          const kept = budgeted(model, problem.capacity!, heuristic);
-          const again = budgeted(model, problem.capacity!, heuristic, 0);
-          const what = `${name}, ${heuristic}`;
-          assert.equal(again.status, kept.status, what);
-          assert.equal(again.nodes, kept.nodes, what);
-          assert.equal(again.backtracks, kept.backtracks, what);
-          if (kept.status === OK) assert.deepEqual(again.solution, kept.solution, what);
+          const kept = budgeted(model, problem.capacity!, heuristic, { wholeSort: Infinity });
+          // Gathered again after each child; and the first candidate found
+          // alone, the others sorted once it fails.
+          for (const limits of [{ keptCandidates: 0 }, { wholeSort: 0 }]) {
+            const again = budgeted(model, problem.capacity!, heuristic, limits);
+            const what = `${name}, ${heuristic}, ${JSON.stringify(limits)}`;
+            assert.equal(again.status, kept.status, what);
+            assert.equal(again.nodes, kept.nodes, what);
+            assert.equal(again.backtracks, kept.backtracks, what);
+            if (kept.status === OK) assert.deepEqual(again.solution, kept.solution, what);
+          }
           backtracks += kept.backtracks;
         }
       }
