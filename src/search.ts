@@ -34,6 +34,7 @@
 import type { Problem } from "./problem.ts";
 import type { SweepArrays } from "./_sweep_arrays.ts";
 import { mulberry32 } from "./_random.ts";
+import { RangeMax } from "./_range_max.ts";
 import { SHIFT_MAX_WORK, SHIFTED_FIRST_SHARE } from "./_limits.ts";
 
 /** The search found a solution. */
@@ -462,6 +463,7 @@ export class Search {
   #candTop = 0;
   readonly #candKept: number;
   readonly #sortWhole: number;
+  readonly #totalsTable: boolean | undefined;
   // Scratch for #order's sort keys.
   #sortKeys = new Float64Array(64);
   // Per section, +1/-1 at the ends of affected span ranges (see #place).
@@ -501,15 +503,18 @@ export class Search {
    *   tests to cover both sides: `keptCandidates`, past which many
    *   candidates stacked a node gathers its candidates again after each
    *   child instead of keeping them; `wholeSort`, up to which many
-   *   candidates a node sorts them all at once rather than its first.
+   *   candidates a node sorts them all at once rather than its first;
+   *   `totalsTable`, whether the T preorder key reads a table of range
+   *   maxima (default: where that costs less than walking the spans).
    */
   constructor(
     model: SearchModel,
-    limits: { keptCandidates?: number; wholeSort?: number } = {},
+    limits: { keptCandidates?: number; wholeSort?: number; totalsTable?: boolean } = {},
   ) {
     this.#model = model;
     this.#candKept = limits.keptCandidates ?? CAND_KEPT;
     this.#sortWhole = limits.wholeSort ?? SORT_WHOLE;
+    this.#totalsTable = limits.totalsTable;
     this.#sw = model.switches;
     const n = model.n;
     this.#n = n;
@@ -1056,20 +1061,12 @@ export class Search {
         walk += this.#spHi[j] - this.#spLo[j];
       }
     }
-    if (walk <= width * (32 - Math.clz32(width)) + order.length) {
+    const table = this.#totalsTable ?? walk > width * (32 - Math.clz32(width)) + order.length;
+    if (!table) {
       for (let i = 0; i < order.length; i++) values[order[i]] = this.#preorderKey("T", order[i]);
       return;
     }
-    const levels: Float64Array[] = [total.slice(sectionLo, sectionHi)];
-    for (let span = 2; span <= width; span *= 2) {
-      const below = levels[levels.length - 1];
-      const level = new Float64Array(width - span + 1);
-      const half = span >> 1;
-      for (let s = 0; s < level.length; s++) {
-        level[s] = below[s] > below[s + half] ? below[s] : below[s + half];
-      }
-      levels.push(level);
-    }
+    const maxima = new RangeMax(total, sectionLo, sectionHi);
     for (let i = 0; i < order.length; i++) {
       const b = order[i];
       let max = 0;
@@ -1082,11 +1079,7 @@ export class Search {
           for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) if (total[s] > max) max = total[s];
           continue;
         }
-        const level = 31 - Math.clz32(hi - lo);
-        const row = levels[level];
-        const a = row[lo];
-        const c = row[hi - (1 << level)];
-        const m = a > c ? a : c;
+        const m = maxima.max(lo, hi);
         if (m > max) max = m;
       }
       values[b] = max;

@@ -16,6 +16,7 @@ import { resolveOptions } from "../src/_options.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { GAPPED } from "./_problems.ts";
+import { solveHeuristic } from "../src/heuristics.ts";
 
 const SWITCHES = resolveOptions({}).switches;
 
@@ -36,7 +37,7 @@ function budgeted(
   model: SearchModel,
   capacity: number,
   heuristic: string,
-  limits?: { keptCandidates?: number; wholeSort?: number },
+  limits?: { keptCandidates?: number; wholeSort?: number; totalsTable?: boolean },
 ) {
   const search = new Search(model, limits);
   search.begin(capacity, heuristic);
@@ -171,18 +172,29 @@ describe("a search that does not keep or sort all its candidates", () => {
     `tight ${buffers}/${seed}`,
     generateProblem({ seed, buffers, construction: "planted", slack: 1 }).problem,
   ]);
+  // Random lifespans and sizes, so the T key (the largest total over a
+  // buffer's sections) differs between buffers, at a capacity 2 % under
+  // a heuristic's height.
+  const uneven = [7, 8, 9].map((seed): [string, Problem] => {
+    const { problem } = generateProblem({ seed, buffers: 90, construction: "none" });
+    const height = solveHeuristic(problem, { heuristic: "best" }).height;
+    return [`uneven ${seed}`, { ...problem, capacity: Math.floor(height * 0.98) }];
+  });
   for (const [label, switches] of switchSets) {
     // Without dominance every unplaced buffer is a candidate, gathered again
     // after each failed child: 4 s under Deno, past Bun's default 5 s.
     it(`searches the same tree (${label})`, { timeout: 60_000 }, () => {
       let backtracks = 0;
-      for (const [name, problem] of [...PROBLEMS, ...tight]) {
+      for (const [name, problem] of [...PROBLEMS, ...tight, ...uneven]) {
         const model = new SearchModel(problem, sweepArrays(problem), switches);
         for (const heuristic of ["WAT", "TAW", "TWA"]) {
-          const kept = budgeted(model, problem.capacity!, heuristic, { wholeSort: Infinity });
-          // Gathered again after each child; and the first candidate found
-          // alone, the others sorted once it fails.
-          for (const limits of [{ keptCandidates: 0 }, { wholeSort: 0 }]) {
+          const kept = budgeted(model, problem.capacity!, heuristic, {
+            wholeSort: Infinity,
+            totalsTable: false,
+          });
+          // Gathered again after each child; the first candidate found
+          // alone, the others sorted once it fails; T keys from a table.
+          for (const limits of [{ keptCandidates: 0 }, { wholeSort: 0 }, { totalsTable: true }]) {
             const again = budgeted(model, problem.capacity!, heuristic, limits);
             const what = `${name}, ${heuristic}, ${JSON.stringify(limits)}`;
             assert.equal(again.status, kept.status, what);
