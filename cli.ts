@@ -154,7 +154,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --restarts              randomized restarts join the portfolio after round 7 (ours)
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
-  --bound_probe           then, with the time left, the exact search at the lower bound (ours)
+  --bound_probe           a large minimization with time left ends with an exact search at its lower bound (ours)
 
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal

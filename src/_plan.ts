@@ -321,6 +321,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (
     !exact && context.settings.boundProbe && facts.pairs <= EXACT_SEARCH_MAX_PAIRS && !spent &&
     !context.signal?.aborted && bisection.best !== undefined && !bisection.optimal &&
+    // Only with a time limit: unbounded, a search that cannot reach the
+    // bound would never end, where the minimization without it always does.
+    Number.isFinite(deadline) &&
     performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR < deadline
   ) {
     // What the neighbourhood search could not gain, the exact search at the

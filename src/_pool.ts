@@ -369,7 +369,9 @@ export class Pool {
 
   /** Settles a paused search whose worker was ended before it resumed. */
   #lost(ticket: Ticket): void {
-    if (performance.now() > ticket.deadline) this.#settle(ticket, outOfTime(ticket.job));
+    // Its call was cancelled (ending the worker where no memory is shared).
+    if (ticket.session.signal?.aborted) this.#stopped(ticket);
+    else if (performance.now() > ticket.deadline) this.#settle(ticket, outOfTime(ticket.job));
     else this.#fail(ticket, new Error("Internal error: the worker that held a search was ended"));
   }
 

@@ -155,11 +155,11 @@ export interface SolverOptions {
    */
   neighbourhoodSearch?: boolean;
   /**
-   * In an anytime minimization too large for the exact search to pay, once
-   * the neighbourhood search has nothing more to gain and time is left, run
-   * one exact search at the proved lower bound (ours): a solution there is
-   * optimal. Only up to 50 million pairs live at once, where the exact
-   * search fits in memory. Its first descent often finds one outright on
+   * In an anytime minimization too large for the exact search to pay, with
+   * a time limit, once the neighbourhood search (if on) has nothing more to
+   * gain and time is left, run one exact search at the proved lower bound
+   * (ours): a solution there is optimal. Only up to 50 million pairs live
+   * at once, where the exact search fits in memory. Its first descent often finds one outright on
    * real models: pangu_2.6B's solves at its peak load with no backtrack.
    * @default {true}
    */

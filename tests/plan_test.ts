@@ -640,7 +640,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   it("runs with the time left, and a solution there is optimal", () => {
     const trace = runPlan(
       { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
-      { minimizeCapacity: true },
+      { minimizeCapacity: true, timeout: 60_000 },
     );
     assert.deepEqual(searches(trace), [20]);
     assert.deepEqual(probes(trace), [10]);
@@ -653,7 +653,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   it("raises the lower bound when it proves the bound infeasible", () => {
     const trace = runPlan(
       { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "infeasible", lns: stuck },
-      { minimizeCapacity: true },
+      { minimizeCapacity: true, timeout: 60_000 },
     );
     assert.deepEqual(probes(trace), [10]);
     assert.equal(trace.result?.height, 20);
@@ -664,7 +664,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   it("keeps the best solution when it runs out of time", () => {
     const trace = runPlan(
       { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "timeout", lns: stuck },
-      { minimizeCapacity: true },
+      { minimizeCapacity: true, timeout: 60_000 },
     );
     assert.equal(trace.error, undefined);
     assert.equal(trace.result?.height, 20);
@@ -677,11 +677,20 @@ describe("the exact search at the lower bound after the neighbourhood search", (
     ) {
       const trace = runPlan(
         { peakLoad: 10, pairs: pairs as number, heuristic: 20, probe: () => "solved", lns: stuck },
-        { minimizeCapacity: true },
+        { minimizeCapacity: true, timeout: 60_000 },
       );
       assert.deepEqual(probes(trace), runs ? [10] : [], `${pairs} pairs`);
       assert.equal(trace.result?.height, runs ? 10 : 20);
     }
+  });
+
+  it("needs a time limit: unbounded, it might never end", () => {
+    const trace = runPlan(
+      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(probes(trace), []);
+    assert.equal(trace.result?.height, 20);
   });
 
   it("is not started with less time left than it is expected to need", () => {
@@ -701,7 +710,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   it("runs only when switched on, and not where the neighbourhood search proved the optimum", () => {
     const off = runPlan(
       { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
-      { minimizeCapacity: true, boundProbe: false },
+      { minimizeCapacity: true, timeout: 60_000, boundProbe: false },
     );
     assert.deepEqual(probes(off), []);
     assert.equal(off.result?.height, 20);
@@ -713,7 +722,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
         probe: () => "solved",
         lns: () => ({ height: 10, status: "improved" }),
       },
-      { minimizeCapacity: true },
+      { minimizeCapacity: true, timeout: 60_000 },
     );
     assert.deepEqual(probes(proved), []);
     assert.equal(proved.result?.optimal, true);

@@ -384,14 +384,16 @@ describe("a paused search whose worker was ended", { skip: SKIP }, () => {
   const resume = (member: number) => ({ member, budget: Infinity, giveUp: false, sliceMs: 5 });
 
   /** A session whose one worker holds member 0's paused search and runs member 1's. */
-  async function pausedBehindBusy(): Promise<{ pool: Pool; session: Session; busy: JobHandle }> {
+  async function pausedBehindBusy(
+    signal?: AbortSignal,
+  ): Promise<{ pool: Pool; session: Session; busy: JobHandle }> {
     const scope = globalThis as { crossOriginIsolated?: boolean };
     const pool = new Pool(1);
     // The worker starts with the session, without a flag to share.
     scope.crossOriginIsolated = false;
     let session: Session;
     try {
-      session = pool.open(HARD, resolveOptions({}).switches);
+      session = pool.open(HARD, resolveOptions({}).switches, signal);
       const first = await session.run({ kind: "search", search: begin(0) }, Infinity).result;
       assert.equal((first as SearchResult).status, "paused");
     } finally {
@@ -408,6 +410,21 @@ describe("a paused search whose worker was ended", { skip: SKIP }, () => {
       busy.cancel();
       const result = await queued.result as SearchResult;
       assert.equal(result.status, "timeout");
+    } finally {
+      session.close();
+    }
+  });
+
+  it("ends as stopped when its call was cancelled", LIMIT, async () => {
+    // Cancelling the call cancels the busy job first, which ends the worker
+    // (no shared flag) while the resume still waits.
+    const controller = new AbortController();
+    const { session } = await pausedBehindBusy(controller.signal);
+    try {
+      const queued = session.run({ kind: "search", search: resume(0) }, Infinity);
+      controller.abort();
+      const result = await queued.result as SearchResult;
+      assert.equal(result.status, "stopped");
     } finally {
       session.close();
     }
