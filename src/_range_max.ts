@@ -13,17 +13,26 @@ export class RangeMax {
    * @param values The numbers.
    * @param lo The slice's first index.
    * @param hi One past its last.
+   * @param scratch Arrays to build in, grown and kept there for the next
+   *   table (a search builds one per partition: fresh arrays each time
+   *   added 60 MB of garbage to S_1's peak).
    */
-  constructor(values: ArrayLike<number>, lo: number, hi: number) {
+  constructor(values: ArrayLike<number>, lo: number, hi: number, scratch: Float64Array[] = []) {
     const width = hi - lo;
-    const first = new Float64Array(width);
+    const row = (k: number, length: number): Float64Array => {
+      if (scratch[k] === undefined || scratch[k].length < length) {
+        scratch[k] = new Float64Array(Math.max(length, (scratch[k]?.length ?? 0) * 2));
+      }
+      return scratch[k];
+    };
+    const first = row(0, width);
     for (let i = 0; i < width; i++) first[i] = values[lo + i];
     this.#levels = [first];
     for (let span = 2; span <= width; span *= 2) {
       const below = this.#levels[this.#levels.length - 1];
-      const level = new Float64Array(width - span + 1);
+      const level = row(this.#levels.length, width - span + 1);
       const half = span >> 1;
-      for (let i = 0; i < level.length; i++) {
+      for (let i = 0; i <= width - span; i++) {
         level[i] = below[i] > below[i + half] ? below[i] : below[i + half];
       }
       this.#levels.push(level);

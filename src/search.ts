@@ -464,6 +464,8 @@ export class Search {
   readonly #candKept: number;
   readonly #sortWhole: number;
   readonly #totalsTable: boolean | undefined;
+  // The arrays #largestTotals' tables are built in.
+  readonly #maximaScratch: Float64Array[] = [];
   // Scratch for #order's sort keys.
   #sortKeys = new Float64Array(64);
   // Per section, +1/-1 at the ends of affected span ranges (see #place).
@@ -1066,7 +1068,7 @@ export class Search {
       for (let i = 0; i < order.length; i++) values[order[i]] = this.#preorderKey("T", order[i]);
       return;
     }
-    const maxima = new RangeMax(total, sectionLo, sectionHi);
+    const maxima = new RangeMax(total, sectionLo, sectionHi, this.#maximaScratch);
     for (let i = 0; i < order.length; i++) {
       const b = order[i];
       let max = 0;
