@@ -364,6 +364,8 @@ class Frame {
   sectionLo = 0;
   sectionHi = 0;
   minAllowed = 0;
+  /** NODE: the lowest top among its unplaced buffers (dominance's bound). */
+  minHeight = 0;
   minIndex = 0;
   status = 0;
   /** NODE: the candidate placed, and what undoes it. */
@@ -814,6 +816,7 @@ export class Search {
       this.#candTop = base + k;
       frame.base = base;
       frame.k = k;
+      frame.minHeight = minHeight;
       frame.regather = base + k > this.#candKept;
       frame.status = INFEASIBLE;
       frame.i = base;
@@ -833,15 +836,7 @@ export class Search {
       if (frame.regather) {
         // The state is back to this node's: the same candidates, in the
         // same order.
-        const partition = frame.partition;
-        let minHeight = Infinity;
-        for (let i = 0; i < partition.length; i++) {
-          const q = partition[i];
-          if (assigned[q] !== NONE) continue;
-          const h = minOffset[q] + size[q];
-          if (h < minHeight) minHeight = h;
-        }
-        this.#gather(frame, frame.base, frame.k, minHeight, true);
+        this.#gather(frame, frame.base, frame.k, frame.minHeight, true);
         frame.sorted = true;
         this.#candTop = frame.base + frame.k;
       }
@@ -1376,19 +1371,10 @@ export class Search {
         const last = this.#secStart[s + 1];
         const from = witnessAt[s];
         let stop = -1;
-        for (let j = from; j < last; j++) {
-          const v = live[secBuf[j]];
-          if (v < m) {
-            m = v;
-            at = secBuf[j];
-            if (m <= f) {
-              stop = j;
-              break;
-            }
-          }
-        }
-        if (stop < 0) {
-          for (let j = first; j < from; j++) {
+        // From there to the end, then from the start to there.
+        for (let pass = 0; pass < 2 && stop < 0; pass++) {
+          const end = pass === 0 ? last : from;
+          for (let j = pass === 0 ? from : first; j < end; j++) {
             const v = live[secBuf[j]];
             if (v < m) {
               m = v;
@@ -1449,8 +1435,6 @@ export class Search {
     }
     this.#minIdxTop = end;
     this.#minRuns = minMark;
-    this.#minOpen = false;
-    this.#floorOpen = false;
     live[b] = this.#minOffset[b];
   }
 

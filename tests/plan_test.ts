@@ -636,12 +636,15 @@ describe("the large neighbourhood search in a minimization", () => {
 describe("the exact search at the lower bound after the neighbourhood search", () => {
   const large = EXACT_SEARCH_PAYS_MAX_PAIRS + 1;
   const stuck = (height: number) => ({ height, status: "stuck" as const });
+  /** A minimization of 20 by the heuristic, stuck there, whose probes say `probe`. */
+  const stuckAt20 = (
+    probe: World["probe"],
+    options: SolverOptions = { minimizeCapacity: true, timeout: 60_000 },
+    pairs = large,
+  ) => runPlan({ peakLoad: 10, pairs, heuristic: 20, probe, lns: stuck }, options);
 
   it("runs with the time left, and a solution there is optimal", () => {
-    const trace = runPlan(
-      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
-      { minimizeCapacity: true, timeout: 60_000 },
-    );
+    const trace = stuckAt20(() => "solved");
     assert.deepEqual(searches(trace), [20]);
     assert.deepEqual(probes(trace), [10]);
     const probe = trace.requests.find((r) => r.kind === "probe");
@@ -651,10 +654,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   });
 
   it("raises the lower bound when it proves the bound infeasible", () => {
-    const trace = runPlan(
-      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "infeasible", lns: stuck },
-      { minimizeCapacity: true, timeout: 60_000 },
-    );
+    const trace = stuckAt20(() => "infeasible");
     assert.deepEqual(probes(trace), [10]);
     assert.equal(trace.result?.height, 20);
     assert.equal(trace.result?.lowerBound, 11);
@@ -662,10 +662,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   });
 
   it("keeps the best solution when it runs out of time", () => {
-    const trace = runPlan(
-      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "timeout", lns: stuck },
-      { minimizeCapacity: true, timeout: 60_000 },
-    );
+    const trace = stuckAt20(() => "timeout");
     assert.equal(trace.error, undefined);
     assert.equal(trace.result?.height, 20);
     assert.equal(trace.result?.optimal, false);
@@ -675,20 +672,14 @@ describe("the exact search at the lower bound after the neighbourhood search", (
     for (
       const [pairs, runs] of [[EXACT_SEARCH_MAX_PAIRS, true], [EXACT_SEARCH_MAX_PAIRS + 1, false]]
     ) {
-      const trace = runPlan(
-        { peakLoad: 10, pairs: pairs as number, heuristic: 20, probe: () => "solved", lns: stuck },
-        { minimizeCapacity: true, timeout: 60_000 },
-      );
+      const trace = stuckAt20(() => "solved", undefined, pairs as number);
       assert.deepEqual(probes(trace), runs ? [10] : [], `${pairs} pairs`);
       assert.equal(trace.result?.height, runs ? 10 : 20);
     }
   });
 
   it("needs a time limit: unbounded, it might never end", () => {
-    const trace = runPlan(
-      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
-      { minimizeCapacity: true },
-    );
+    const trace = stuckAt20(() => "solved", { minimizeCapacity: true });
     assert.deepEqual(probes(trace), []);
     assert.equal(trace.result?.height, 20);
   });
@@ -696,10 +687,7 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   it("is not started with less time left than it is expected to need", () => {
     const pairs = 10_000_000;
     for (const [timeout, runs] of [[1_000, false], [60_000, true]] as const) {
-      const trace = runPlan(
-        { peakLoad: 10, pairs, heuristic: 20, probe: () => "solved", lns: stuck },
-        { minimizeCapacity: true, timeout },
-      );
+      const trace = stuckAt20(() => "solved", { minimizeCapacity: true, timeout }, pairs);
       assert.ok(
         pairs * BOUND_PROBE_MS_PER_PAIR > 1_000 && pairs * BOUND_PROBE_MS_PER_PAIR < 50_000,
       );
@@ -708,10 +696,11 @@ describe("the exact search at the lower bound after the neighbourhood search", (
   });
 
   it("runs only when switched on, and not where the neighbourhood search proved the optimum", () => {
-    const off = runPlan(
-      { peakLoad: 10, pairs: large, heuristic: 20, probe: () => "solved", lns: stuck },
-      { minimizeCapacity: true, timeout: 60_000, boundProbe: false },
-    );
+    const off = stuckAt20(() => "solved", {
+      minimizeCapacity: true,
+      timeout: 60_000,
+      boundProbe: false,
+    });
     assert.deepEqual(probes(off), []);
     assert.equal(off.result?.height, 20);
     const proved = runPlan(
