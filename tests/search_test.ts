@@ -5,7 +5,8 @@
 // way as in one run; given up, it leaves its state as it found it; with
 // its candidates gathered again after each child rather than kept (as on
 // problems of millions of pairs), or only its first candidate found until
-// it fails, it searches the same tree.
+// it fails, it searches the same tree; and with affected sections checked
+// against their slack it searches the tree every floor found gives.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +14,7 @@ import { INFEASIBLE, OK, PAUSED, Search, SearchModel, TIMEOUT } from "../src/sea
 import { sweepArrays } from "../src/_sweep_arrays.ts";
 import type { Problem } from "../src/problem.ts";
 import { resolveOptions } from "../src/_options.ts";
+import { REFERENCE_OPTIONS } from "../src/options.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { GAPPED } from "./_problems.ts";
@@ -37,7 +39,12 @@ function budgeted(
   model: SearchModel,
   capacity: number,
   heuristic: string,
-  limits?: { keptCandidates?: number; wholeSort?: number; totalsTable?: boolean },
+  limits?: {
+    keptCandidates?: number;
+    wholeSort?: number;
+    totalsTable?: boolean;
+    floorScans?: boolean;
+  },
 ) {
   const search = new Search(model, limits);
   search.begin(capacity, heuristic);
@@ -206,6 +213,54 @@ describe("a search that does not keep or sort all its candidates", () => {
         }
       }
       // Candidates are gathered again only where a child fails.
+      assert.ok(backtracks >= 5_000, `${backtracks} backtracks`);
+    });
+  }
+});
+
+describe("affected sections checked against their slack", () => {
+  // A placement raises the buffers it meets; the sections they cover are
+  // checked by a witness under each section's slack instead of its floor,
+  // skipping the stretches no raised buffer covers. Gaps split buffers
+  // into spans, so the raised spans leave such stretches; windows and
+  // alignment change what a raise reaches. Each is searched again with
+  // every affected floor found, as the reference does.
+  const shapes: [string, Parameters<typeof generateProblem>[0]][] = [
+    ["planted", { construction: "planted", slack: 1 }],
+    ["gaps", { construction: "planted", slack: 1, gaps: 0.4 }],
+    ["many gaps", { construction: "greedy", gaps: 0.8, sizes: "uniform" }],
+    ["gaps and windows", { construction: "planted", slack: 1, gaps: 0.3, windows: 0.3 }],
+    ["aligned", { construction: "planted", slack: 1, aligned: 0.3, sizes: "pow2" }],
+  ];
+  const switchSets: [string, typeof SWITCHES][] = [
+    ["default switches", SWITCHES],
+    ["reference switches", resolveOptions(REFERENCE_OPTIONS).switches],
+    ["without monotonic floor", { ...SWITCHES, monotonicFloor: false }],
+    ["without section inference", { ...SWITCHES, sectionInference: false }],
+  ];
+  for (const [label, switches] of switchSets) {
+    it(`searches the same tree as with every floor found (${label})`, { timeout: 60_000 }, () => {
+      let backtracks = 0;
+      for (const [shape, options] of shapes) {
+        for (const seed of [1, 2, 3, 4, 5, 6]) {
+          const generated = generateProblem({ ...options, seed, buffers: 40 + 15 * seed });
+          const { problem } = generated;
+          const model = new SearchModel(problem, sweepArrays(problem), switches);
+          const { capacity: height, peakLoad } = generated;
+          for (const capacity of [height, height - 1, peakLoad]) {
+            for (const heuristic of ["WAT", "TWA"]) {
+              const slack = budgeted(model, capacity, heuristic);
+              const floors = budgeted(model, capacity, heuristic, { floorScans: true });
+              const what = `${shape} ${seed}, ${capacity}, ${heuristic}`;
+              assert.equal(slack.status, floors.status, what);
+              assert.equal(slack.nodes, floors.nodes, what);
+              assert.equal(slack.backtracks, floors.backtracks, what);
+              if (slack.status === OK) assert.deepEqual(slack.solution, floors.solution, what);
+              backtracks += slack.backtracks;
+            }
+          }
+        }
+      }
       assert.ok(backtracks >= 5_000, `${backtracks} backtracks`);
     });
   }
