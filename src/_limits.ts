@@ -68,11 +68,12 @@ export const RACE_MAX_PAIRS = 8_000_000;
  * What the exact search at a minimization's lower bound (`boundProbe`) is
  * expected to need per pair of buffers live at once; with less time left
  * it is not started. On pangu_2.6B (12.2 million pairs) its first descent
- * solved the peak load in about 9 s of a command line's minimization (the
- * sweep, the model and 18,692 nodes): started with 8 s left it only held
- * the machine to the limit.
+ * solves the peak load in 3 to 4 s of a command line's minimization (the
+ * sweep, the model and 18,692 nodes): twice that is 5 s. Too low a figure
+ * only holds the machine to the limit for nothing, as a probe started on
+ * pangu_2.6B with less than it needed did.
  */
-export const BOUND_PROBE_MS_PER_PAIR = 0.0008;
+export const BOUND_PROBE_MS_PER_PAIR = 0.0004;
 
 /**
  * Where windows make effective sizes negative, the search looks for
