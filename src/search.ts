@@ -1688,8 +1688,11 @@ export class Search {
    * placed and the totals fit), so a placement need only check the
    * sections it changes. Where it does not (the sweep counts a buffer
    * twice when a gap without a window ends its lifespan), every node
-   * checks every section, as the reference does. Returns the largest total
-   * as the first bound.
+   * checks every section, as the reference does. Floors that #slackScan
+   * left below the reference's can only find fewer sections over here, and
+   * at a nested partition's root every section passed at its parent
+   * already, so both find none. Returns the largest total as the first
+   * bound.
    */
   #rootCheck(sectionLo: number, sectionHi: number): number {
     const inference = this.#sw.sectionInference;
