@@ -148,6 +148,12 @@ export class SearchModel {
   readonly secBuf: Int32Array;
   /** Per section: the total of the widths of its spans, nothing placed. */
   readonly total: Float64Array;
+  /**
+   * Whether each section lists the buffer of every span over it. Not where
+   * a gap without a window ends a lifespan: the sweep then gives the
+   * buffer a span over a section that does not list it (see #rootCheck).
+   */
+  readonly spansListed: boolean;
   /** Per section boundary: buffers covering both sides (SPEC 4.3). */
   readonly cuts: Int32Array;
   /**
@@ -222,6 +228,10 @@ export class SearchModel {
     // Per section, the widths of the spans over it: summed from a
     // difference array (one entry per span, not per section it covers).
     const total = new Float64Array(sectionCount + 1);
+    // And how many spans are over it: a section lists the buffer of each
+    // span open when it closes, so at least as many as it lists, and more
+    // only where a span's buffer is not listed.
+    const cover = new Int32Array(sectionCount + 1);
     for (let b = 0; b < n; b++) {
       const first = this.spStart[b];
       const last = this.spStart[b + 1];
@@ -229,6 +239,8 @@ export class SearchModel {
         const width = this.spWinHi[j] - this.spWinLo[j];
         total[this.spLo[j]] += width;
         total[this.spHi[j]] -= width;
+        cover[this.spLo[j]]++;
+        cover[this.spHi[j]]--;
       }
       if (first < last) {
         this.rangeLo[b] = this.spLo[first];
@@ -237,6 +249,12 @@ export class SearchModel {
     }
     for (let s = 1; s < sectionCount; s++) total[s] += total[s - 1];
     this.total = total.subarray(0, sectionCount);
+    let listed = true;
+    for (let s = 0, spans = 0; s < sectionCount && listed; s++) {
+      spans += cover[s];
+      if (spans !== sweep.secStart[s + 1] - sweep.secStart[s]) listed = false;
+    }
+    this.spansListed = listed;
     // Windows can make an effective size zero (a buffer may then sit at the
     // same offset as one it must be above, so the order of equal offsets
     // matters) or negative (it may sit lower, so offset order is no
@@ -502,8 +520,9 @@ export class Search {
   #fullCheck = false;
   // #slackScan's answer.
   #slackOverflow = false;
-  // Whether every affected section's floor is found (see the constructor).
-  readonly #floorScans: boolean;
+  // Whether affected sections are checked against their slack rather than
+  // their floors found (see the constructor).
+  readonly #slackChecks: boolean;
   #budget = Infinity;
   #deadline = Infinity;
   #signal: { readonly aborted: boolean } | undefined;
@@ -544,7 +563,9 @@ export class Search {
     this.#candKept = limits.keptCandidates ?? CAND_KEPT;
     this.#sortWhole = limits.wholeSort ?? SORT_WHOLE;
     this.#totalsTable = limits.totalsTable;
-    this.#floorScans = limits.floorScans === true;
+    // The slack checks assume that a buffer raised over a section is
+    // listed there (see #slackScan).
+    this.#slackChecks = limits.floorScans !== true && model.spansListed;
     this.#sw = model.switches;
     const n = model.n;
     this.#n = n;
@@ -1430,7 +1451,7 @@ export class Search {
         }
       }
     }
-    if (affectedLo < affectedHi && !this.#fullCheck && !this.#floorScans) {
+    if (affectedLo < affectedHi && !this.#fullCheck && this.#slackChecks) {
       this.#slackScan(affectedLo, affectedHi, top);
       overflow = this.#slackOverflow;
     } else if (affectedLo < affectedHi) {
@@ -1564,12 +1585,14 @@ export class Search {
     capacity: number,
     inference: boolean,
   ): boolean {
-    const slack = inference ? capacity - this.#total[s] : capacity;
+    // Compared as the floors are, minimum + total against the capacity
+    // (the same once past 2^53, where capacity - total may round).
+    const t = inference ? this.#total[s] : 0;
     // A buffer raised to exactly the top is unplaced in this section.
-    if (exact && top <= slack) return false;
+    if (exact && top + t <= capacity) return false;
     const live = this.#live;
     const w = this.#witness[s];
-    if (w >= 0 && live[w] <= slack) return false;
+    if (w >= 0 && live[w] + t <= capacity) return false;
     const secBuf = this.#secBuf;
     const first = this.#secStart[s];
     const last = this.#secStart[s + 1];
@@ -1579,7 +1602,7 @@ export class Search {
       const end = pass === 0 ? last : from;
       for (let j = pass === 0 ? from : first; j < end; j++) {
         const v = live[secBuf[j]];
-        if (v <= slack) {
+        if (v + t <= capacity) {
           this.#witnessAt[s] = j;
           this.#witness[s] = secBuf[j];
           return false;
