@@ -518,8 +518,6 @@ export class Search {
   #heavy = -1;
   // Whether the current partition needs the full check (see #rootCheck).
   #fullCheck = false;
-  // #slackScan's answer.
-  #slackOverflow = false;
   // Whether affected sections are checked against their slack rather than
   // their floors found (see the constructor).
   readonly #slackChecks: boolean;
@@ -1452,8 +1450,7 @@ export class Search {
       }
     }
     if (affectedLo < affectedHi && !this.#fullCheck && this.#slackChecks) {
-      this.#slackScan(affectedLo, affectedHi, top);
-      overflow = this.#slackOverflow;
+      overflow = this.#slackScan(affectedLo, affectedHi, top);
     } else if (affectedLo < affectedHi) {
       let depth = 0;
       let exactDepth = 0;
@@ -1528,10 +1525,10 @@ export class Search {
    * search's time went to finding those). The floors of these sections
    * are left as they were: below the reference's, but nothing reads them
    * before a placement over the section sets them again (see #rootCheck
-   * for partition roots). Stops at the first overflow. Sets
-   * `#slackOverflow`; clears the marks.
+   * for partition roots). Stops at the first overflow; clears the marks.
+   * Returns whether a section overflows.
    */
-  #slackScan(affectedLo: number, affectedHi: number, top: number): void {
+  #slackScan(affectedLo: number, affectedHi: number, top: number): boolean {
     const diff = this.#affectedDiff;
     const exactDiff = this.#exactDiff;
     const marks = this.#marks;
@@ -1571,7 +1568,7 @@ export class Search {
       exactDiff[affectedHi] = 0;
       marks[affectedHi >> 5] &= ~(1 << (affectedHi & 31));
     }
-    this.#slackOverflow = overflow;
+    return overflow;
   }
 
   /**

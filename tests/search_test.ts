@@ -52,6 +52,18 @@ function budgeted(
   return { status, nodes: search.nodes, backtracks: search.backtracks, solution: search.solution };
 }
 
+/** Two searches ended the same way, after the same nodes and backtracks. */
+function assertSameTree(
+  actual: ReturnType<typeof budgeted>,
+  expected: ReturnType<typeof budgeted>,
+  what: string,
+): void {
+  assert.equal(actual.status, expected.status, what);
+  assert.equal(actual.nodes, expected.nodes, what);
+  assert.equal(actual.backtracks, expected.backtracks, what);
+  if (expected.status === OK) assert.deepEqual(actual.solution, expected.solution, what);
+}
+
 /** Runs of random budgets, resumed after every pause. */
 function sliced(model: SearchModel, capacity: number, heuristic: string, seed: number) {
   const random = mulberry32(seed);
@@ -203,11 +215,7 @@ describe("a search that does not keep or sort all its candidates", () => {
           // alone, the others sorted once it fails; T keys from a table.
           for (const limits of [{ keptCandidates: 0 }, { wholeSort: 0 }, { totalsTable: true }]) {
             const again = budgeted(model, problem.capacity!, heuristic, limits);
-            const what = `${name}, ${heuristic}, ${JSON.stringify(limits)}`;
-            assert.equal(again.status, kept.status, what);
-            assert.equal(again.nodes, kept.nodes, what);
-            assert.equal(again.backtracks, kept.backtracks, what);
-            if (kept.status === OK) assert.deepEqual(again.solution, kept.solution, what);
+            assertSameTree(again, kept, `${name}, ${heuristic}, ${JSON.stringify(limits)}`);
           }
           backtracks += kept.backtracks;
         }
@@ -294,11 +302,7 @@ describe("affected sections checked against their slack", () => {
             for (const heuristic of ["WAT", "TWA"]) {
               const slack = budgeted(model, capacity, heuristic);
               const floors = budgeted(model, capacity, heuristic, { floorScans: true });
-              const what = `${shape} ${seed}, ${capacity}, ${heuristic}`;
-              assert.equal(slack.status, floors.status, what);
-              assert.equal(slack.nodes, floors.nodes, what);
-              assert.equal(slack.backtracks, floors.backtracks, what);
-              if (slack.status === OK) assert.deepEqual(slack.solution, floors.solution, what);
+              assertSameTree(slack, floors, `${shape} ${seed}, ${capacity}, ${heuristic}`);
               backtracks += slack.backtracks;
             }
           }
