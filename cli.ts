@@ -91,6 +91,7 @@ const SWITCHES = {
   heuristic_first: "heuristicFirst",
   neighbourhood_search: "neighbourhoodSearch",
   bound_probe: "boundProbe",
+  heuristic_rounds: "heuristicRounds",
 } as const;
 
 const SPEC: FlagSpec = {
@@ -155,6 +156,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
   --bound_probe           a large minimization with time left ends with an exact search at its lower bound (ours)
+  --heuristic_rounds      then it runs the heuristic's improvement again with new seeds until the time limit (ours)
 
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal

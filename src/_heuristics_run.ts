@@ -45,6 +45,12 @@ export interface HeuristicRun {
    * complete and there is more to try, so a caller may measure it then.
    */
   lowerBound: () => number;
+  /**
+   * A later round (1, 2, ...): the improvement phase runs again with its
+   * own seed, for up to LONG_IMPROVE_WORK, half its perturbations on the
+   * buffers nearest the peak-load time. Absent: the first, fixed phase.
+   */
+  round?: number;
 }
 
 /**
@@ -124,8 +130,9 @@ export function runHeuristic(
         }
       }
       // (The stop test measures the lower bound: not for an empty phase.)
-      if (start !== undefined && improvePasses(p.free.length) > 0 && !stop()) {
-        improve(p, start, offsets, stop, keep);
+      const round = run.round ?? 0;
+      if (start !== undefined && improvePasses(p.free.length, round) > 0 && !stop()) {
+        improve(p, start, offsets, stop, keep, round);
       }
       // Dropping every buffer as low as it goes, in offset order, never
       // raises one, and sometimes lowers the top.
@@ -188,12 +195,25 @@ const BEST_FIT_RULES: readonly Rule[] = ["size", "lifespan", "area"];
 // The improvement phase's fixed work: skyline passes times buffers.
 const IMPROVE_WORK = 600_000;
 const IMPROVE_MAX_PASSES = 1_500;
+// A later round's (a minimization's time left, cut at its deadline).
+const LONG_IMPROVE_WORK = 60_000_000;
+const LONG_IMPROVE_MAX_PASSES = 2_000;
+// A later round's focus: this share of the free buffers, those whose
+// lifespans come nearest the peak-load time.
+const FOCUS_SHARE = 0.15;
 
 /**
  * Improves the skyline's preferences by a seeded (1+1) search: perturb the
  * best preferences, rerun, keep the result unless it is higher. The number
- * of passes depends only on the problem's size, so the result does not
- * depend on the machine; `stop` only cuts it short.
+ * of passes depends only on the problem's size and the round, so the
+ * result does not depend on the machine; `stop` only cuts it short.
+ *
+ * Later rounds perturb, every other pass, only the buffers nearest the
+ * peak-load time: there the height is at least the peak load, so what
+ * decides it is the waste left at that time, and perturbing elsewhere
+ * mostly changes nothing. On S_1 (28,526 buffers, 1.00159 × the peak load
+ * after the first phase), six seeds of about 300 passes each reached at
+ * most 1.001 × three times with this focus, once without.
  */
 function improve(
   p: Prepared,
@@ -201,10 +221,12 @@ function improve(
   offsets: Float64Array,
   stop: Stop,
   keep: (height: number) => void,
+  round: number,
 ): void {
   const cnt = p.free.length;
-  const passes = improvePasses(cnt);
-  const random = mulberry32(0x6d696e69 ^ cnt);
+  const passes = improvePasses(cnt, round);
+  const random = mulberry32(0x6d696e69 ^ cnt ^ Math.imul(round, 0x9e3779b1));
+  const focus = round > 0 ? nearPeak(p) : undefined;
   const sky = start.sky;
   const pref = Float64Array.from(start.pref);
   let left = start.left;
@@ -215,10 +237,11 @@ function improve(
     // Perturb a random share of the buffers by a random amount.
     const share = [0.02, 0.1, 0.5][Math.floor(random() * 3)];
     const amount = cnt * [0.005, 0.05, 0.3][Math.floor(random() * 3)];
+    const among = focus !== undefined && (pass & 1) === 1 ? focus : p.free;
     trial.set(pref);
-    for (let k = 0; k < cnt; k++) {
+    for (let k = 0; k < among.length; k++) {
       if (random() < share) {
-        const i = p.free[k];
+        const i = among[k];
         trial[i] += amount * (random() - 0.5);
       }
     }
@@ -237,8 +260,44 @@ function improve(
 }
 
 /** The improvement phase's passes for `cnt` free buffers (none for fewer than 2). */
-function improvePasses(cnt: number): number {
-  return cnt < 2 ? 0 : Math.min(IMPROVE_MAX_PASSES, Math.floor(IMPROVE_WORK / cnt));
+function improvePasses(cnt: number, round: number): number {
+  if (cnt < 2) return 0;
+  return round === 0
+    ? Math.min(IMPROVE_MAX_PASSES, Math.floor(IMPROVE_WORK / cnt))
+    : Math.min(LONG_IMPROVE_MAX_PASSES, Math.max(1, Math.floor(LONG_IMPROVE_WORK / cnt)));
+}
+
+/**
+ * The FOCUS_SHARE of the free buffers whose lifespans come nearest the
+ * first moment of peak load (live then: distance 0), in compressed time.
+ */
+export function nearPeak(p: Prepared): Int32Array {
+  const free = p.free;
+  const cnt = free.length;
+  // The load per elementary interval, from its changes.
+  const change = new Float64Array(p.m + 1);
+  for (let k = 0; k < cnt; k++) {
+    const i = free[k];
+    change[p.bL[i]] += p.size[i];
+    change[p.bU[i]] -= p.size[i];
+  }
+  let load = 0;
+  let peak = -Infinity;
+  let at = 0;
+  for (let t = 0; t < p.m; t++) {
+    load += change[t];
+    if (load > peak) {
+      peak = load;
+      at = t;
+    }
+  }
+  const distance = new Float64Array(p.n);
+  for (let k = 0; k < cnt; k++) {
+    const i = free[k];
+    distance[i] = p.bU[i] <= at ? at + 1 - p.bU[i] : p.bL[i] > at ? p.bL[i] - at : 0;
+  }
+  const order = Int32Array.from(free).sort((x, y) => distance[x] - distance[y] || x - y);
+  return order.subarray(0, Math.max(1, Math.ceil(cnt * FOCUS_SHARE)));
 }
 
 /** A skyline pass to improve on. */

@@ -123,6 +123,21 @@ export const LNS_LEVELS = 8;
  */
 export const LNS_NODES_PER_BUFFER = 32;
 
+/**
+ * The most rounds of the heuristic's improvement a minimization runs with
+ * its time left (`heuristicRounds`): each round's passes are fixed by the
+ * problem's size and it ends at the time limit, so this only bounds a run
+ * whose rounds all end early.
+ */
+export const HEURISTIC_ROUNDS_MAX = 64;
+
+/**
+ * The share of the time left that the heuristic's later rounds may use:
+ * they end at 95 % of it, so that on S_1 at `--timeout=10s` the command
+ * ends at about 10 s wall with reading and writing, not past it.
+ */
+export const HEURISTIC_ROUNDS_TIME_SHARE = 0.95;
+
 /** The most nodes the large neighbourhood search spends on one neighbourhood. */
 export const LNS_MAX_NODES = 20_000;
 

@@ -34,6 +34,8 @@ export interface Settings {
   neighbourhoodSearch: boolean;
   /** Then try the exact search at the lower bound with the time left. */
   boundProbe: boolean;
+  /** Then run the heuristic's improvement again, in rounds, with the time left. */
+  heuristicRounds: boolean;
   /** A fast heuristic to answer with alone, if any. */
   heuristic: string | undefined;
 }
@@ -66,6 +68,7 @@ export const FLAGS = [
   "restarts",
   "neighbourhoodSearch",
   "boundProbe",
+  "heuristicRounds",
 ] as const;
 
 /**
@@ -160,6 +163,7 @@ export function resolveOptions(options: SolverOptions): Settings {
     restarts: options.restarts ?? true,
     neighbourhoodSearch: options.neighbourhoodSearch ?? true,
     boundProbe: options.boundProbe ?? true,
+    heuristicRounds: options.heuristicRounds ?? true,
     heuristic,
   };
 }

@@ -34,6 +34,8 @@ import {
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
+  HEURISTIC_ROUNDS_MAX,
+  HEURISTIC_ROUNDS_TIME_SHARE,
   HEURISTIC_TIME_SHARE,
   LOWER_BOUND_PROBE_BUDGET,
   LOWER_BOUND_PROBE_TIME_SHARE,
@@ -60,6 +62,8 @@ export interface HeuristicRequest {
   deadline: number;
   /** Stop improving once the height is at most this. */
   target?: number;
+  /** A later round of improvement, with its own seed; absent: the first. */
+  round?: number;
 }
 
 /** Asks for a probe: the round robin at one capacity. */
@@ -298,26 +302,27 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     });
   progress();
   let stopped: ProbeOutcome | undefined;
-  // Whether the neighbourhood search ended at the time limit or cancelled
-  // (rather than with nothing more to gain).
-  let spent = false;
-  if (!exact && context.settings.neighbourhoodSearch) {
-    // Again after every improvement, from the new solution.
+  // Lowers the best solution by neighbourhood search, again after every
+  // improvement; whether it ended at the time limit or cancelled (rather
+  // than with nothing more to gain).
+  function* lowered(until = deadline): Generator<Request, boolean, Reply> {
+    if (!context.settings.neighbourhoodSearch) return false;
     while (bisection.best !== undefined && !bisection.optimal) {
       const improved = yield* counted<LnsResult>(counters, {
         kind: "lns",
         offsets: bisection.best.offsets,
         lowerBound: bisection.provedLower,
-        deadline,
+        deadline: until,
       });
       bisection.offer(improved.offsets, improved.height);
       progress();
       if (improved.status !== "improved") {
-        spent = improved.status === "timeout" || improved.status === "stopped";
-        break;
+        return improved.status === "timeout" || improved.status === "stopped";
       }
     }
+    return false;
   }
+  let spent = !exact && (yield* lowered());
   if (
     !exact && context.settings.boundProbe && facts.pairs <= EXACT_SEARCH_MAX_PAIRS && !spent &&
     !context.signal?.aborted && bisection.best !== undefined && !bisection.optimal &&
@@ -341,6 +346,35 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     } else if (outcome.status === "infeasible") {
       bisection.infeasibleAt(capacity);
       progress();
+    }
+  }
+  if (
+    !exact && context.settings.heuristicRounds && Number.isFinite(deadline) &&
+    found.status === "solved"
+  ) {
+    // The time left goes to the heuristic's improvement, run again with
+    // new seeds (only with a time limit: each round may take a minute).
+    // They end a little early: they run to their end, where the rest of a
+    // minimization ends when it has nothing more to gain, and the answer
+    // is still to be written.
+    const end = shareOf(deadline, HEURISTIC_ROUNDS_TIME_SHARE);
+    for (let round = 1; round <= HEURISTIC_ROUNDS_MAX; round++) {
+      if (
+        spent || context.signal?.aborted || bisection.best === undefined || bisection.optimal ||
+        performance.now() >= end
+      ) break;
+      const again = yield* heuristic(context, {
+        kind: "heuristic",
+        name: "best",
+        deadline: end,
+        round,
+      });
+      if (again.status !== "solved" && again.status !== "none") break;
+      if (again.status === "solved" && again.height < bisection.best.height) {
+        bisection.offer(again.offsets, again.height);
+        progress();
+        spent = yield* lowered(end);
+      }
     }
   }
   if (exact) {

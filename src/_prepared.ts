@@ -101,6 +101,8 @@ export interface HeuristicJob {
   name: string;
   /** Stop improving once the height is at most this. */
   target?: number;
+  /** A later round of improvement (see runHeuristic); absent: the first. */
+  round?: number;
 }
 
 /** What a heuristic found ("timeout" and "cancelled": cut before any placement completed). */
@@ -379,6 +381,7 @@ export function solverHeuristic(
       deadline,
       signal: stop,
       target: job.target,
+      round: job.round,
       // Improving leaves the time to check the answer before the deadline.
       improveUntil: deadline - n * CHECK_MS_PER_BUFFER,
       lowerBound: run.peakLoad,

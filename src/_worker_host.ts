@@ -42,6 +42,7 @@ export type WorkerJob =
     kind: "heuristic";
     name: string;
     target?: number;
+    round?: number;
     /**
      * Whether the worker checks the answer (for a page, whose thread
      * should stay free); false leaves it to the caller (a command line's

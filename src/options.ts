@@ -165,6 +165,18 @@ export interface SolverOptions {
    */
   boundProbe?: boolean;
   /**
+   * In an anytime minimization too large for the exact search to pay, with
+   * a time limit, once the neighbourhood search and the exact search at the
+   * lower bound (if on) have nothing more to gain and time is left, run the
+   * best heuristic's improvement again until the time limit, in rounds with
+   * new seeds (ours), half its perturbations on the buffers nearest the
+   * peak-load time; each lower solution goes back to the neighbourhood
+   * search. For a given time limit the rounds and seeds are fixed; only
+   * how far the last one gets depends on the machine.
+   * @default {true}
+   */
+  heuristicRounds?: boolean;
+  /**
    * Answer with this fast heuristic alone, one of
    * {@linkcode heuristicNames}, without the exact search (see
    * {@linkcode solveHeuristic}). A height above the capacity fails with
@@ -210,4 +222,5 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   restarts: false,
   neighbourhoodSearch: false,
   boundProbe: false,
+  heuristicRounds: false,
 });

@@ -117,6 +117,7 @@ async function runOnPool(
           kind: "heuristic" as const,
           name: request.name,
           target: request.target,
+          round: request.round,
           // A thread that runs searches too (a command line's) has nothing
           // to do once the answer comes: it checks it, and the worker
           // answers as soon as it has it.

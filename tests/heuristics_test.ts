@@ -16,7 +16,7 @@ import { mulberry32 } from "../src/_random.ts";
 import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { orderBy, Prepared, Skyline } from "../src/_heuristics_core.ts";
-import { runHeuristic } from "../src/_heuristics_run.ts";
+import { nearPeak, runHeuristic } from "../src/_heuristics_run.ts";
 import { alignedLoadBefore } from "../src/_peak_load.ts";
 import { columnsOf, packBuffers } from "../src/_worker_host.ts";
 
@@ -312,6 +312,53 @@ describe("a heuristic run for the solver", () => {
     );
     // Given the time, it improves on it.
     assert.ok(run(Infinity).height < first);
+  });
+
+  it("runs a later round with its own seed: valid, and the same twice without a time limit", () => {
+    const small = {
+      buffers: generateProblem({ seed: 2, buffers: 300, construction: "planted" }).problem.buffers,
+    };
+    const run = (round?: number) => {
+      const found = runHeuristic(small, {
+        name: "best",
+        deadline: Infinity,
+        // Never met, so that every pass runs.
+        lowerBound: () => 0,
+        round,
+      })!;
+      assert.equal(validate(small, { ...found, offsets: Array.from(found.offsets) }), "good");
+      return found;
+    };
+    const first = run();
+    const again = run(1);
+    assert.deepEqual(run(1), again);
+    // Another seed, another path: the rounds differ from the first phase
+    // and from each other.
+    const offsets = [first, again, run(2)].map((found) => Array.from(found.offsets).join());
+    assert.equal(new Set(offsets).size, 3);
+  });
+
+  it("focuses a later round on the buffers nearest the peak-load time", () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const p = new Prepared(randomProblem(seed, 60));
+      // The load per compressed moment, counted buffer by buffer.
+      let at = 0;
+      let peak = -Infinity;
+      for (let t = 0; t < p.m; t++) {
+        let load = 0;
+        for (const i of p.free) if (p.bL[i] <= t && t < p.bU[i]) load += p.size[i];
+        if (load > peak) [peak, at] = [load, t];
+      }
+      const distance = (i: number) => Math.max(0, p.bL[i] - at, at + 1 - p.bU[i]);
+      const chosen = Array.from(nearPeak(p));
+      assert.equal(chosen.length, Math.ceil(0.15 * p.free.length), `seed ${seed}`);
+      const others = Array.from(p.free).filter((i) => !chosen.includes(i));
+      const farthest = Math.max(...chosen.map(distance));
+      assert.ok(others.every((i) => distance(i) >= farthest), `seed ${seed}`);
+      // Every buffer live at the peak comes first, as far as the share goes.
+      const live = Array.from(p.free).filter((i) => distance(i) === 0).length;
+      assert.equal(chosen.filter((i) => distance(i) === 0).length, Math.min(live, chosen.length));
+    }
   });
 
   it("asks for the peak load only where its stop test needs it, and once", () => {

@@ -21,6 +21,7 @@ import {
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
+  HEURISTIC_ROUNDS_MAX,
   LOWER_BOUND_PROBE_BUDGET,
 } from "../src/_limits.ts";
 
@@ -54,6 +55,11 @@ interface World {
    * stuck where it started).
    */
   lns?: (height: number) => { height: number; status: LnsResult["status"] };
+  /**
+   * What the heuristic's later round k ends with (default: the same as
+   * the first).
+   */
+  round?: (round: number) => number | "timeout";
 }
 
 interface Trace {
@@ -101,7 +107,9 @@ function runPlan(
       }
       if (world.heuristic === "timeout") return { status: "timeout" } satisfies HeuristicResult;
       if (world.heuristic === "cancelled") return { status: "cancelled" } satisfies HeuristicResult;
-      const height = world.heuristic ?? world.peakLoad;
+      const later = request.round === undefined ? undefined : world.round?.(request.round);
+      if (later === "timeout") return { status: "timeout" } satisfies HeuristicResult;
+      const height = later ?? world.heuristic ?? world.peakLoad;
       if (world.unchecked !== undefined) {
         const offset = world.unchecked === "valid" ? height - 1 : -1;
         return {
@@ -147,6 +155,10 @@ function runPlan(
   }
   return trace;
 }
+
+/** The rounds of the heuristic's later improvement asked for. */
+const rounds = (trace: Trace) =>
+  trace.requests.flatMap((r) => r.kind === "heuristic" && r.round !== undefined ? [r.round] : []);
 
 const probes = (trace: Trace) =>
   trace.requests.filter((r) => r.kind === "probe").map((r) => r.kind === "probe" && r.capacity);
@@ -715,5 +727,97 @@ describe("the exact search at the lower bound after the neighbourhood search", (
     );
     assert.deepEqual(probes(proved), []);
     assert.equal(proved.result?.optimal, true);
+  });
+});
+
+describe("the heuristic's later rounds with the time left", () => {
+  const large = EXACT_SEARCH_PAYS_MAX_PAIRS + 1;
+  const stuck = (height: number) => ({ height, status: "stuck" as const });
+  const timed = { minimizeCapacity: true, timeout: 60_000 } as const;
+  // Rounds 1 and 3 find lower solutions (18, then 15), round 2 does not.
+  const lower = (round: number) => [18, 19, 15][round - 1] ?? 20;
+
+  it("run after the neighbourhood search and the bound probe, each lower answer lowered again", () => {
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        pairs: large,
+        heuristic: 20,
+        probe: () => "infeasible",
+        lns: stuck,
+        round: lower,
+      },
+      timed,
+    );
+    assert.equal(trace.error, undefined);
+    const kinds = trace.requests.map((r) => r.kind);
+    assert.ok(kinds.indexOf("probe") < kinds.indexOf("heuristic", 2));
+    assert.deepEqual(searches(trace), [20, 18, 15]);
+    // With nothing to stop them, every round runs.
+    assert.deepEqual(rounds(trace), Array.from({ length: HEURISTIC_ROUNDS_MAX }, (_, k) => k + 1));
+    assert.equal(trace.result?.height, 15);
+    assert.equal(trace.result?.lowerBound, 11);
+    assert.equal(trace.result?.optimal, false);
+  });
+
+  it("end at a round cut by the time limit, and at the lower bound, proved optimal", () => {
+    const cut = runPlan(
+      {
+        peakLoad: 10,
+        pairs: large,
+        heuristic: 20,
+        probe: () => "infeasible",
+        lns: stuck,
+        round: (k) => k === 2 ? "timeout" : lower(k),
+      },
+      timed,
+    );
+    assert.deepEqual(rounds(cut), [1, 2]);
+    assert.equal(cut.result?.height, 18);
+    const proved = runPlan(
+      {
+        peakLoad: 10,
+        pairs: large,
+        heuristic: 20,
+        probe: () => "infeasible",
+        lns: stuck,
+        round: () => 11,
+      },
+      timed,
+    );
+    assert.deepEqual(rounds(proved), [1]);
+    assert.equal(proved.result?.height, 11);
+    assert.equal(proved.result?.optimal, true);
+  });
+
+  it("need a time limit, the switch, and a problem where the exact search does not pay", () => {
+    const world = (pairs: number): World => ({
+      peakLoad: 10,
+      pairs,
+      heuristic: 20,
+      probe: () => "infeasible",
+      lns: stuck,
+      round: lower,
+    });
+    assert.deepEqual(rounds(runPlan(world(large), { minimizeCapacity: true })), []);
+    assert.deepEqual(rounds(runPlan(world(large), { ...timed, heuristicRounds: false })), []);
+    assert.deepEqual(rounds(runPlan(world(EXACT_SEARCH_PAYS_MAX_PAIRS), timed)), []);
+    assert.ok(rounds(runPlan(world(large), timed)).length > 0);
+  });
+
+  it("do not start once the neighbourhood search has run out of time", () => {
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        pairs: large,
+        heuristic: 20,
+        probe: () => "infeasible",
+        lns: (h) => ({ height: h - 1, status: "timeout" }),
+        round: lower,
+      },
+      timed,
+    );
+    assert.deepEqual(rounds(trace), []);
+    assert.equal(trace.result?.height, 19);
   });
 });

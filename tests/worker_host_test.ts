@@ -17,6 +17,8 @@ import {
 import { resolveOptions } from "../src/_options.ts";
 import { type BufferSpec, peakLoad } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
+import { runHeuristic } from "../src/_heuristics_run.ts";
+import { generateProblem } from "../benchmarks/_generate.ts";
 
 const buffers: BufferSpec[] = Array.from({ length: 40 }, (_, i) => ({
   id: `b${i}`,
@@ -135,6 +137,34 @@ describe("a job that starts after its deadline", () => {
     const job: WorkerJob = { kind: "heuristic", name: "size", check: true };
     const done = run(new WorkerHost(), 4, 2, job, 60_000, setup());
     assert.equal((resultOf(done) as { status: string }).status, "solved");
+  });
+});
+
+describe("a heuristic job's round", () => {
+  it("runs the round it is given, as the heuristic does on this thread", () => {
+    const problem = generateProblem({ seed: 2, buffers: 300, construction: "planted" }).problem;
+    const setup = { buffers: packBuffers(problem.buffers), switches: resolveOptions({}).switches };
+    const here = (round?: number) =>
+      runHeuristic(problem, {
+        name: "best",
+        deadline: Infinity,
+        lowerBound: () => peakLoad(problem),
+        round,
+      })!.offsets;
+    const there = (round?: number) => {
+      const reply = run(
+        new WorkerHost(),
+        1,
+        1,
+        { kind: "heuristic", name: "best", round, check: true },
+        60_000,
+        setup,
+      );
+      return (resultOf(reply) as { offsets: Float64Array }).offsets;
+    };
+    assert.deepEqual(there(1), here(1));
+    assert.deepEqual(there(), here());
+    assert.notDeepEqual(there(1), there());
   });
 });
 
