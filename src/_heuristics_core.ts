@@ -809,6 +809,9 @@ export class Skyline {
   #heapS: Int32Array;
   #heapT: Int32Array;
   #heapSize = 0;
+  // Whether the top entry is the one being processed, to be replaced by
+  // the next push.
+  #held = false;
   // Stamps only grow, so a stale heap entry never matches a revived segment.
   #stamp = 0;
   // Base skyline from the pins, per elementary interval.
@@ -886,6 +889,7 @@ export class Skyline {
     const segH = this.#segH;
     seg.fill(0);
     this.#heapSize = 0;
+    this.#held = false;
     this.#stamp = 0;
     let prev = -1;
     for (let t = 0; t < m;) {
@@ -908,8 +912,14 @@ export class Skyline {
       const h = this.#heapH[0];
       const s = this.#heapS[0];
       const stamp = this.#heapT[0];
-      this.#pop();
-      if (seg[3 * s + 2] !== stamp) continue;
+      if (seg[3 * s + 2] !== stamp) {
+        this.#pop();
+        continue;
+      }
+      // The entry stays until the first segment queued below takes its
+      // place (one sift instead of a pop and a push: the heap was a third
+      // of a pass), or is popped after.
+      this.#held = true;
       const e = seg[3 * s];
       let k = leftFirst ? this.#query(startPos[s], startPos[s + 1], s, s + 1, e) : -1;
       if (k < 0) k = this.#query(startPos[s], startPos[e], s, e, e);
@@ -922,6 +932,7 @@ export class Skyline {
         if (nh === Infinity) break; // cannot happen while buffers are left
         segH[s] = nh;
         this.#settle(s);
+        if (this.#held) this.#pop();
         continue;
       }
       // Place the buffer at position k at the segment's height.
@@ -950,6 +961,7 @@ export class Skyline {
         if (e < m) seg[3 * e + 1] = bu;
       } else if (e < m) seg[3 * e + 1] = mid;
       this.#settle(mid);
+      if (this.#held) this.#pop();
     }
     return heightOf(p, offsets);
   }
@@ -1126,6 +1138,11 @@ export class Skyline {
   }
 
   #push(h: number, s: number, t: number): void {
+    if (this.#held) {
+      this.#held = false;
+      this.#siftDown(h, s, t, this.#heapSize);
+      return;
+    }
     if (this.#heapSize === this.#heapH.length) {
       const size = 2 * this.#heapSize;
       const H = new Float64Array(size);
@@ -1156,14 +1173,17 @@ export class Skyline {
   }
 
   #pop(): void {
+    this.#held = false;
+    const size = --this.#heapSize;
+    if (size === 0) return;
+    this.#siftDown(this.#heapH[size], this.#heapS[size], this.#heapT[size], size);
+  }
+
+  /** Puts (h, s, t) at the root of a heap of `size` entries and sifts it down. */
+  #siftDown(h: number, s: number, t: number, size: number): void {
     const H = this.#heapH;
     const S = this.#heapS;
     const T = this.#heapT;
-    const size = --this.#heapSize;
-    if (size === 0) return;
-    const h = H[size];
-    const s = S[size];
-    const t = T[size];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
