@@ -34,6 +34,7 @@
 
 import type { Prepared, SearchJob, SearchResult, StopFlag } from "./_prepared.ts";
 import { RACE_MAX_PAIRS, RESTART_BASE, RESTART_FAMILIES, RESTART_ROUND } from "./_limits.ts";
+import { luby } from "./_random.ts";
 
 /** How a probe ended. */
 export type ProbeOutcome =
@@ -72,16 +73,6 @@ export interface ProbeSettings {
   maxNodes: number;
   /** Whether randomized restarts join after RESTART_ROUND (ours). */
   restarts: boolean;
-}
-
-/** Luby's sequence, 1-based: 1 1 2 1 1 2 4 1 1 2 1 1 2 4 8 … */
-export function luby(i: number): number {
-  for (;;) {
-    let k = 1;
-    while ((1 << k) - 1 < i) k++;
-    if ((1 << k) - 1 === i) return 1 << (k - 1);
-    i -= (1 << (k - 1)) - 1;
-  }
 }
 
 /** The smallest round r >= 1 with buffers * 2^r >= nodes. */

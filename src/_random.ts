@@ -15,3 +15,16 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Luby's sequence, 1-based: 1 1 2 1 1 2 4 1 1 2 1 1 2 4 8 … (restart
+ * lengths that waste at most a log factor over the best fixed length).
+ */
+export function luby(i: number): number {
+  for (;;) {
+    let k = 1;
+    while ((1 << k) - 1 < i) k++;
+    if ((1 << k) - 1 === i) return 1 << (k - 1);
+    i -= (1 << (k - 1)) - 1;
+  }
+}

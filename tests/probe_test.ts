@@ -8,8 +8,8 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { luby } from "../src/_random.ts";
 import {
-  luby,
   type ProbeOutcome,
   type ProbeSchedule,
   Race,
