@@ -54,6 +54,23 @@ export type WorkerJob =
   | { kind: "probe"; probe: ProbeSettings; portfolio: boolean }
   | { kind: "lns"; offsets: Float64Array; lowerBound: number; settings: LnsSettings };
 
+/**
+ * The job for a plan's heuristic request, every field it carries passed
+ * on; `check` says whether the worker checks the answer.
+ */
+export function heuristicJob(
+  request: { name: string; target?: number; round?: number },
+  check: boolean,
+): Extract<WorkerJob, { kind: "heuristic" }> {
+  return {
+    kind: "heuristic",
+    name: request.name,
+    target: request.target,
+    round: request.round,
+    check,
+  };
+}
+
 /** What a worker answers for a job. */
 export type WorkerResult = Facts | HeuristicResult | SearchResult | ProbeOutcome | LnsResult;
 

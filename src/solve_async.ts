@@ -25,6 +25,7 @@ import {
   WorkersUnavailableError,
 } from "./_pool.ts";
 import { WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "./_limits.ts";
+import { heuristicJob } from "./_worker_host.ts";
 
 /**
  * Solves like {@linkcode solve}, returning a promise, with the work on Web
@@ -113,16 +114,10 @@ async function runOnPool(
       case "facts":
         return facts(request.deadline);
       case "heuristic": {
-        const job = {
-          kind: "heuristic" as const,
-          name: request.name,
-          target: request.target,
-          round: request.round,
-          // A thread that runs searches too (a command line's) has nothing
-          // to do once the answer comes: it checks it, and the worker
-          // answers as soon as it has it.
-          check: !session.callingThread,
-        };
+        // A thread that runs searches too (a command line's) has nothing
+        // to do once the answer comes: it checks it, and the worker
+        // answers as soon as it has it.
+        const job = heuristicJob(request, !session.callingThread);
         const result = session.run(job, request.deadline).result;
         try {
           facts();

@@ -8,6 +8,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  heuristicJob,
   outOfTime,
   packBuffers,
   WorkerHost,
@@ -165,6 +166,18 @@ describe("a heuristic job's round", () => {
     assert.deepEqual(there(1), here(1));
     assert.deepEqual(there(), here());
     assert.notDeepEqual(there(1), there());
+  });
+
+  it("comes from the plan's request, as every field of it does", () => {
+    const request = { kind: "heuristic", name: "best", deadline: 5, target: 7, round: 3 } as const;
+    assert.deepEqual(heuristicJob(request, true), {
+      kind: "heuristic",
+      name: "best",
+      target: 7,
+      round: 3,
+      check: true,
+    });
+    assert.equal(heuristicJob({ ...request, round: undefined }, false).round, undefined);
   });
 });
 
