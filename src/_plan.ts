@@ -34,6 +34,7 @@ import {
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
+  HEURISTIC_ROUNDS_AT_ONCE,
   HEURISTIC_ROUNDS_MAX,
   HEURISTIC_ROUNDS_TIME_SHARE,
   HEURISTIC_TIME_SHARE,
@@ -64,6 +65,11 @@ export interface HeuristicRequest {
   target?: number;
   /** A later round of improvement, with its own seed; absent: the first. */
   round?: number;
+  /**
+   * How many rounds from `round` on (default 1), answered with the best:
+   * workers run them at once, the calling thread one after another.
+   */
+  rounds?: number;
 }
 
 /** Asks for a probe: the round robin at one capacity. */
@@ -358,7 +364,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     // minimization ends when it has nothing more to gain, and the answer
     // is still to be written.
     const end = shareOf(deadline, HEURISTIC_ROUNDS_TIME_SHARE);
-    for (let round = 1; round <= HEURISTIC_ROUNDS_MAX; round++) {
+    for (let round = 1; round <= HEURISTIC_ROUNDS_MAX; round += HEURISTIC_ROUNDS_AT_ONCE) {
       if (
         spent || context.signal?.aborted || bisection.best === undefined || bisection.optimal ||
         performance.now() >= end
@@ -368,6 +374,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
         name: "best",
         deadline: end,
         round,
+        rounds: HEURISTIC_ROUNDS_AT_ONCE,
       });
       if (again.status !== "solved" && again.status !== "none") break;
       if (again.status === "solved" && again.height < bisection.best.height) {
@@ -420,6 +427,19 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (found.status === "cancelled") throw cancelled(counters);
   // The exact search did not run, and the heuristics did not fit.
   throw noFit(context, facts, found.status === "solved" ? found.height : Infinity, counters);
+}
+
+/**
+ * The best of several heuristics' results: the lowest solution (the first
+ * of equals), else the first that found none, else the first.
+ */
+export function bestResult(results: readonly HeuristicResult[]): HeuristicResult {
+  let best: HeuristicResult | undefined;
+  for (const result of results) {
+    if (result.status !== "solved") continue;
+    if (best?.status !== "solved" || result.height < best.height) best = result;
+  }
+  return best ?? results.find((result) => result.status === "none") ?? results[0];
 }
 
 /** Yields a heuristic request, unless the caller already cancelled. */

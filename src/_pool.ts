@@ -240,8 +240,8 @@ export class Pool {
       const job = ticket.job;
       // The calling thread takes only searches, which pause after a slice,
       // and only where beginning one (the sweep, the model) is quick.
-      const local = job.kind === "search" &&
-        (session.facts?.pairs ?? Infinity) <= CALLING_THREAD_MAX_PAIRS;
+      const small = (session.facts?.pairs ?? Infinity) <= CALLING_THREAD_MAX_PAIRS;
+      const local = job.kind === "search" && small;
       const fits = (s: Slot) => !s.ticket && (!s.local || local);
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
@@ -258,7 +258,10 @@ export class Pool {
         if (slot !== undefined && !fits(slot)) slot = undefined;
         slot ??= this.#slots.find((s) => fits(s) && s.keys.has(session.key));
         slot ??= this.#slots.find(fits);
-        if (slot === undefined && this.#workers() < this.#maxWorkers()) {
+        if (
+          slot === undefined &&
+          this.#workers() < this.#maxWorkers(job.kind === "heuristic" && !small)
+        ) {
           try {
             slot = this.#spawn();
             this.#slots.push(slot);
@@ -437,9 +440,17 @@ export class Pool {
     return this.#slots.filter((slot) => !slot.local).length;
   }
 
-  /** Workers there may be: one fewer when the calling thread runs searches, but at least one. */
-  #maxWorkers(): number {
-    return this.#callingThread ? Math.max(1, this.size - 1) : this.size;
+  /**
+   * Workers there may be: one fewer when the calling thread runs searches,
+   * but at least one. All of them for `spare` jobs while the calling
+   * thread is idle: heuristics of a problem too large for it to take any
+   * search of (a large minimization's rounds run two at once, and it would
+   * stay idle). Not for searches: each worker holds its own model.
+   */
+  #maxWorkers(spare: boolean): number {
+    if (!this.#callingThread) return this.size;
+    const idle = this.#slots.some((slot) => slot.local && slot.ticket === undefined);
+    return spare && idle ? this.size : Math.max(1, this.size - 1);
   }
 
   /** The calling thread's slot. */

@@ -169,9 +169,9 @@ export interface SolverOptions {
    * a time limit, once the neighbourhood search and the exact search at the
    * lower bound (if on) have nothing more to gain and time is left, run the
    * best heuristic's improvement again until the time limit, in rounds with
-   * new seeds and lengths on Luby's sequence (ours), half its perturbations
-   * on the buffers nearest the peak-load time; each lower solution goes
-   * back to the neighbourhood search. For a given time limit the rounds and seeds are fixed; only
+   * new seeds and lengths on Luby's sequence (ours), two at once on
+   * workers, half its perturbations on the buffers nearest the peak-load
+   * time; each lower solution goes back to the neighbourhood search. For a given time limit the rounds and seeds are fixed; only
    * how far the last one gets depends on the machine.
    * @default {true}
    */

@@ -15,7 +15,7 @@ import type { SolverOptions } from "./options.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type StopFlag } from "./_prepared.ts";
 import { type ProbeOutcome, races, runProbe } from "./_probe.ts";
-import { plan, type Reply, type Request } from "./_plan.ts";
+import { bestResult, plan, type Reply, type Request } from "./_plan.ts";
 import { improveByLns, type LnsResult } from "./_lns.ts";
 
 /**
@@ -70,8 +70,15 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
     switch (request.kind) {
       case "facts":
         return prepared.facts(request.deadline ?? start + settings.timeout) satisfies Facts;
-      case "heuristic":
-        return prepared.heuristic(request, request.deadline, signal) satisfies HeuristicResult;
+      case "heuristic": {
+        // Several rounds: one after another here.
+        const results: HeuristicResult[] = [];
+        for (let k = 0; k < (request.rounds ?? 1); k++) {
+          const round = request.round === undefined ? undefined : request.round + k;
+          results.push(prepared.heuristic({ ...request, round }, request.deadline, signal));
+        }
+        return bestResult(results);
+      }
       case "probe":
         return probeHere(prepared, settings, request, signal);
       case "lns":

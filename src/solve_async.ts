@@ -16,7 +16,7 @@ import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
 import type { LnsResult } from "./_lns.ts";
 import { type ProbeOutcome, races, scheduleOf } from "./_probe.ts";
-import { plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
+import { bestResult, plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
 import { isValidColumns } from "./_validate_columns.ts";
 import {
   markWorkersUnavailable,
@@ -117,8 +117,16 @@ async function runOnPool(
         // A thread that runs searches too (a command line's) has nothing
         // to do once the answer comes: it checks it, and the worker
         // answers as soon as it has it.
-        const job = heuristicJob(request, !session.callingThread);
-        const result = session.run(job, request.deadline).result;
+        const check = !session.callingThread;
+        // Several rounds: on as many workers at once.
+        const jobs = Array.from({ length: request.rounds ?? 1 }, (_, k) =>
+          heuristicJob(
+            { ...request, round: request.round === undefined ? undefined : request.round + k },
+            check,
+          ));
+        const result = Promise.all(
+          jobs.map((job) => session.run(job, request.deadline).result as Promise<HeuristicResult>),
+        ).then(bestResult);
         try {
           facts();
         } catch (error) {

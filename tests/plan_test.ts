@@ -11,7 +11,7 @@ import { SolveError } from "../src/errors.ts";
 import type { Problem, Solution } from "../src/problem.ts";
 import type { SolverOptions } from "../src/options.ts";
 import { resolveOptions } from "../src/_options.ts";
-import { AnytimeBisection, plan, type Reply, type Request } from "../src/_plan.ts";
+import { AnytimeBisection, bestResult, plan, type Reply, type Request } from "../src/_plan.ts";
 import type { Facts, HeuristicResult } from "../src/_prepared.ts";
 import type { ProbeOutcome } from "../src/_probe.ts";
 import type { LnsResult } from "../src/_lns.ts";
@@ -21,6 +21,7 @@ import {
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
+  HEURISTIC_ROUNDS_AT_ONCE,
   HEURISTIC_ROUNDS_MAX,
   LOWER_BOUND_PROBE_BUDGET,
 } from "../src/_limits.ts";
@@ -107,9 +108,17 @@ function runPlan(
       }
       if (world.heuristic === "timeout") return { status: "timeout" } satisfies HeuristicResult;
       if (world.heuristic === "cancelled") return { status: "cancelled" } satisfies HeuristicResult;
-      const later = request.round === undefined ? undefined : world.round?.(request.round);
-      if (later === "timeout") return { status: "timeout" } satisfies HeuristicResult;
-      const height = later ?? world.heuristic ?? world.peakLoad;
+      if (request.round !== undefined && world.round !== undefined) {
+        // Several rounds at once: the best of them.
+        const results = Array.from({ length: request.rounds ?? 1 }, (_, k) => {
+          const height = world.round!(request.round! + k);
+          return height === "timeout"
+            ? { status: "timeout" as const }
+            : { status: "solved" as const, offsets: Float64Array.of(height - 1), height };
+        });
+        return bestResult(results);
+      }
+      const height = world.heuristic ?? world.peakLoad;
       if (world.unchecked !== undefined) {
         const offset = world.unchecked === "valid" ? height - 1 : -1;
         return {
@@ -158,7 +167,11 @@ function runPlan(
 
 /** The rounds of the heuristic's later improvement asked for. */
 const rounds = (trace: Trace) =>
-  trace.requests.flatMap((r) => r.kind === "heuristic" && r.round !== undefined ? [r.round] : []);
+  trace.requests.flatMap((r) =>
+    r.kind === "heuristic" && r.round !== undefined
+      ? Array.from({ length: r.rounds ?? 1 }, (_, k) => r.round! + k)
+      : []
+  );
 
 const probes = (trace: Trace) =>
   trace.requests.filter((r) => r.kind === "probe").map((r) => r.kind === "probe" && r.capacity);
@@ -753,8 +766,14 @@ describe("the heuristic's later rounds with the time left", () => {
     const kinds = trace.requests.map((r) => r.kind);
     assert.ok(kinds.indexOf("probe") < kinds.indexOf("heuristic", 2));
     assert.deepEqual(searches(trace), [20, 18, 15]);
-    // With nothing to stop them, every round runs.
+    // With nothing to stop them, every round runs, HEURISTIC_ROUNDS_AT_ONCE
+    // at a time.
     assert.deepEqual(rounds(trace), Array.from({ length: HEURISTIC_ROUNDS_MAX }, (_, k) => k + 1));
+    for (const request of trace.requests) {
+      if (request.kind === "heuristic" && request.round !== undefined) {
+        assert.equal(request.rounds, HEURISTIC_ROUNDS_AT_ONCE);
+      }
+    }
     assert.equal(trace.result?.height, 15);
     assert.equal(trace.result?.lowerBound, 11);
     assert.equal(trace.result?.optimal, false);
@@ -768,11 +787,12 @@ describe("the heuristic's later rounds with the time left", () => {
         heuristic: 20,
         probe: () => "infeasible",
         lns: stuck,
-        round: (k) => k === 2 ? "timeout" : lower(k),
+        // Out of time from round 2 on: its pair still brings round 1's.
+        round: (k) => k >= 2 ? "timeout" : lower(k),
       },
       timed,
     );
-    assert.deepEqual(rounds(cut), [1, 2]);
+    assert.deepEqual(rounds(cut), [1, 2, 3, 4]);
     assert.equal(cut.result?.height, 18);
     const proved = runPlan(
       {
@@ -785,7 +805,7 @@ describe("the heuristic's later rounds with the time left", () => {
       },
       timed,
     );
-    assert.deepEqual(rounds(proved), [1]);
+    assert.deepEqual(rounds(proved), [1, 2]);
     assert.equal(proved.result?.height, 11);
     assert.equal(proved.result?.optimal, true);
   });
@@ -819,5 +839,30 @@ describe("the heuristic's later rounds with the time left", () => {
     );
     assert.deepEqual(rounds(trace), []);
     assert.equal(trace.result?.height, 19);
+  });
+});
+
+describe("the best of several heuristics' results", () => {
+  const solvedAt = (height: number, mark = 0) => ({
+    status: "solved" as const,
+    offsets: Float64Array.of(mark),
+    height,
+  });
+
+  it("is the lowest solution, the first of equals", () => {
+    const best = bestResult([
+      solvedAt(5, 1),
+      { status: "timeout" },
+      solvedAt(4, 2),
+      solvedAt(4, 3),
+    ]);
+    assert.deepEqual(best, solvedAt(4, 2));
+  });
+
+  it("is, without a solution, the first that found none, else the first", () => {
+    assert.deepEqual(bestResult([{ status: "timeout" }, { status: "none" }]), { status: "none" });
+    assert.deepEqual(bestResult([{ status: "cancelled" }, { status: "timeout" }]), {
+      status: "cancelled",
+    });
   });
 });

@@ -327,6 +327,30 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
         assert.equal(results.length, 2);
         assert.equal(pool.stats.localJobs, 0);
         assert.ok(pool.stats.jobs >= 2);
+        // Each worker would hold its own model: still one worker fewer.
+        assert.equal(pool.stats.mostWorkers, 1);
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  it(
+    "starts a worker in its place for heuristics that run at once while it is idle",
+    LIMIT,
+    async () => {
+      const pool = new Pool(2);
+      pool.useCallingThread();
+      const problem = easy(1, 200);
+      const session = pool.open(problem, resolveOptions({}).switches);
+      try {
+        const job = (round: number) =>
+          session.run({ kind: "heuristic", name: "best", round, check: false }, Infinity).result;
+        const [first, second] = await Promise.all([job(1), job(2)]);
+        assert.equal((first as { status: string }).status, "solved");
+        assert.equal((second as { status: string }).status, "solved");
+        assert.equal(pool.stats.mostWorkers, 2, "two workers");
+        assert.equal(pool.stats.localJobs, 0);
       } finally {
         session.close();
       }
