@@ -76,6 +76,16 @@ export const RACE_MAX_PAIRS = 8_000_000;
 export const BOUND_PROBE_MS_PER_PAIR = 0.0004;
 
 /**
+ * The exact search at the lower bound runs for at most this many times
+ * its expected need (BOUND_PROBE_MS_PER_PAIR per pair), then leaves the
+ * time to the heuristic's rounds: pangu_2.6B's took 3.5 s of its 4.9 s
+ * (three runs), while S_1's (17 s expected) did not end within 20 s, and
+ * at `--timeout=30s` held the whole time, where the rounds reach 1.0007 ×
+ * the peak load in 10 s.
+ */
+export const BOUND_PROBE_BUDGET = 1.25;
+
+/**
  * Where windows make effective sizes negative, the search looks for
  * canonical-order shifts (Bellman-Ford, one step per overlap per pass) for
  * at most this many steps, a fraction of a second; past it, it falls back

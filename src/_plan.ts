@@ -31,6 +31,7 @@ import type { LnsResult } from "./_lns.ts";
 import {
   ANYTIME_BUDGET_GROWTH,
   ANYTIME_BUDGET_PER_BUFFER,
+  BOUND_PROBE_BUDGET,
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
@@ -338,13 +339,16 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR < deadline
   ) {
     // What the neighbourhood search could not gain, the exact search at the
-    // lower bound may: its first descent, with the time left.
+    // lower bound may: its first descent, for a little more than it is
+    // expected to need (past that it rarely ends, and the heuristic's
+    // rounds may use the rest).
     const capacity = bisection.provedLower;
+    const own = performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET;
     const outcome = yield* counted<ProbeOutcome>(counters, {
       kind: "probe",
       capacity,
       maxNodes: Infinity,
-      deadline,
+      deadline: Math.min(deadline, own),
     });
     if (outcome.status === "solved") {
       bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));

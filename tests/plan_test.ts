@@ -18,6 +18,7 @@ import type { LnsResult } from "../src/_lns.ts";
 import {
   ANYTIME_BUDGET_GROWTH,
   ANYTIME_BUDGET_PER_BUFFER,
+  BOUND_PROBE_BUDGET,
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
@@ -691,6 +692,24 @@ describe("the exact search at the lower bound after the neighbourhood search", (
     assert.equal(trace.error, undefined);
     assert.equal(trace.result?.height, 20);
     assert.equal(trace.result?.optimal, false);
+  });
+
+  it("runs for at most its budget over its expected need, then leaves the time to the rounds", () => {
+    const pairs = 10_000_000;
+    const expected = pairs * BOUND_PROBE_MS_PER_PAIR;
+    const before = performance.now();
+    const trace = runPlan(
+      { peakLoad: 10, pairs, heuristic: 20, probe: () => "timeout", lns: stuck, round: () => 18 },
+      { minimizeCapacity: true, timeout: 600_000 },
+    );
+    const probe = trace.requests.find((r) => r.kind === "probe");
+    assert.ok(probe?.kind === "probe");
+    assert.ok(probe.deadline >= before + expected * BOUND_PROBE_BUDGET);
+    assert.ok(probe.deadline <= performance.now() + expected * BOUND_PROBE_BUDGET);
+    assert.ok(probe.deadline < before + 600_000 / 2);
+    // Out of its own time, not the solve's: the rounds go on.
+    assert.deepEqual(rounds(trace).slice(0, 2), [1, 2]);
+    assert.equal(trace.result?.height, 18);
   });
 
   it(`runs up to ${EXACT_SEARCH_MAX_PAIRS} pairs, where the exact search fits in memory`, () => {
