@@ -336,7 +336,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     // Only with a time limit: unbounded, a search that cannot reach the
     // bound would never end, where the minimization without it always does.
     Number.isFinite(deadline) &&
-    performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR < deadline
+    // Its whole budget: begun with less, it would hold the time to the
+    // limit and leave none to the rounds.
+    performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET < deadline
   ) {
     // What the neighbourhood search could not gain, the exact search at the
     // lower bound may: its first descent, for a little more than it is

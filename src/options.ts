@@ -158,7 +158,8 @@ export interface SolverOptions {
    * In an anytime minimization too large for the exact search to pay, with
    * a time limit, once the neighbourhood search (if on) has nothing more to
    * gain and time is left, run one exact search at the proved lower bound
-   * (ours): a solution there is optimal. Only up to 50 million pairs live
+   * (ours), for at most 0.5 µs per pair of buffers live at once and only
+   * when that fits in the time left: a solution there is optimal. Only up to 50 million pairs live
    * at once, where the exact search fits in memory. Its first descent often finds one outright on
    * real models: pangu_2.6B's solves at its peak load with no backtrack.
    * @default {true}
