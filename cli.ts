@@ -156,7 +156,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
   --bound_probe           a large minimization with time left ends with an exact search at its lower bound (ours)
-  --heuristic_rounds      then it runs the heuristic's improvement again with new seeds until the time limit (ours)
+  --heuristic_rounds      a large minimization with time left runs the heuristic's improvement again with new seeds (ours)
 
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal

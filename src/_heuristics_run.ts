@@ -273,7 +273,9 @@ function improvePasses(cnt: number, round: number): number {
 
 /**
  * The FOCUS_SHARE of the free buffers whose lifespans come nearest the
- * first moment of peak load (live then: distance 0), in compressed time.
+ * first moment of their peak load (live then: distance 0), in compressed
+ * time. The load counts the free buffers over their whole lifespans (gaps
+ * and pinned buffers aside): a focus, not a bound.
  */
 export function nearPeak(p: Prepared): Int32Array {
   const free = p.free;

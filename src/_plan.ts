@@ -35,9 +35,11 @@ import {
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
+  HEURISTIC_ROUNDS_AFTER_PROBE_SHARE,
   HEURISTIC_ROUNDS_AT_ONCE,
   HEURISTIC_ROUNDS_MAX,
-  HEURISTIC_ROUNDS_TIME_SHARE,
+  HEURISTIC_ROUNDS_RESERVE_MS,
+  HEURISTIC_ROUNDS_RESERVE_SHARE,
   HEURISTIC_TIME_SHARE,
   LOWER_BOUND_PROBE_BUDGET,
   LOWER_BOUND_PROBE_TIME_SHARE,
@@ -127,6 +129,12 @@ export interface PlanContext {
    * packed for its workers, with no copy of them.
    */
   isValid?: (offsets: Float64Array, height: number) => boolean;
+  /**
+   * How many heuristics can run at once (default 1): workers run a
+   * minimization's later rounds side by side, the calling thread one
+   * after another.
+   */
+  heuristicsAtOnce?: number;
 }
 
 /** Counters of the work actually spent. */
@@ -330,6 +338,49 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     return false;
   }
   let spent = !exact && (yield* lowered());
+  // The heuristic's later rounds, with the time left (only with a time
+  // limit: each round may take a minute), several at once where workers
+  // run them; each lower answer lowered again by the neighbourhood search.
+  // They end a little before the limit: they run to their end, where the
+  // rest of a minimization ends when it has nothing more to gain, and the
+  // answer is still to be written.
+  const rounds = !exact && context.settings.heuristicRounds && Number.isFinite(deadline) &&
+    found.status === "solved";
+  const atOnce = Math.max(1, Math.min(HEURISTIC_ROUNDS_AT_ONCE, context.heuristicsAtOnce ?? 1));
+  const end = deadline -
+    Math.min(HEURISTIC_ROUNDS_RESERVE_MS, HEURISTIC_ROUNDS_RESERVE_SHARE * (deadline - start));
+  let round = 1;
+  function* moreRounds(requests: number): Generator<Request, void, Reply> {
+    for (; requests > 0 && round <= HEURISTIC_ROUNDS_MAX; requests--, round += atOnce) {
+      if (
+        spent || context.signal?.aborted || bisection.best === undefined || bisection.optimal ||
+        performance.now() >= end
+      ) return;
+      const again = yield* heuristic(context, {
+        kind: "heuristic",
+        name: "best",
+        deadline: end,
+        round,
+        rounds: atOnce,
+      });
+      if (again.status !== "solved" && again.status !== "none") {
+        round = Infinity;
+        return;
+      }
+      if (again.status === "solved" && again.height < bisection.best.height) {
+        bisection.offer(again.offsets, again.height);
+        progress();
+        spent = yield* lowered(end);
+      }
+    }
+  }
+  // The exact search at the lower bound below runs for up to its budget:
+  // where that would leave the rounds less than a share of the time left,
+  // the first rounds come before it (it can hold most of the time, and it
+  // rarely ends where the rounds fail).
+  const budget = facts.pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET;
+  const roundsShare = HEURISTIC_ROUNDS_AFTER_PROBE_SHARE * (deadline - performance.now());
+  if (rounds && deadline - performance.now() - budget < roundsShare) yield* moreRounds(1);
   if (
     !exact && context.settings.boundProbe && facts.pairs <= EXACT_SEARCH_MAX_PAIRS && !spent &&
     !context.signal?.aborted && bisection.best !== undefined && !bisection.optimal &&
@@ -337,15 +388,15 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     // bound would never end, where the minimization without it always does.
     Number.isFinite(deadline) &&
     // Its whole budget: begun with less, it would hold the time to the
-    // limit and leave none to the rounds.
-    performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET < deadline
+    // limit for nothing.
+    performance.now() + budget < deadline
   ) {
     // What the neighbourhood search could not gain, the exact search at the
     // lower bound may: its first descent, for a little more than it is
     // expected to need (past that it rarely ends, and the heuristic's
     // rounds may use the rest).
     const capacity = bisection.provedLower;
-    const own = performance.now() + facts.pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET;
+    const own = performance.now() + budget;
     const outcome = yield* counted<ProbeOutcome>(counters, {
       kind: "probe",
       capacity,
@@ -360,36 +411,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       progress();
     }
   }
-  if (
-    !exact && context.settings.heuristicRounds && Number.isFinite(deadline) &&
-    found.status === "solved"
-  ) {
-    // The time left goes to the heuristic's improvement, run again with
-    // new seeds (only with a time limit: each round may take a minute).
-    // They end a little early: they run to their end, where the rest of a
-    // minimization ends when it has nothing more to gain, and the answer
-    // is still to be written.
-    const end = shareOf(deadline, HEURISTIC_ROUNDS_TIME_SHARE);
-    for (let round = 1; round <= HEURISTIC_ROUNDS_MAX; round += HEURISTIC_ROUNDS_AT_ONCE) {
-      if (
-        spent || context.signal?.aborted || bisection.best === undefined || bisection.optimal ||
-        performance.now() >= end
-      ) break;
-      const again = yield* heuristic(context, {
-        kind: "heuristic",
-        name: "best",
-        deadline: end,
-        round,
-        rounds: HEURISTIC_ROUNDS_AT_ONCE,
-      });
-      if (again.status !== "solved" && again.status !== "none") break;
-      if (again.status === "solved" && again.height < bisection.best.height) {
-        bisection.offer(again.offsets, again.height);
-        progress();
-        spent = yield* lowered(end);
-      }
-    }
-  }
+  if (rounds) yield* moreRounds(Infinity);
   if (exact) {
     for (let next = bisection.next(); next !== undefined; next = bisection.next()) {
       const own = next.share === undefined ? deadline : shareOf(deadline, next.share);
@@ -433,6 +455,16 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (found.status === "cancelled") throw cancelled(counters);
   // The exact search did not run, and the heuristics did not fit.
   throw noFit(context, facts, found.status === "solved" ? found.height : Infinity, counters);
+}
+
+/**
+ * A request for several rounds as one request per round (a request
+ * without a round, as itself).
+ */
+export function eachRound(request: HeuristicRequest): HeuristicRequest[] {
+  const { round, rounds = 1 } = request;
+  if (round === undefined) return [request];
+  return Array.from({ length: rounds }, (_, k) => ({ ...request, round: round + k, rounds: 1 }));
 }
 
 /**

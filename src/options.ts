@@ -167,13 +167,15 @@ export interface SolverOptions {
   boundProbe?: boolean;
   /**
    * In an anytime minimization too large for the exact search to pay, with
-   * a time limit, once the neighbourhood search and the exact search at the
-   * lower bound (if on) have nothing more to gain and time is left, run the
-   * best heuristic's improvement again until the time limit, in rounds with
-   * new seeds and lengths on Luby's sequence (ours), two at once on
-   * workers, half its perturbations on the buffers nearest the peak-load
-   * time; each lower solution goes back to the neighbourhood search. For a given time limit the rounds and seeds are fixed; only
-   * how far the last one gets depends on the machine.
+   * a time limit, once the neighbourhood search (if on) has nothing more to
+   * gain, run the best heuristic's improvement again (ours): in rounds with
+   * new seeds and lengths on Luby's sequence, two at once on workers, half
+   * their perturbations on the buffers nearest the peak-load time, until
+   * shortly before the time limit (half a second, or 5 % of the limit
+   * where that is less). The first rounds come before the exact search at
+   * the lower bound, the rest after it. Each lower solution goes back to
+   * the neighbourhood search. For a given time limit the rounds and seeds
+   * are fixed; only how far the last one gets depends on the machine.
    * @default {true}
    */
   heuristicRounds?: boolean;

@@ -13,9 +13,9 @@ import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import { checkInput, type Settings } from "./_options.ts";
-import { type Facts, type HeuristicResult, Prepared, type StopFlag } from "./_prepared.ts";
+import { type Facts, Prepared, type StopFlag } from "./_prepared.ts";
 import { type ProbeOutcome, races, runProbe } from "./_probe.ts";
-import { bestResult, plan, type Reply, type Request } from "./_plan.ts";
+import { bestResult, eachRound, plan, type Reply, type Request } from "./_plan.ts";
 import { improveByLns, type LnsResult } from "./_lns.ts";
 
 /**
@@ -70,15 +70,12 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
     switch (request.kind) {
       case "facts":
         return prepared.facts(request.deadline ?? start + settings.timeout) satisfies Facts;
-      case "heuristic": {
-        // Several rounds: one after another here.
-        const results: HeuristicResult[] = [];
-        for (let k = 0; k < (request.rounds ?? 1); k++) {
-          const round = request.round === undefined ? undefined : request.round + k;
-          results.push(prepared.heuristic({ ...request, round }, request.deadline, signal));
-        }
-        return bestResult(results);
-      }
+      case "heuristic":
+        // Several rounds (the plan asks for one at a time here): one
+        // after another.
+        return bestResult(
+          eachRound(request).map((one) => prepared.heuristic(one, one.deadline, signal)),
+        );
       case "probe":
         return probeHere(prepared, settings, request, signal);
       case "lns":

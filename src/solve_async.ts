@@ -16,7 +16,14 @@ import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared, type SearchResult } from "./_prepared.ts";
 import type { LnsResult } from "./_lns.ts";
 import { type ProbeOutcome, races, scheduleOf } from "./_probe.ts";
-import { bestResult, plan, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
+import {
+  bestResult,
+  eachRound,
+  plan,
+  type ProbeRequest,
+  type Reply,
+  type Request,
+} from "./_plan.ts";
 import { isValidColumns } from "./_validate_columns.ts";
 import {
   markWorkersUnavailable,
@@ -104,6 +111,7 @@ async function runOnPool(
     signal: options.signal,
     onProgress: options.onProgress,
     isValid: (offsets, height) => isValidColumns(session.columns(), offsets, height),
+    heuristicsAtOnce: session.width,
   });
   // O(n log n): computed here while the workers start, or while a
   // heuristic alone runs.
@@ -119,13 +127,10 @@ async function runOnPool(
         // answers as soon as it has it.
         const check = !session.callingThread;
         // Several rounds: on as many workers at once.
-        const jobs = Array.from({ length: request.rounds ?? 1 }, (_, k) =>
-          heuristicJob(
-            { ...request, round: request.round === undefined ? undefined : request.round + k },
-            check,
-          ));
         const result = Promise.all(
-          jobs.map((job) => session.run(job, request.deadline).result as Promise<HeuristicResult>),
+          eachRound(request).map((one) =>
+            session.run(heuristicJob(one, check), one.deadline).result as Promise<HeuristicResult>
+          ),
         ).then(bestResult);
         try {
           facts();

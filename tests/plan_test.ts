@@ -11,7 +11,14 @@ import { SolveError } from "../src/errors.ts";
 import type { Problem, Solution } from "../src/problem.ts";
 import type { SolverOptions } from "../src/options.ts";
 import { resolveOptions } from "../src/_options.ts";
-import { AnytimeBisection, bestResult, plan, type Reply, type Request } from "../src/_plan.ts";
+import {
+  AnytimeBisection,
+  bestResult,
+  eachRound,
+  plan,
+  type Reply,
+  type Request,
+} from "../src/_plan.ts";
 import type { Facts, HeuristicResult } from "../src/_prepared.ts";
 import type { ProbeOutcome } from "../src/_probe.ts";
 import type { LnsResult } from "../src/_lns.ts";
@@ -22,6 +29,7 @@ import {
   BOUND_PROBE_MS_PER_PAIR,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
+  HEURISTIC_ROUNDS_AFTER_PROBE_SHARE,
   HEURISTIC_ROUNDS_AT_ONCE,
   HEURISTIC_ROUNDS_MAX,
   LOWER_BOUND_PROBE_BUDGET,
@@ -62,6 +70,8 @@ interface World {
    * the first).
    */
   round?: (round: number) => number | "timeout";
+  /** How many heuristics can run at once (default: the plan's default). */
+  atOnce?: number;
 }
 
 interface Trace {
@@ -93,6 +103,7 @@ function runPlan(
     signal: options.signal,
     onProgress: options.onProgress,
     isValid,
+    heuristicsAtOnce: world.atOnce,
   });
   const answer = (request: Request): Reply => {
     trace.requests.push(request);
@@ -111,8 +122,8 @@ function runPlan(
       if (world.heuristic === "cancelled") return { status: "cancelled" } satisfies HeuristicResult;
       if (request.round !== undefined && world.round !== undefined) {
         // Several rounds at once: the best of them.
-        const results = Array.from({ length: request.rounds ?? 1 }, (_, k) => {
-          const height = world.round!(request.round! + k);
+        const results = eachRound(request).map((one) => {
+          const height = world.round!(one.round!);
           return height === "timeout"
             ? { status: "timeout" as const }
             : { status: "solved" as const, offsets: Float64Array.of(height - 1), height };
@@ -165,6 +176,10 @@ function runPlan(
   }
   return trace;
 }
+
+/** Where the first request for a later round is (-1: none). */
+const firstRound = (trace: Trace) =>
+  trace.requests.findIndex((r) => r.kind === "heuristic" && r.round !== undefined);
 
 /** The rounds of the heuristic's later improvement asked for. */
 const rounds = (trace: Trace) =>
@@ -707,8 +722,11 @@ describe("the exact search at the lower bound after the neighbourhood search", (
     assert.ok(probe.deadline >= before + expected * BOUND_PROBE_BUDGET);
     assert.ok(probe.deadline <= performance.now() + expected * BOUND_PROBE_BUDGET);
     assert.ok(probe.deadline < before + 600_000 / 2);
-    // Out of its own time, not the solve's: the rounds go on.
-    assert.deepEqual(rounds(trace).slice(0, 2), [1, 2]);
+    // Out of its own time, not the solve's: the rounds go on after it.
+    const index = trace.requests.indexOf(probe);
+    assert.ok(
+      trace.requests.slice(index).some((r) => r.kind === "heuristic" && r.round !== undefined),
+    );
     assert.equal(trace.result?.height, 18);
   });
 
@@ -771,7 +789,7 @@ describe("the heuristic's later rounds with the time left", () => {
   // Rounds 1 and 3 find lower solutions (18, then 15), round 2 does not.
   const lower = (round: number) => [18, 19, 15][round - 1] ?? 20;
 
-  it("run after the neighbourhood search and the bound probe, each lower answer lowered again", () => {
+  it("run first before the bound probe, the rest after it, each lower answer lowered again", () => {
     const trace = runPlan(
       {
         peakLoad: 10,
@@ -780,12 +798,14 @@ describe("the heuristic's later rounds with the time left", () => {
         probe: () => "infeasible",
         lns: stuck,
         round: lower,
+        atOnce: 2,
       },
       timed,
     );
     assert.equal(trace.error, undefined);
-    const kinds = trace.requests.map((r) => r.kind);
-    assert.ok(kinds.indexOf("probe") < kinds.indexOf("heuristic", 2));
+    // A probe of a moment's budget comes first.
+    const probe = trace.requests.findIndex((r) => r.kind === "probe");
+    assert.ok(probe >= 0 && probe < firstRound(trace));
     assert.deepEqual(searches(trace), [20, 18, 15]);
     // With nothing to stop them, every round runs, HEURISTIC_ROUNDS_AT_ONCE
     // at a time.
@@ -800,6 +820,46 @@ describe("the heuristic's later rounds with the time left", () => {
     assert.equal(trace.result?.optimal, false);
   });
 
+  it("come first where the bound probe's budget would leave them less than their share", () => {
+    // 10 million pairs: 5 s of budget.
+    const pairs = 10_000_000;
+    const budget = pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET;
+    for (const [timeout, first] of [[6_000, true], [60_000, false]] as const) {
+      // 6 s: the budget fits, but leaves 1 s, less than a fifth of 6 s.
+      assert.equal(
+        timeout - budget < HEURISTIC_ROUNDS_AFTER_PROBE_SHARE * timeout,
+        first,
+        `${timeout} ms`,
+      );
+      const trace = runPlan(
+        { peakLoad: 10, pairs, heuristic: 20, probe: () => "timeout", lns: stuck, round: lower },
+        { minimizeCapacity: true, timeout },
+      );
+      const probe = trace.requests.findIndex((r) => r.kind === "probe");
+      assert.ok(probe >= 0, `${timeout} ms`);
+      assert.equal(firstRound(trace) < probe, first, `${timeout} ms`);
+    }
+  });
+
+  it("run one at a time where heuristics cannot run at once (the calling thread)", () => {
+    for (const atOnce of [undefined, 1]) {
+      const trace = runPlan(
+        {
+          peakLoad: 10,
+          pairs: large,
+          heuristic: 20,
+          probe: () => "infeasible",
+          lns: stuck,
+          atOnce,
+        },
+        timed,
+      );
+      const asked = trace.requests.filter((r) => r.kind === "heuristic" && r.round !== undefined);
+      assert.equal(asked.length, HEURISTIC_ROUNDS_MAX);
+      assert.ok(asked.every((r) => r.kind === "heuristic" && r.rounds === 1));
+    }
+  });
+
   it("end at a round cut by the time limit, and at the lower bound, proved optimal", () => {
     const cut = runPlan(
       {
@@ -810,6 +870,7 @@ describe("the heuristic's later rounds with the time left", () => {
         lns: stuck,
         // Out of time from round 2 on: its pair still brings round 1's.
         round: (k) => k >= 2 ? "timeout" : lower(k),
+        atOnce: 2,
       },
       timed,
     );
@@ -823,6 +884,7 @@ describe("the heuristic's later rounds with the time left", () => {
         probe: () => "infeasible",
         lns: stuck,
         round: () => 11,
+        atOnce: 2,
       },
       timed,
     );
@@ -860,6 +922,18 @@ describe("the heuristic's later rounds with the time left", () => {
     );
     assert.deepEqual(rounds(trace), []);
     assert.equal(trace.result?.height, 19);
+  });
+});
+
+describe("a request for several rounds", () => {
+  it("is one request per round, and one without a round is itself", () => {
+    const request = { kind: "heuristic", name: "best", deadline: 9, round: 3, rounds: 2 } as const;
+    assert.deepEqual(eachRound(request), [
+      { ...request, round: 3, rounds: 1 },
+      { ...request, round: 4, rounds: 1 },
+    ]);
+    const first = { kind: "heuristic", name: "best", deadline: 9 } as const;
+    assert.deepEqual(eachRound(first), [first]);
   });
 });
 

@@ -343,6 +343,8 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       pool.useCallingThread();
       const problem = easy(1, 200);
       const session = pool.open(problem, resolveOptions({}).switches);
+      // Too many pairs for the calling thread to take any search of.
+      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS + 1 };
       try {
         const job = (round: number) =>
           session.run({ kind: "heuristic", name: "best", round, check: false }, Infinity).result;
