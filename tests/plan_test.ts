@@ -788,15 +788,19 @@ describe("the heuristic's later rounds with the time left", () => {
   const timed = { minimizeCapacity: true, timeout: 60_000 } as const;
   // Rounds 1 and 3 find lower solutions (18, then 15), round 2 does not.
   const lower = (round: number) => [18, 19, 15][round - 1] ?? 20;
+  /** A heuristic at 20, stuck there, whose bound probe is infeasible. */
+  const base = {
+    peakLoad: 10,
+    pairs: large,
+    heuristic: 20,
+    probe: () => "infeasible" as const,
+    lns: stuck,
+  };
 
-  it("run first before the bound probe, the rest after it, each lower answer lowered again", () => {
+  it("run after a bound probe of a moment's budget, in pairs, each lower answer lowered again", () => {
     const trace = runPlan(
       {
-        peakLoad: 10,
-        pairs: large,
-        heuristic: 20,
-        probe: () => "infeasible",
-        lns: stuck,
+        ...base,
         round: lower,
         atOnce: 2,
       },
@@ -845,11 +849,7 @@ describe("the heuristic's later rounds with the time left", () => {
     for (const atOnce of [undefined, 1]) {
       const trace = runPlan(
         {
-          peakLoad: 10,
-          pairs: large,
-          heuristic: 20,
-          probe: () => "infeasible",
-          lns: stuck,
+          ...base,
           atOnce,
         },
         timed,
@@ -863,11 +863,7 @@ describe("the heuristic's later rounds with the time left", () => {
   it("end at a round cut by the time limit, and at the lower bound, proved optimal", () => {
     const cut = runPlan(
       {
-        peakLoad: 10,
-        pairs: large,
-        heuristic: 20,
-        probe: () => "infeasible",
-        lns: stuck,
+        ...base,
         // Out of time from round 2 on: its pair still brings round 1's.
         round: (k) => k >= 2 ? "timeout" : lower(k),
         atOnce: 2,
@@ -878,11 +874,7 @@ describe("the heuristic's later rounds with the time left", () => {
     assert.equal(cut.result?.height, 18);
     const proved = runPlan(
       {
-        peakLoad: 10,
-        pairs: large,
-        heuristic: 20,
-        probe: () => "infeasible",
-        lns: stuck,
+        ...base,
         round: () => 11,
         atOnce: 2,
       },
@@ -894,14 +886,7 @@ describe("the heuristic's later rounds with the time left", () => {
   });
 
   it("need a time limit, the switch, and a problem where the exact search does not pay", () => {
-    const world = (pairs: number): World => ({
-      peakLoad: 10,
-      pairs,
-      heuristic: 20,
-      probe: () => "infeasible",
-      lns: stuck,
-      round: lower,
-    });
+    const world = (pairs: number): World => ({ ...base, pairs, round: lower });
     assert.deepEqual(rounds(runPlan(world(large), { minimizeCapacity: true })), []);
     assert.deepEqual(rounds(runPlan(world(large), { ...timed, heuristicRounds: false })), []);
     assert.deepEqual(rounds(runPlan(world(EXACT_SEARCH_PAYS_MAX_PAIRS), timed)), []);
@@ -910,14 +895,7 @@ describe("the heuristic's later rounds with the time left", () => {
 
   it("do not start once the neighbourhood search has run out of time", () => {
     const trace = runPlan(
-      {
-        peakLoad: 10,
-        pairs: large,
-        heuristic: 20,
-        probe: () => "infeasible",
-        lns: (h) => ({ height: h - 1, status: "timeout" }),
-        round: lower,
-      },
+      { ...base, lns: (h) => ({ height: h - 1, status: "timeout" }), round: lower },
       timed,
     );
     assert.deepEqual(rounds(trace), []);

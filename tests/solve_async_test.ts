@@ -270,6 +270,15 @@ describe("solveAsync cancelled", { skip: SKIP }, () => {
 });
 
 describe("a pool that uses the calling thread (the command line's)", { skip: SKIP }, () => {
+  /** A pool of two using the calling thread, and a session of a small problem said to have `pairs`. */
+  const opened = (pairs: number) => {
+    const pool = new Pool(2);
+    pool.useCallingThread();
+    const problem = easy(1, 200);
+    const session = pool.open(problem, resolveOptions({}).switches);
+    session.facts = { peakLoad: 0, lowerBound: 0, pairs };
+    return { pool, problem, session };
+  };
   /** A whole search of the session's problem by one portfolio member. */
   const search = (session: Session, problem: Problem, member: number, heuristic: string) =>
     session.run({
@@ -287,11 +296,7 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
     "runs searches there and on one worker fewer, and everything else on workers",
     LIMIT,
     async () => {
-      const pool = new Pool(2);
-      pool.useCallingThread();
-      const problem = easy(1, 200);
-      const session = pool.open(problem, resolveOptions({}).switches);
-      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS };
+      const { pool, problem, session } = opened(CALLING_THREAD_MAX_PAIRS);
       try {
         const results = await Promise.all([
           search(session, problem, 0, "WAT"),
@@ -314,11 +319,7 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
     async () => {
       // Beginning a search there (the sweep, the model) cannot pause: on
       // millions of pairs it held the thread for seconds.
-      const pool = new Pool(2);
-      pool.useCallingThread();
-      const problem = easy(1, 200);
-      const session = pool.open(problem, resolveOptions({}).switches);
-      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS + 1 };
+      const { pool, problem, session } = opened(CALLING_THREAD_MAX_PAIRS + 1);
       try {
         const results = await Promise.all([
           search(session, problem, 0, "WAT"),
@@ -339,12 +340,8 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
     "starts a worker in its place for heuristics that run at once while it is idle",
     LIMIT,
     async () => {
-      const pool = new Pool(2);
-      pool.useCallingThread();
-      const problem = easy(1, 200);
-      const session = pool.open(problem, resolveOptions({}).switches);
       // Too many pairs for the calling thread to take any search of.
-      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS + 1 };
+      const { pool, session } = opened(CALLING_THREAD_MAX_PAIRS + 1);
       try {
         const job = (round: number) =>
           session.run({ kind: "heuristic", name: "best", round, check: false }, Infinity).result;
