@@ -344,8 +344,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   // They end a little before the limit: they run to their end, where the
   // rest of a minimization ends when it has nothing more to gain, and the
   // answer is still to be written.
-  const rounds = !exact && context.settings.heuristicRounds && Number.isFinite(deadline) &&
-    found.status === "solved";
+  const rounds = !exact && context.settings.heuristicRounds && Number.isFinite(deadline);
   const atOnce = Math.max(1, Math.min(HEURISTIC_ROUNDS_AT_ONCE, context.heuristicsAtOnce ?? 1));
   const end = deadline -
     Math.min(HEURISTIC_ROUNDS_RESERVE_MS, HEURISTIC_ROUNDS_RESERVE_SHARE * (deadline - start));
@@ -379,8 +378,8 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   // the first rounds come before it (it can hold most of the time, and it
   // rarely ends where the rounds fail).
   const budget = facts.pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET;
-  const roundsShare = HEURISTIC_ROUNDS_AFTER_PROBE_SHARE * (deadline - performance.now());
-  if (rounds && deadline - performance.now() - budget < roundsShare) yield* moreRounds(1);
+  const left = deadline - performance.now();
+  if (rounds && left - budget < HEURISTIC_ROUNDS_AFTER_PROBE_SHARE * left) yield* moreRounds(1);
   if (
     !exact && context.settings.boundProbe && facts.pairs <= EXACT_SEARCH_MAX_PAIRS && !spent &&
     !context.signal?.aborted && bisection.best !== undefined && !bisection.optimal &&

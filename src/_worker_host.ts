@@ -18,6 +18,7 @@
 
 import {
   type Facts,
+  type HeuristicJob,
   type HeuristicResult,
   Prepared,
   type SearchJob,
@@ -38,11 +39,8 @@ import { improveByLns, type LnsResult, type LnsSettings } from "./_lns.ts";
 /** What the pool asks of a worker. */
 export type WorkerJob =
   | { kind: "facts" }
-  | {
+  | HeuristicJob & {
     kind: "heuristic";
-    name: string;
-    target?: number;
-    round?: number;
     /**
      * Whether the worker checks the answer (for a page, whose thread
      * should stay free); false leaves it to the caller (a command line's
@@ -59,7 +57,7 @@ export type WorkerJob =
  * on; `check` says whether the worker checks the answer.
  */
 export function heuristicJob(
-  request: { name: string; target?: number; round?: number },
+  request: HeuristicJob,
   check: boolean,
 ): Extract<WorkerJob, { kind: "heuristic" }> {
   return {
