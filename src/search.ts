@@ -516,6 +516,8 @@ export class Search {
   #totalBound = 0;
   // The section that last failed #checkOffset: a cache, checked before use.
   #heavy = -1;
+  // Whether a candidate is first checked against the remembered section.
+  readonly #checkFirst: boolean;
   // Whether the current partition needs the full check (see #rootCheck).
   #fullCheck = false;
   // Whether affected sections are checked against their slack rather than
@@ -546,7 +548,10 @@ export class Search {
    *   `totalsTable`, whether the T preorder key reads a table of range
    *   maxima (default: where that costs less than walking the spans);
    *   `floorScans`, whether every affected section's floor is found, as
-   *   the reference does, instead of a witness under its slack.
+   *   the reference does, instead of a witness under its slack;
+   *   `placeFirst`, whether every candidate is placed before the offset
+   *   check, as the reference does, instead of failing first on the
+   *   section that last went over.
    */
   constructor(
     model: SearchModel,
@@ -555,6 +560,7 @@ export class Search {
       wholeSort?: number;
       totalsTable?: boolean;
       floorScans?: boolean;
+      placeFirst?: boolean;
     } = {},
   ) {
     this.#model = model;
@@ -564,6 +570,7 @@ export class Search {
     // The slack checks assume that a buffer raised over a section is
     // listed there (see #slackScan).
     this.#slackChecks = limits.floorScans !== true && model.spansListed;
+    this.#checkFirst = limits.placeFirst !== true;
     this.#sw = model.switches;
     const n = model.n;
     this.#n = n;
@@ -964,6 +971,13 @@ export class Search {
       // do not see them: the whole buffer must still fit (SPEC 1).
       if (offset + size[b] > this.#capacity) continue;
 
+      if (this.#checkFirst && this.#heavyFails(b, key, sectionLo, sectionHi)) {
+        // The offset check would fail on its remembered section whatever
+        // the placement raises (most candidates end so): skip placing,
+        // but keep the hatless rule's stop.
+        if (this.#hatless && this.#placesHatless(b, offset)) break;
+        continue;
+      }
       assigned[b] = offset;
       const minMark = this.#minRuns;
       const floorMark = this.#floorRuns;
@@ -1006,6 +1020,42 @@ export class Search {
       if (this.#hatless && placed === PLACE_HATLESS) break;
     }
     return this.#leave(frame);
+  }
+
+  /**
+   * Whether #checkOffset would fail on its remembered section after b is
+   * placed at offset, known before placing: a section b does not cover
+   * keeps its total.
+   */
+  #heavyFails(b: number, offset: number, sectionLo: number, sectionHi: number): boolean {
+    const heavy = this.#heavy;
+    if (heavy < sectionLo || heavy >= sectionHi) return false;
+    if (!this.#sw.monotonicFloor || !this.#sw.sectionInference) return false;
+    if (offset + this.#total[heavy] <= this.#capacity) return false;
+    for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
+      if (heavy >= this.#spLo[j] && heavy < this.#spHi[j]) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether #place(b, offset) would return PLACE_HATLESS: b meets no
+   * unplaced buffer (so raises nothing) and fits the sections it covers.
+   */
+  #placesHatless(b: number, offset: number): boolean {
+    const assigned = this.#assigned;
+    for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
+      if (assigned[this.#ovBuf[i]] === NONE && this.#ovBuf[i] !== b) return false;
+    }
+    const inference = this.#sw.sectionInference;
+    for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
+      const top = offset + this.#spWinHi[j];
+      const width = this.#spWinHi[j] - this.#spWinLo[j];
+      for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) {
+        if ((inference ? top + this.#total[s] - width : top) > this.#capacity) return false;
+      }
+    }
+    return true;
   }
 
   /** A node's last step: its candidates off the stack, a backtrack counted. */

@@ -44,6 +44,7 @@ function budgeted(
     wholeSort?: number;
     totalsTable?: boolean;
     floorScans?: boolean;
+    placeFirst?: boolean;
   },
 ) {
   const search = new Search(model, limits);
@@ -303,6 +304,10 @@ describe("affected sections checked against their slack", () => {
               const slack = budgeted(model, capacity, heuristic);
               const floors = budgeted(model, capacity, heuristic, { floorScans: true });
               assertSameTree(slack, floors, `${shape} ${seed}, ${capacity}, ${heuristic}`);
+              // Failing first on the section that last went over skips
+              // placements, not nodes.
+              const placed = budgeted(model, capacity, heuristic, { placeFirst: true });
+              assertSameTree(slack, placed, `${shape} ${seed}, ${capacity}, ${heuristic}, placed`);
               backtracks += slack.backtracks;
             }
           }
