@@ -570,7 +570,9 @@ export class Search {
     // The slack checks assume that a buffer raised over a section is
     // listed there (see #slackScan).
     this.#slackChecks = limits.floorScans !== true && model.spansListed;
-    this.#checkFirst = limits.placeFirst !== true;
+    // Only where #checkOffset reads the totals does a section fail it.
+    this.#checkFirst = limits.placeFirst !== true && model.switches.monotonicFloor &&
+      model.switches.sectionInference;
     this.#sw = model.switches;
     const n = model.n;
     this.#n = n;
@@ -971,11 +973,14 @@ export class Search {
       // do not see them: the whole buffer must still fit (SPEC 1).
       if (offset + size[b] > this.#capacity) continue;
 
-      if (this.#checkFirst && this.#heavyFails(b, key, sectionLo, sectionHi)) {
-        // The offset check would fail on its remembered section whatever
-        // the placement raises (most candidates end so): skip placing,
-        // but keep the hatless rule's stop.
-        if (this.#hatless && this.#placesHatless(b, offset)) break;
+      if (
+        this.#checkFirst && this.#heavyOver(sectionLo, sectionHi, key) &&
+        !this.#covers(b, this.#heavy) && !(this.#hatless && this.#meetsNoneUnplaced(b))
+      ) {
+        // The offset check would fail on its remembered section, which b
+        // does not cover, whatever the placement raises (most candidates
+        // end so): skip placing. A buffer that meets no unplaced one is
+        // placed as before, for the hatless rule's stop.
         continue;
       }
       assigned[b] = offset;
@@ -1022,38 +1027,18 @@ export class Search {
     return this.#leave(frame);
   }
 
-  /**
-   * Whether #checkOffset would fail on its remembered section after b is
-   * placed at offset, known before placing: a section b does not cover
-   * keeps its total.
-   */
-  #heavyFails(b: number, offset: number, sectionLo: number, sectionHi: number): boolean {
-    const heavy = this.#heavy;
-    if (heavy < sectionLo || heavy >= sectionHi) return false;
-    if (!this.#sw.monotonicFloor || !this.#sw.sectionInference) return false;
-    if (offset + this.#total[heavy] <= this.#capacity) return false;
+  /** Whether the section s is one that b covers. */
+  #covers(b: number, s: number): boolean {
     for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
-      if (heavy >= this.#spLo[j] && heavy < this.#spHi[j]) return false;
+      if (s >= this.#spLo[j] && s < this.#spHi[j]) return true;
     }
-    return true;
+    return false;
   }
 
-  /**
-   * Whether #place(b, offset) would return PLACE_HATLESS: b meets no
-   * unplaced buffer (so raises nothing) and fits the sections it covers.
-   */
-  #placesHatless(b: number, offset: number): boolean {
-    const assigned = this.#assigned;
+  /** Whether b meets no unplaced buffer: #place would raise nothing. */
+  #meetsNoneUnplaced(b: number): boolean {
     for (let i = this.#ovStart[b]; i < this.#ovStart[b + 1]; i++) {
-      if (assigned[this.#ovBuf[i]] === NONE && this.#ovBuf[i] !== b) return false;
-    }
-    const inference = this.#sw.sectionInference;
-    for (let j = this.#spStart[b]; j < this.#spStart[b + 1]; j++) {
-      const top = offset + this.#spWinHi[j];
-      const width = this.#spWinHi[j] - this.#spWinLo[j];
-      for (let s = this.#spLo[j]; s < this.#spHi[j]; s++) {
-        if ((inference ? top + this.#total[s] - width : top) > this.#capacity) return false;
-      }
+      if (this.#assigned[this.#ovBuf[i]] === NONE) return false;
     }
     return true;
   }
@@ -1752,8 +1737,7 @@ export class Search {
     // Most checks that get this far fail (on the challenging suite, all but
     // a few in a thousand), and the section over the capacity last time is
     // usually still over: the next candidate's placement left it alone.
-    const heavy = this.#heavy;
-    if (heavy >= sectionLo && heavy < sectionHi && offset + total[heavy] > capacity) return false;
+    if (this.#heavyOver(sectionLo, sectionHi, offset)) return false;
     let max = 0;
     for (let s = sectionLo; s < sectionHi; s++) {
       const t = total[s];
@@ -1767,6 +1751,12 @@ export class Search {
     }
     this.#totalBound = max;
     return true;
+  }
+
+  /** Whether the section that last failed #checkOffset fails it at offset. */
+  #heavyOver(sectionLo: number, sectionHi: number, offset: number): boolean {
+    const heavy = this.#heavy;
+    return heavy >= sectionLo && heavy < sectionHi && offset + this.#total[heavy] > this.#capacity;
   }
 
   /**
