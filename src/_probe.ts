@@ -292,6 +292,7 @@ interface Member {
 export class Race implements ProbeSchedule {
   readonly #probe: ProbeSettings;
   readonly #sliceMs: number;
+  readonly #lockstep: boolean;
   readonly #tally = new Tally();
   #members: Member[] = [];
   // The winner so far: its round and rank.
@@ -302,11 +303,14 @@ export class Race implements ProbeSchedule {
 
   /**
    * @param probe What is probed.
-   * @param sliceMs How long a run goes before it pauses.
+   * @param options `lockstep`: whether runs go round by round (see
+   *   #frontier), for one thread; `sliceMs`: how long a run goes before it
+   *   pauses.
    */
-  constructor(probe: ProbeSettings, sliceMs = RACE_SLICE_MS) {
+  constructor(probe: ProbeSettings, options: { lockstep?: boolean; sliceMs?: number } = {}) {
     this.#probe = probe;
-    this.#sliceMs = sliceMs;
+    this.#lockstep = options.lockstep ?? false;
+    this.#sliceMs = options.sliceMs ?? RACE_SLICE_MS;
     this.#reset();
   }
 
@@ -366,7 +370,28 @@ export class Race implements ProbeSchedule {
     );
   }
 
-  /** Runs for idle members, in turn, up to `count`. */
+  /**
+   * The end of the earliest round that a member still in the race is in:
+   * no member need run past it before every member has reached it, since
+   * one finishing there decides before any later round (the race then
+   * visits about the nodes the round robin would, not a slice's worth more
+   * per member).
+   */
+  #frontier(open: boolean): number {
+    const buffers = Math.max(1, this.#probe.buffers);
+    let frontier = Infinity;
+    for (const member of this.#members) {
+      if (member.done || (member.restart && !open)) continue;
+      const end = buffers * 2 ** this.#roundOf(member, member.nodes + 1);
+      if (end < frontier) frontier = end;
+    }
+    return frontier;
+  }
+
+  /**
+   * Runs for idle members, in turn, up to `count`: those behind the
+   * frontier first, and up to it.
+   */
   next(count: number): SearchJob[] {
     const jobs: SearchJob[] = [];
     if (this.#tally.stopped !== undefined) return jobs;
@@ -374,41 +399,56 @@ export class Race implements ProbeSchedule {
     const members = this.#members;
     const total = members.length;
     const open = this.#restartsOpen();
-    for (let step = 0; step < total && jobs.length < count; step++) {
-      const place = (this.#turn + step) % total;
-      const member = members[place];
-      if (member.running || member.done) continue;
-      const budget = this.#limit(member) - member.nodes;
-      if (budget <= 0) {
-        // It could no longer decide: leave it paused (a later begin gives it up).
-        member.done = true;
-        continue;
-      }
-      if (member.restart && !open) continue;
-      let begin: SearchJob["begin"];
-      let runBudget = budget;
-      if (member.restart) {
-        const j = place - heuristics.length;
-        const size = RESTART_BASE * Math.max(1, buffers) * luby(Math.max(1, member.restarts));
-        if (member.restarts === 0 || member.restartNodes >= size) {
-          member.restarts++;
-          member.restartNodes = 0;
-          begin = {
-            capacity,
-            heuristic: restartHeuristic(j, member.restarts, this.#relaxed),
-            relaxed: this.#relaxed,
-          };
+    const frontier = this.#lockstep ? this.#frontier(open) : Infinity;
+    // Two passes: first the members behind the frontier, each only up to
+    // it; then, where runs are still wanted, the others. (Only one thread
+    // asks for lockstep: on workers it is not yet measured to pay.)
+    for (let pass = 0; pass < 2; pass++) {
+      for (let step = 0; step < total && jobs.length < count; step++) {
+        const place = (this.#turn + step) % total;
+        const member = members[place];
+        if (member.running || member.done) continue;
+        const budget = this.#limit(member) - member.nodes;
+        if (budget <= 0) {
+          // It could no longer decide: leave it paused (a later begin gives it up).
+          member.done = true;
+          continue;
         }
-        const left = RESTART_BASE * Math.max(1, buffers) * luby(member.restarts) -
-          member.restartNodes;
-        runBudget = Math.min(budget, left);
-      } else if (!member.begun) {
-        begin = { capacity, heuristic: heuristics[place], relaxed: this.#relaxed };
+        if (member.restart && !open) continue;
+        if (pass === 0 ? member.nodes >= frontier : member.nodes < frontier) continue;
+        const cap = pass === 0 ? frontier - member.nodes : Infinity;
+        let begin: SearchJob["begin"];
+        let runBudget = budget;
+        if (member.restart) {
+          const j = place - heuristics.length;
+          const size = RESTART_BASE * Math.max(1, buffers) * luby(Math.max(1, member.restarts));
+          if (member.restarts === 0 || member.restartNodes >= size) {
+            member.restarts++;
+            member.restartNodes = 0;
+            begin = {
+              capacity,
+              heuristic: restartHeuristic(j, member.restarts, this.#relaxed),
+              relaxed: this.#relaxed,
+            };
+          }
+          const left = RESTART_BASE * Math.max(1, buffers) * luby(member.restarts) -
+            member.restartNodes;
+          runBudget = Math.min(budget, left);
+        } else if (!member.begun) {
+          begin = { capacity, heuristic: heuristics[place], relaxed: this.#relaxed };
+        }
+        runBudget = Math.min(runBudget, cap);
+        jobs.push({
+          member: place,
+          begin,
+          budget: runBudget,
+          giveUp: false,
+          sliceMs: this.#sliceMs,
+        });
+        member.begun = true;
+        member.running = true;
+        this.#running++;
       }
-      jobs.push({ member: place, begin, budget: runBudget, giveUp: false, sliceMs: this.#sliceMs });
-      member.begun = true;
-      member.running = true;
-      this.#running++;
     }
     if (jobs.length > 0) {
       this.#turn = (jobs[jobs.length - 1].member + 1) % total;
@@ -484,9 +524,16 @@ export function races(portfolio: boolean, pairs: number): boolean {
   return portfolio && pairs <= RACE_MAX_PAIRS;
 }
 
-/** The schedule of a probe: the race with `portfolio`, else the round robin. */
-export function scheduleOf(probe: ProbeSettings, portfolio: boolean): ProbeSchedule {
-  return portfolio ? new Race(probe) : new RoundRobin(probe);
+/**
+ * The schedule of a probe: the race with `portfolio` (round by round with
+ * `lockstep`), else the round robin.
+ */
+export function scheduleOf(
+  probe: ProbeSettings,
+  portfolio: boolean,
+  lockstep = false,
+): ProbeSchedule {
+  return portfolio ? new Race(probe, { lockstep }) : new RoundRobin(probe);
 }
 
 /**
@@ -500,7 +547,7 @@ export function runProbe(
   deadline: number,
   stop?: StopFlag,
 ): ProbeOutcome {
-  const schedule = scheduleOf(probe, portfolio);
+  const schedule = scheduleOf(probe, portfolio, true);
   for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
     schedule.report(job, prepared.advance(job, deadline, stop));
   }

@@ -171,7 +171,9 @@ describe("the race decides as the round robin does", () => {
       const want = expected(scripts, buffers, maxNodes);
       const robin = winner(execute(new RoundRobin(probe), scripts, 1, trial));
       const lanes = 1 + Math.floor(random() * 3);
-      const race = winner(execute(new Race(probe), scripts, lanes, trial + 1));
+      const race = winner(
+        execute(new Race(probe, { lockstep: trial % 2 === 0 }), scripts, lanes, trial + 1),
+      );
       const label = `trial ${trial}: ${JSON.stringify({ scripts, buffers, maxNodes })}`;
       assert.equal(robin, want ?? "unknown", label);
       assert.equal(race, want ?? "unknown", label);
@@ -212,7 +214,15 @@ describe("the race decides as the round robin does", () => {
       const robin = winner(execute(new RoundRobin(probe), scripts, 1, trial, restarts));
       assert.equal(robin, want ?? "unknown", label);
       const lanes = 1 + Math.floor(random() * 3);
-      const race = winner(execute(new Race(probe), scripts, lanes, trial + 1, restarts));
+      const race = winner(
+        execute(
+          new Race(probe, { lockstep: trial % 2 === 0 }),
+          scripts,
+          lanes,
+          trial + 1,
+          restarts,
+        ),
+      );
       assert.equal(race, want ?? "unknown", label);
     }
   });
@@ -233,6 +243,7 @@ describe("the race decides as the round robin does", () => {
     };
     for (let seed = 0; seed < 20; seed++) {
       assert.equal(winner(execute(new Race(probe), scripts, 3, seed)), 0);
+      assert.equal(winner(execute(new Race(probe, { lockstep: true }), scripts, 1, seed)), 0);
       assert.equal(winner(execute(new RoundRobin(probe), scripts, 1, seed)), 0);
     }
   });
@@ -337,5 +348,41 @@ describe("portfolio on and off give the same offsets", () => {
     const robin = solve(problem, { minimizeCapacity: true, portfolio: false });
     assert.equal(race.height, 19);
     assert.deepEqual(race.offsets, robin.offsets);
+  });
+});
+
+describe("the race on one thread goes round by round (lockstep)", () => {
+  it("visits no member past the round that decides, where slices would", () => {
+    const random = mulberry32(23);
+    let overshoots = 0;
+    for (let trial = 0; trial < 500; trial++) {
+      const k = 2 + Math.floor(random() * 3);
+      const buffers = 1 + Math.floor(random() * 10);
+      const scripts: Script[] = Array.from({ length: k }, () => ({
+        nodes: random() < 0.3 ? Infinity : 1 + Math.floor(random() * 2000),
+        status: "solved",
+      }));
+      if (scripts.every((s) => s.nodes === Infinity)) scripts[0].nodes = 500;
+      const probe = {
+        capacity: 10,
+        heuristics: scripts.map((_, i) => "WAT".slice(0, 1 + (i % 3))),
+        buffers,
+        maxNodes: Infinity,
+        restarts: false,
+      };
+      const want = expected(scripts, buffers, Infinity)!;
+      // Every member need only reach the end of the winner's round.
+      const end = buffers * 2 ** roundOf(scripts[want].nodes, buffers);
+      const most = scripts.reduce((sum, s) => sum + Math.min(s.nodes, end), 0);
+      const label = `trial ${trial}: ${JSON.stringify({ scripts, buffers })}`;
+      const lockstep = execute(new Race(probe, { lockstep: true }), scripts, 1, trial);
+      assert.equal(winner(lockstep), want, label);
+      assert.ok(lockstep.nodes <= most, `${label}: ${lockstep.nodes} nodes, at most ${most}`);
+      // Sliced without lockstep, a member can run on past that round.
+      const sliced = execute(new Race(probe), scripts, 1, trial);
+      assert.equal(winner(sliced), want, label);
+      if (sliced.nodes > most) overshoots++;
+    }
+    assert.ok(overshoots > 0, "the bound is one that slices alone break");
   });
 });
