@@ -388,6 +388,33 @@ export class Race implements ProbeSchedule {
     return frontier;
   }
 
+  /** A run of member `place` for at most `budget` nodes, marked running. */
+  #job(place: number, budget: number): SearchJob {
+    const { heuristics, capacity, buffers } = this.#probe;
+    const member = this.#members[place];
+    let begin: SearchJob["begin"];
+    if (member.restart) {
+      // Its restarts on Luby's sequence: a new one once the last is spent.
+      const size = () => RESTART_BASE * Math.max(1, buffers) * luby(member.restarts);
+      if (member.restarts === 0 || member.restartNodes >= size()) {
+        member.restarts++;
+        member.restartNodes = 0;
+        begin = {
+          capacity,
+          heuristic: restartHeuristic(place - heuristics.length, member.restarts, this.#relaxed),
+          relaxed: this.#relaxed,
+        };
+      }
+      budget = Math.min(budget, size() - member.restartNodes);
+    } else if (!member.begun) {
+      begin = { capacity, heuristic: heuristics[place], relaxed: this.#relaxed };
+    }
+    member.begun = true;
+    member.running = true;
+    this.#running++;
+    return { member: place, begin, budget, giveUp: false, sliceMs: this.#sliceMs };
+  }
+
   /**
    * Runs for idle members, in turn, up to `count`: those behind the
    * frontier first, and up to it.
@@ -395,7 +422,6 @@ export class Race implements ProbeSchedule {
   next(count: number): SearchJob[] {
     const jobs: SearchJob[] = [];
     if (this.#tally.stopped !== undefined) return jobs;
-    const { heuristics, capacity, buffers } = this.#probe;
     const members = this.#members;
     const total = members.length;
     const open = this.#restartsOpen();
@@ -403,7 +429,7 @@ export class Race implements ProbeSchedule {
     // Two passes: first the members behind the frontier, each only up to
     // it; then, where runs are still wanted, the others. (Only one thread
     // asks for lockstep: on workers it is not yet measured to pay.)
-    for (let pass = 0; pass < 2; pass++) {
+    for (let pass = 0; pass < (frontier === Infinity ? 1 : 2); pass++) {
       for (let step = 0; step < total && jobs.length < count; step++) {
         const place = (this.#turn + step) % total;
         const member = members[place];
@@ -416,38 +442,9 @@ export class Race implements ProbeSchedule {
         }
         if (member.restart && !open) continue;
         if (pass === 0 ? member.nodes >= frontier : member.nodes < frontier) continue;
-        const cap = pass === 0 ? frontier - member.nodes : Infinity;
-        let begin: SearchJob["begin"];
-        let runBudget = budget;
-        if (member.restart) {
-          const j = place - heuristics.length;
-          const size = RESTART_BASE * Math.max(1, buffers) * luby(Math.max(1, member.restarts));
-          if (member.restarts === 0 || member.restartNodes >= size) {
-            member.restarts++;
-            member.restartNodes = 0;
-            begin = {
-              capacity,
-              heuristic: restartHeuristic(j, member.restarts, this.#relaxed),
-              relaxed: this.#relaxed,
-            };
-          }
-          const left = RESTART_BASE * Math.max(1, buffers) * luby(member.restarts) -
-            member.restartNodes;
-          runBudget = Math.min(budget, left);
-        } else if (!member.begun) {
-          begin = { capacity, heuristic: heuristics[place], relaxed: this.#relaxed };
-        }
-        runBudget = Math.min(runBudget, cap);
-        jobs.push({
-          member: place,
-          begin,
-          budget: runBudget,
-          giveUp: false,
-          sliceMs: this.#sliceMs,
-        });
-        member.begun = true;
-        member.running = true;
-        this.#running++;
+        jobs.push(
+          this.#job(place, Math.min(budget, pass === 0 ? frontier - member.nodes : Infinity)),
+        );
       }
     }
     if (jobs.length > 0) {
