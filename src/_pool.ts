@@ -589,6 +589,19 @@ export class Session {
     return job.kind === "search" ? this.#bound.get(job.search.member) : undefined;
   }
 
+  /**
+   * Whether a begun search can resume now: nothing runs where it lives,
+   * and no other run was promised that executor in `claimed` (this one
+   * then is).
+   */
+  free(member: number, claimed: Set<object>): boolean {
+    const slot = this.#bound.get(member);
+    if (slot === undefined) return true;
+    if (slot.ticket !== undefined || claimed.has(slot)) return false;
+    claimed.add(slot);
+    return true;
+  }
+
   /** Records where a job's search lives (a begun search resumes only there). */
   bind(job: WorkerJob, slot: Slot): void {
     if (job.kind === "search") this.#bound.set(job.search.member, slot);

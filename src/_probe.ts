@@ -50,9 +50,13 @@ export type ProbeOutcome =
 export interface ProbeSchedule {
   /**
    * Up to `count` runs that may start now (fewer, or none, while the
-   * outcome waits on runs already out).
+   * outcome waits on runs already out). `ready`, where given, says whether
+   * a paused search can resume now (its executor is free): one that
+   * cannot is passed over, so an idle executor is not handed a run that
+   * must wait for a busy one. It is asked only about a run about to be
+   * handed out, so a yes may promise the executor to that run.
    */
-  next(count: number): SearchJob[];
+  next(count: number, ready?: (member: number) => boolean): SearchJob[];
   /** Records a run's result. */
   report(job: SearchJob, result: SearchResult): void;
   /** How many runs are out. */
@@ -388,26 +392,38 @@ export class Race implements ProbeSchedule {
     return frontier;
   }
 
+  /** The length of a restart member's current restart, on Luby's sequence. */
+  #restartLength(member: Member): number {
+    return RESTART_BASE * Math.max(1, this.#probe.buffers) * luby(member.restarts);
+  }
+
+  /**
+   * Whether a member's next run resumes its paused search (and so must run
+   * where that search is); else it begins one, anywhere.
+   */
+  #resumes(member: Member): boolean {
+    // A restart member begins a new restart once the last is spent.
+    return member.restart
+      ? member.restarts > 0 && member.restartNodes < this.#restartLength(member)
+      : member.begun;
+  }
+
   /** A run of member `place` for at most `budget` nodes, marked running. */
   #job(place: number, budget: number): SearchJob {
-    const { heuristics, capacity, buffers } = this.#probe;
+    const { heuristics, capacity } = this.#probe;
     const member = this.#members[place];
     let begin: SearchJob["begin"];
-    if (member.restart) {
-      // Its restarts on Luby's sequence: a new one once the last is spent.
-      const size = () => RESTART_BASE * Math.max(1, buffers) * luby(member.restarts);
-      if (member.restarts === 0 || member.restartNodes >= size()) {
+    if (!this.#resumes(member)) {
+      let heuristic = heuristics[place];
+      if (member.restart) {
         member.restarts++;
         member.restartNodes = 0;
-        begin = {
-          capacity,
-          heuristic: restartHeuristic(place - heuristics.length, member.restarts, this.#relaxed),
-          relaxed: this.#relaxed,
-        };
+        heuristic = restartHeuristic(place - heuristics.length, member.restarts, this.#relaxed);
       }
-      budget = Math.min(budget, size() - member.restartNodes);
-    } else if (!member.begun) {
-      begin = { capacity, heuristic: heuristics[place], relaxed: this.#relaxed };
+      begin = { capacity, heuristic, relaxed: this.#relaxed };
+    }
+    if (member.restart) {
+      budget = Math.min(budget, this.#restartLength(member) - member.restartNodes);
     }
     member.begun = true;
     member.running = true;
@@ -417,9 +433,10 @@ export class Race implements ProbeSchedule {
 
   /**
    * Runs for idle members, in turn, up to `count`: those behind the
-   * frontier first, and up to it.
+   * frontier first, and up to it; a paused search only where `ready` says
+   * its executor is free.
    */
-  next(count: number): SearchJob[] {
+  next(count: number, ready?: (member: number) => boolean): SearchJob[] {
     const jobs: SearchJob[] = [];
     if (this.#tally.stopped !== undefined) return jobs;
     const members = this.#members;
@@ -442,6 +459,8 @@ export class Race implements ProbeSchedule {
         }
         if (member.restart && !open) continue;
         if (pass === 0 ? member.nodes >= frontier : member.nodes < frontier) continue;
+        // Asked last: a yes promises the executor to this run.
+        if (ready !== undefined && this.#resumes(member) && !ready(place)) continue;
         jobs.push(
           this.#job(place, Math.min(budget, pass === 0 ? frontier - member.nodes : Infinity)),
         );
@@ -450,7 +469,7 @@ export class Race implements ProbeSchedule {
     if (jobs.length > 0) {
       this.#turn = (jobs[jobs.length - 1].member + 1) % total;
     } else if (count > 0 && this.#settle()) {
-      return this.next(count);
+      return this.next(count, ready);
     }
     return jobs;
   }

@@ -31,7 +31,12 @@ import {
   sharedPool,
   WorkersUnavailableError,
 } from "./_pool.ts";
-import { WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "./_limits.ts";
+import {
+  CALLING_THREAD_MAX_PAIRS,
+  WORKERS_JOIN_MS,
+  WORKERS_MIN_BUFFERS,
+  WORKERS_MIN_TIMEOUT_MS,
+} from "./_limits.ts";
 import { heuristicJob } from "./_worker_host.ts";
 
 /**
@@ -144,7 +149,7 @@ async function runOnPool(
         return await result as HeuristicResult;
       }
       case "probe":
-        return await probeOnPool(session, settings, problem.buffers.length, request);
+        return await probeOnPool(session, settings, problem.buffers.length, request, start);
       case "lns": {
         const job = {
           kind: "lns" as const,
@@ -167,15 +172,18 @@ async function runOnPool(
 
 /**
  * A probe on the pool: with one search at a time (the round robin, or a
- * pool of one), the whole probe on one worker; else the race's runs, as
- * many at once as there are workers, each search resumed on the worker
- * that holds it.
+ * pool of one), the whole probe on one worker; else the race's runs, round
+ * by round, as many at once as there are workers, each search resumed on
+ * the worker that holds it. Where the calling thread runs searches, a
+ * probe that begins before any worker served the call runs there alone
+ * until WORKERS_JOIN_MS from the call's `start`.
  */
 function probeOnPool(
   session: Session,
   settings: Settings,
   buffers: number,
   request: ProbeRequest,
+  start: number,
 ): Promise<ProbeOutcome> {
   const probe = {
     capacity: request.capacity,
@@ -186,18 +194,34 @@ function probeOnPool(
   };
   // With too many pairs for a model and a search's trails per worker, one
   // search at a time (the same answer).
-  const portfolio = races(settings.portfolio, session.facts?.pairs ?? 0);
+  const pairs = session.facts?.pairs;
+  const portfolio = races(settings.portfolio, pairs ?? 0);
   const width = portfolio ? session.width : 1;
   if (width === 1) {
     // One search at a time: the whole probe on one worker, one message.
     const job = { kind: "probe" as const, probe, portfolio };
     return session.run(job, request.deadline).result as Promise<ProbeOutcome>;
   }
-  const schedule = scheduleOf(probe, portfolio);
+  const schedule = scheduleOf(probe, portfolio, true);
+  const alone = session.callingThread && session.used.size === 0 &&
+    pairs !== undefined && pairs <= CALLING_THREAD_MAX_PAIRS;
+  const join = alone ? start + WORKERS_JOIN_MS : -Infinity;
   return new Promise((resolve, reject) => {
     const fill = (): void => {
-      for (const job of schedule.next(width - schedule.running)) {
-        session.run({ kind: "search", search: job }, request.deadline).result.then((result) => {
+      const now = performance.now();
+      const lanes = now < join ? 1 : width;
+      // While runs of this probe are out, a paused search waits for its
+      // own executor to be free rather than take another's place.
+      const claimed = new Set<object>();
+      const ready = schedule.running > 0
+        ? (member: number) => session.free(member, claimed)
+        : undefined;
+      for (const job of schedule.next(lanes - schedule.running, ready)) {
+        // Alone, a run need not pause for another executor's turn: only
+        // when the workers may join (each pause costs a turn of the event
+        // loop, about 2 ms in Deno).
+        const search = job;
+        session.run({ kind: "search", search }, request.deadline).result.then((result) => {
           schedule.report(job, result as SearchResult);
           fill();
         }, reject);

@@ -24,6 +24,7 @@ import { validate } from "../src/validate.ts";
 import { solve } from "../src/solve.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { easyProblems, hardProblem } from "./_problems.ts";
+import { WORKERS_JOIN_MS } from "../src/_limits.ts";
 import { type Run, run } from "./_process.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -322,6 +323,43 @@ describe("solving on the workers (generated problems above the worker threshold)
     assert.equal(report.height, expected.height);
     const read = parseCsv(readFileSync(input, "utf8"));
     assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
+  });
+
+  it(`at a capacity: the command's own thread alone for ${WORKERS_JOIN_MS} ms, then a worker joins; solve()'s answer either side`, async () => {
+    // Starting a worker holds the command about 30 ms and it answers its
+    // first slice about 140 ms later: a solve done sooner never starts one.
+    using space = tempDir();
+    const sides = [
+      // About 200 nodes: tens of milliseconds, cold.
+      {
+        problem: generateProblem({ seed: 1, buffers: 70, construction: "greedy" }).problem,
+        workers: 0,
+      },
+      // About 300,000 nodes: a second here.
+      {
+        problem: generateProblem({ seed: 1, buffers: 300, construction: "planted", slack: 1.03 })
+          .problem,
+        workers: 1,
+      },
+    ];
+    for (const [i, { problem, workers }] of sides.entries()) {
+      const input = write(space.dir, `in${i}.csv`, problem);
+      const { code, stdout, stderr } = await cli([
+        `--capacity=${problem.capacity}`,
+        `--input=${input}`,
+        "--json",
+      ]);
+      assert.equal(code, 0, stderr);
+      const report = JSON.parse(stdout);
+      assert.equal(
+        report.workers,
+        workers,
+        `${problem.buffers.length} buffers: ${report.milliseconds} ms`,
+      );
+      const read = parseCsv(readFileSync(input, "utf8"));
+      const expected = solve({ ...read, capacity: problem.capacity });
+      assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
+    }
   });
 
   it("--heuristic=best on 400 buffers: a worker's answer, checked by the command, is solve()'s", async () => {

@@ -43,7 +43,10 @@ interface RestartScript {
  * time, answered in a random order, each run stopping at a random point of
  * its budget when it is a time slice. A search is known by its heuristic:
  * the k heuristics' scripts, and for the restart members the restart that
- * finishes (found by its seeded heuristic name).
+ * finishes (found by its seeded heuristic name). With `bound`, the lanes
+ * are executors, as a pool's are: a search resumes only on the one it
+ * began on, the schedule is told which are free (`ready`), and a run it
+ * hands out for a busy one fails the test.
  */
 function execute(
   schedule: ProbeSchedule,
@@ -51,6 +54,7 @@ function execute(
   lanes: number,
   seed: number,
   restarts: RestartScript[] = [],
+  bound = false,
 ): ProbeOutcome {
   const random = mulberry32(seed);
   const k = scripts.length;
@@ -67,10 +71,43 @@ function execute(
   const current = new Map<number, Script>();
   const progress = new Map<number, number>();
   const out: SearchJob[] = [];
+  // With `bound`: where each begun search lives, and the executors running.
+  const home = new Map<number, number>();
+  const busy = new Set<number>();
   for (;;) {
-    out.push(...schedule.next(lanes - schedule.running));
+    if (bound) {
+      const claimed = new Set<number>();
+      const ready = (member: number) => {
+        const at = home.get(member)!;
+        if (busy.has(at) || claimed.has(at)) return false;
+        claimed.add(at);
+        return true;
+      };
+      const jobs = schedule.next(lanes - schedule.running, ready);
+      for (const job of jobs) {
+        let at = home.get(job.member);
+        if (job.begin === undefined) {
+          assert.ok(
+            at !== undefined && !busy.has(at),
+            `member ${job.member} resumes on a busy executor`,
+          );
+        } else {
+          at = Array.from({ length: lanes }, (_, i) => i).find((i) =>
+            !busy.has(i) &&
+            !(claimed.has(i) && jobs.some((j) => !j.begin && home.get(j.member) === i))
+          )!;
+          assert.ok(at !== undefined, "no free executor");
+          home.set(job.member, at);
+        }
+        busy.add(at);
+      }
+      out.push(...jobs);
+    } else {
+      out.push(...schedule.next(lanes - schedule.running));
+    }
     if (out.length === 0) return schedule.outcome();
     const job = out.splice(Math.floor(random() * out.length), 1)[0];
+    busy.delete(home.get(job.member)!);
     if (job.begin) {
       const base = job.member < k
         ? scripts[job.member]
@@ -172,7 +209,14 @@ describe("the race decides as the round robin does", () => {
       const robin = winner(execute(new RoundRobin(probe), scripts, 1, trial));
       const lanes = 1 + Math.floor(random() * 3);
       const race = winner(
-        execute(new Race(probe, { lockstep: trial % 2 === 0 }), scripts, lanes, trial + 1),
+        execute(
+          new Race(probe, { lockstep: trial % 2 === 0 }),
+          scripts,
+          lanes,
+          trial + 1,
+          [],
+          trial % 4 < 2,
+        ),
       );
       const label = `trial ${trial}: ${JSON.stringify({ scripts, buffers, maxNodes })}`;
       assert.equal(robin, want ?? "unknown", label);
@@ -221,6 +265,7 @@ describe("the race decides as the round robin does", () => {
           lanes,
           trial + 1,
           restarts,
+          trial % 4 < 2,
         ),
       );
       assert.equal(race, want ?? "unknown", label);
