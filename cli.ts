@@ -1,9 +1,9 @@
 // Copyright the @x/minimalloc authors. Apache-2.0 license.
-// This module needs file access: it reads and writes files through
-// `node:fs`, which Deno and Bun both provide. It imports no `node:` module
-// (src/_outputs.ts looks `fs` up when it runs), so that mod.ts can import
-// it for `deno run jsr:@x/minimalloc` and a browser bundle of mod.ts still
-// holds no `node:` import.
+// This module needs file access: it reads and writes files through the
+// host (src/_host.ts: Deno's own API on Deno, `node:fs` on Bun and Node).
+// It imports no `node:` module (`fs` is looked up when it is first
+// needed), so that mod.ts can import it for `deno run jsr:@x/minimalloc`
+// and a browser bundle of mod.ts still holds no `node:` import.
 
 /**
  * The `minimalloc` command, compatible with the reference C++ tool's flags
@@ -55,6 +55,7 @@ import {
   stderrIsTerminal,
   writeStderr,
 } from "./src/_outputs.ts";
+import { host } from "./src/_host.ts";
 
 /** Where {@linkcode main} reads and writes, for tests. */
 export interface CliIo {
@@ -511,21 +512,22 @@ export async function runMain(): Promise<void> {
   // A promise that nothing will settle lets the runtime exit with code 0
   // and no answer (once, a worker ended with a search paused on it did
   // that): say so instead.
+  const process = host();
   let ended = false;
-  const unfinished = () => {
+  const stop = process.onDrained(() => {
     if (ended) return;
+    ended = true;
     writeStderr("minimalloc: internal error: the solve stopped without an answer\n");
-    process.exitCode = 70;
-  };
-  process.once("beforeExit", unfinished);
+    process.setExitCode(70);
+  });
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    process.setExitCode(await main(process.args()));
   } catch (error) {
     writeStderr(`minimalloc: internal error: ${(error as Error)?.stack ?? error}\n`);
-    process.exitCode = 70;
+    process.setExitCode(70);
   } finally {
     ended = true;
-    process.off("beforeExit", unfinished);
+    stop();
   }
 }
 

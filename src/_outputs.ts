@@ -1,9 +1,7 @@
 // Copyright the @x/minimalloc authors. Apache-2.0 license.
-// This module needs file access: it writes the command line's outputs. It
-// takes `fs` from `process.getBuiltinModule` when it runs (Deno, Bun and
-// Node 20.16+ have it) instead of importing `node:fs`, so that a browser
-// bundle of mod.ts, which reaches the command line through its
-// `import.meta.main` block, holds no `node:` import.
+// This module needs file access: it writes the command line's outputs,
+// through the host's files (src/_host.ts: Deno's own API on Deno, `fs`
+// elsewhere).
 
 // How the command line writes, and why:
 //
@@ -32,15 +30,7 @@
 //   printing quietly; a closed standard output (`>&-`) is an error, since
 //   the runtimes hand such a process /dev/null, where output would vanish.
 
-type Fs = typeof import("node:fs");
-
-/**
- * `fs`, looked up when it is needed: bundlers follow an import of it, and
- * the bare name keeps even the string "node:" out of browser bundles.
- */
-function fs(): Fs {
-  return process.getBuiltinModule("fs");
-}
+import { type FileInfo, host, type OpenFile } from "./_host.ts";
 
 /** An output that could not be written: the message is one line. */
 export class OutputError extends Error {
@@ -92,13 +82,12 @@ export function readFailure(error: unknown): string {
     : String((error as Error)?.message ?? error);
 }
 
-/** Writes all of `bytes` to `fd`, waiting out a non-blocking descriptor's EAGAIN. */
-function writeAll(fd: number, bytes: Uint8Array, from = 0, to = bytes.length): void {
-  const files = fs();
+/** Writes all of `bytes` to `file`, waiting out a non-blocking descriptor's EAGAIN. */
+function writeAll(file: OpenFile, bytes: Uint8Array, from = 0, to = bytes.length): void {
   let at = from;
   while (at < to) {
     try {
-      at += files.writeSync(fd, bytes, at, to - at);
+      at += file.write(bytes, at, to);
     } catch (error) {
       if ((error as { code?: string }).code !== "EAGAIN") throw error;
       // The reader is slower than we are: wait a millisecond for room.
@@ -123,10 +112,10 @@ interface Output {
   /** The temporary file, once created. */
   temporary?: string;
   /** The open in-place target. */
-  fd?: number;
+  file?: OpenFile;
   /** Whether the in-place target is a regular file (truncated before writing). */
   regular?: boolean;
-  /** Whether `fd` is one of the process's own descriptors (neither truncated nor closed). */
+  /** Whether `file` is one of the process's own descriptors (neither truncated nor closed). */
   borrowed?: boolean;
   /** The file opening the in-place target created (a dangling link's target), removed on abort. */
   created?: string;
@@ -163,18 +152,12 @@ export class OutputFiles {
     }
     const onSignal = (signal: string) => {
       this.abort();
-      try {
-        fs().writeSync(2, `minimalloc: interrupted by ${signal}; no output was written\n`);
-      } catch {
-        // Nowhere left to say it.
-      }
-      process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+      writeStderr(`minimalloc: interrupted by ${signal}; no output was written\n`);
+      host().exit(128 + (signal === "SIGINT" ? 2 : 15));
     };
-    const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
-      const listener = () => onSignal(signal);
-      process.on(signal, listener);
-      return [signal, listener] as const;
-    });
+    const removers = (["SIGINT", "SIGTERM"] as const).map((signal) =>
+      host().onSignal(signal, () => onSignal(signal))
+    );
     try {
       await this.#stage();
       between();
@@ -183,35 +166,36 @@ export class OutputFiles {
       this.abort();
       throw error;
     } finally {
-      for (const [signal, listener] of listeners) process.off(signal, listener);
+      for (const remove of removers) remove();
     }
   }
 
   /** Classifies each target, writes the temporary files, opens in-place targets. */
   async #stage(): Promise<void> {
-    const files = fs();
+    const files = host();
     for (const output of this.#outputs) {
       const { path } = output;
       const descriptor = descriptorOf(path);
       if (descriptor !== undefined) {
+        const file = files.std(descriptor);
         try {
-          files.fstatSync(descriptor);
+          file.stat();
         } catch (error) {
           throw new OutputError(`cannot write ${path}: ${reason(error)}`);
         }
-        Object.assign(output, { atomic: false, fd: descriptor, borrowed: true });
+        Object.assign(output, { atomic: false, file, borrowed: true });
         continue;
       }
-      let link: import("node:fs").Stats | undefined;
+      let link: FileInfo | undefined;
       try {
-        link = files.lstatSync(path);
+        link = files.lstat(path);
       } catch (error) {
         if ((error as { code?: string }).code !== "ENOENT") {
           throw new OutputError(`cannot write ${path}: ${reason(error)}`);
         }
       }
-      if (link?.isDirectory()) throw new OutputError(`cannot write ${path}: it is a directory`);
-      output.atomic = link === undefined || (link.isFile() && link.nlink === 1);
+      if (link?.isDirectory) throw new OutputError(`cannot write ${path}: it is a directory`);
+      output.atomic = link === undefined || (link.isFile && link.nlink === 1);
       if (output.atomic) {
         if (link !== undefined) {
           // Replacing by rename needs only the directory's permission: ask
@@ -219,7 +203,7 @@ export class OutputFiles {
           // for writing (without truncating) lets the kernel decide, root
           // and ACLs included, where access() emulations differ.
           try {
-            files.closeSync(files.openSync(path, files.constants.O_WRONLY));
+            files.open(path, "write").close();
           } catch (error) {
             throw new OutputError(`cannot write ${path}: ${reason(error)}`);
           }
@@ -228,10 +212,10 @@ export class OutputFiles {
       } else {
         try {
           // Opened now, written at the commit; O_CREAT for a dangling link.
-          const dangling = !files.existsSync(path);
-          output.fd = files.openSync(path, files.constants.O_WRONLY | files.constants.O_CREAT);
-          if (dangling) output.created = files.realpathSync(path);
-          output.regular = files.fstatSync(output.fd).isFile();
+          const dangling = !files.exists(path);
+          output.file = files.open(path, "write-create", 0o666);
+          if (dangling) output.created = files.realPath(path);
+          output.regular = output.file.stat().isFile;
         } catch (error) {
           throw new OutputError(`cannot write ${path}: ${reason(error)}`);
         }
@@ -240,50 +224,49 @@ export class OutputFiles {
   }
 
   /** Writes an output to a fresh temporary file beside it, in chunks. */
-  async #writeTemporary(output: Output, existing: import("node:fs").Stats | undefined) {
-    const files = fs();
-    const { dirname, basename, join } = process.getBuiltinModule("path");
+  async #writeTemporary(output: Output, existing: FileInfo | undefined) {
+    const files = host();
     const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
-    const temporary = join(
-      dirname(output.path),
-      `.${basename(output.path)}.${process.pid}.${random}.tmp`,
+    const temporary = files.join(
+      files.dirname(output.path),
+      `.${files.basename(output.path)}.${files.pid}.${random}.tmp`,
     );
-    let fd: number | undefined;
+    let file: OpenFile | undefined;
     try {
-      // "wx": never follow or reuse a file that is already there. A new
-      // output gets the usual 0666 less the umask; an existing one its mode.
-      fd = files.openSync(temporary, "wx", 0o666);
+      // Never follow or reuse a file that is already there. A new output
+      // gets the usual 0666 less the umask; an existing one its mode.
+      file = files.open(temporary, "create-new", 0o666);
       output.temporary = temporary;
       if (existing !== undefined) {
-        files.fchmodSync(fd, existing.mode & 0o7777);
+        files.chmod(temporary, existing.mode & 0o7777);
         try {
-          files.fchownSync(fd, existing.uid, existing.gid);
+          files.chown(temporary, existing.uid, existing.gid);
         } catch {
           // Only root may give a file away: the owner is best effort.
         }
       }
       for (let at = 0; at < output.bytes.length; at += CHUNK) {
-        writeAll(fd, output.bytes, at, Math.min(at + CHUNK, output.bytes.length));
+        writeAll(file, output.bytes, at, Math.min(at + CHUNK, output.bytes.length));
         await turn();
       }
-      files.fsyncSync(fd);
+      file.sync();
     } catch (error) {
       throw new OutputError(`cannot write ${output.path}: ${reason(error)}`);
     } finally {
-      if (fd !== undefined) files.closeSync(fd);
+      file?.close();
     }
   }
 
   /** The in-place writes, then the renames: synchronous, so no signal splits them. */
   #commit(): void {
-    const files = fs();
+    const files = host();
     for (const output of this.#outputs) {
-      if (output.fd === undefined) continue;
+      if (output.file === undefined) continue;
       try {
-        if (output.regular) files.ftruncateSync(output.fd, 0);
-        writeAll(output.fd, output.bytes);
-        if (!output.borrowed) files.closeSync(output.fd);
-        output.fd = undefined;
+        if (output.regular) output.file.truncate();
+        writeAll(output.file, output.bytes);
+        output.file.close();
+        output.file = undefined;
       } catch (error) {
         throw new OutputError(`cannot write ${output.path}: ${reason(error)}`);
       }
@@ -291,7 +274,7 @@ export class OutputFiles {
     for (const output of this.#outputs) {
       if (output.temporary === undefined) continue;
       try {
-        files.renameSync(output.temporary, output.path);
+        files.rename(output.temporary, output.path);
         output.temporary = undefined;
       } catch (error) {
         throw new OutputError(`cannot write ${output.path}: ${reason(error)}`);
@@ -301,20 +284,20 @@ export class OutputFiles {
 
   /** Removes the temporary files and closes in-place targets not yet written. */
   abort(): void {
-    const files = fs();
+    const files = host();
     for (const output of this.#outputs) {
       if (output.temporary !== undefined) {
-        files.rmSync(output.temporary, { force: true });
+        files.remove(output.temporary);
         output.temporary = undefined;
       }
-      if (output.fd !== undefined && !output.borrowed) {
+      if (output.file !== undefined && !output.borrowed) {
         try {
-          files.closeSync(output.fd);
-          if (output.created !== undefined) files.rmSync(output.created, { force: true });
+          output.file.close();
+          if (output.created !== undefined) files.remove(output.created);
         } catch {
           // Closing what was opened cannot usefully fail here.
         }
-        output.fd = undefined;
+        output.file = undefined;
       }
     }
   }
@@ -327,19 +310,18 @@ const DESCRIPTOR = /^\/(?:dev\/(?:fd\/([12])|(stdout|stderr))|proc\/self\/fd\/([
  * Standard output or error (1 or 2), if a path names one, directly or
  * through symlinks (a few hops, as the kernel allows).
  */
-function descriptorOf(path: string): number | undefined {
-  const files = fs();
-  const { dirname, resolve } = process.getBuiltinModule("path");
-  let at = resolve(path);
+function descriptorOf(path: string): 1 | 2 | undefined {
+  const files = host();
+  let at = files.resolve(path);
   for (let hop = 0; hop < 8; hop++) {
     const match = DESCRIPTOR.exec(at);
     if (match !== null) {
-      const named = { stdout: 1, stderr: 2 }[match[2] ?? ""];
-      return named ?? Number(match[1] ?? match[3]);
+      const named = ({ stdout: 1, stderr: 2 } as const)[match[2] ?? ""];
+      return named ?? (Number(match[1] ?? match[3]) as 1 | 2);
     }
     try {
-      if (!files.lstatSync(at).isSymbolicLink()) return undefined;
-      at = resolve(dirname(at), files.readlinkSync(at));
+      if (!files.lstat(at).isSymlink) return undefined;
+      at = files.resolve(files.dirname(at), files.readLink(at));
     } catch {
       return undefined;
     }
@@ -354,11 +336,11 @@ function descriptorOf(path: string): number | undefined {
  * shows both in /proc; elsewhere this says false and such output is lost.
  */
 export function stdoutClosed(): boolean {
-  const files = fs();
+  const files = host();
   try {
-    const flags = /^flags:\s*([0-7]+)$/m.exec(files.readFileSync("/proc/self/fdinfo/1", "utf8"));
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readAll(files.open("/proc/self/fdinfo/1", "read")));
     const readWrite = flags !== null && (parseInt(flags[1], 8) & 3) === 2;
-    return readWrite && files.readlinkSync("/proc/self/fd/1") === "/dev/null";
+    return readWrite && files.readLink("/proc/self/fd/1") === "/dev/null";
   } catch {
     return false;
   }
@@ -385,7 +367,10 @@ export class StandardOutput {
       throw new OutputError("cannot write to standard output: it is closed");
     }
     try {
-      writeAll(1, typeof content === "string" ? new TextEncoder().encode(content) : content);
+      writeAll(
+        host().std(1),
+        typeof content === "string" ? new TextEncoder().encode(content) : content,
+      );
     } catch (error) {
       // `… | head -1`: the reader has what it wanted; the rest is dropped.
       if ((error as { code?: string }).code === "EPIPE") {
@@ -400,20 +385,44 @@ export class StandardOutput {
 /** Writes to standard error, dropping the text if it cannot be written. */
 export function writeStderr(text: string): void {
   try {
-    writeAll(2, new TextEncoder().encode(text));
+    writeAll(host().std(2), new TextEncoder().encode(text));
   } catch {
     // Standard error gone: there is nowhere to report that.
   }
 }
 
-/** Whether standard error is a terminal (asked without touching `process.stderr`). */
+/** Whether standard error is a terminal. */
 export function stderrIsTerminal(): boolean {
-  return process.getBuiltinModule("tty").isatty(2);
+  return host().isTerminal(2);
+}
+
+/**
+ * Reads an open file to its end as text (as readFileSync does: a byte
+ * order mark stays), then closes it.
+ */
+function readAll(file: OpenFile): string {
+  let bytes = new Uint8Array(1 << 16);
+  let at = 0;
+  try {
+    for (;;) {
+      if (at === bytes.length) {
+        const larger = new Uint8Array(bytes.length * 2);
+        larger.set(bytes);
+        bytes = larger;
+      }
+      const read = file.read(bytes, at, bytes.length - at);
+      if (read === 0) break;
+      at += read;
+    }
+  } finally {
+    file.close();
+  }
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, at));
 }
 
 /** Reads standard input to the end, as text. */
 export function readStdin(): string {
-  return fs().readFileSync(0, "utf8");
+  return readAll(host().std(0));
 }
 
 /**
@@ -423,34 +432,34 @@ export function readStdin(): string {
  * megabyte costs time.
  */
 export function readTextFile(path: string): string {
-  const f = fs();
-  const fd = f.openSync(path, "r");
+  const file = host().open(path, "read");
+  let whole = true;
   try {
-    const stat = f.fstatSync(fd);
-    if (stat.isDirectory()) {
+    const stat = file.stat();
+    if (stat.isDirectory) {
       // Worded as the outputs word it: runtimes differ here.
       throw Object.assign(new Error("it is a directory"), { code: "EISDIR" });
     }
-    if (stat.isFile()) {
-      const bytes = new Uint8Array(stat.size);
-      let at = 0;
-      while (at < bytes.length) {
-        const read = f.readSync(fd, bytes, at, bytes.length - at, null);
-        if (read === 0) break;
-        at += read;
-      }
-      // Unless it grew meanwhile, that is the whole file. A byte order
-      // mark stays, as readFileSync keeps it.
-      if (at < bytes.length || f.readSync(fd, new Uint8Array(1), 0, 1, null) === 0) {
-        return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, at));
-      }
-    } else {
+    if (!stat.isFile) {
       // A pipe, say: from this descriptor, whose bytes would be lost to
       // another one.
-      return f.readFileSync(fd, "utf8");
+      whole = false;
+      return readAll(file);
+    }
+    const bytes = new Uint8Array(stat.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const read = file.read(bytes, at, bytes.length - at);
+      if (read === 0) break;
+      at += read;
+    }
+    // Unless it grew meanwhile, that is the whole file. A byte order
+    // mark stays, as readFileSync keeps it.
+    if (at < bytes.length || file.read(new Uint8Array(1), 0, 1) === 0) {
+      return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, at));
     }
   } finally {
-    f.closeSync(fd);
+    if (whole) file.close();
   }
-  return f.readFileSync(path, "utf8");
+  return readAll(host().open(path, "read"));
 }

@@ -67,7 +67,10 @@ describe("solveAsync goes to the workers", { skip: SKIP }, () => {
         let actual;
         const jobs = await jobsDuring(async () => actual = await solveAsync(problem));
         assert.equal(jobs > 0, workers, `${n} buffers`);
-        assert.equal(actual!.stats!.workers! > 0, workers);
+        // Where a test of the command line ran its main() in this process
+        // (Bun runs every file in one), the pool runs searches on this
+        // thread first, and a solve this quick starts no worker.
+        if (!sharedPool()!.callingThread) assert.equal(actual!.stats!.workers! > 0, workers);
         assert.deepEqual(actual!.offsets, expected.offsets);
       }
     },
