@@ -56,6 +56,7 @@ import {
   writeStderr,
 } from "./src/_outputs.ts";
 import { host } from "./src/_host.ts";
+import { turn } from "./src/_turn.ts";
 
 /** Where {@linkcode main} reads and writes, for tests. */
 export interface CliIo {
@@ -283,7 +284,7 @@ async function run(
     solveMs = performance.now() - start;
     // One turn of the event loop: the idle pool ends its workers, whose
     // copies of a large problem then do not add to the output's memory.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await turn();
   } catch (error) {
     ticker.stop();
     solveMs = performance.now() - start;

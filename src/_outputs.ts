@@ -31,6 +31,8 @@
 //   the runtimes hand such a process /dev/null, where output would vanish.
 
 import { type FileInfo, host, type OpenFile } from "./_host.ts";
+// A macrotask turn, in which signal listeners can run.
+import { turn } from "./_turn.ts";
 
 /** An output that could not be written: the message is one line. */
 export class OutputError extends Error {
@@ -97,11 +99,6 @@ function writeAll(file: OpenFile, bytes: Uint8Array, from = 0, to = bytes.length
 }
 
 const CHUNK = 1 << 20;
-
-/** A macrotask turn, in which signal listeners can run. */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 /** One output of a run, from the rendered text to the committed file. */
 interface Output {

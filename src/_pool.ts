@@ -36,6 +36,7 @@ import {
 } from "./_worker_host.ts";
 import type { HeuristicColumns } from "./_heuristics_core.ts";
 import { WORKER_SCRIPT } from "./_worker_bundle.ts";
+import { nextTurn } from "./_turn.ts";
 import { CALLING_THREAD_MAX_PAIRS, MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
 
 /** A job handed to the pool: its result, and a way to stop it. */
@@ -91,11 +92,11 @@ class CallingThread implements Executor {
   }
 
   postMessage(message: WorkerRequest): void {
-    setTimeout(() => {
+    nextTurn(() => {
       if (this.#ended) return;
       const answer = this.#host.handle(message);
       if (answer !== undefined) this.#reply(answer.reply);
-    }, 0);
+    });
   }
 
   terminate(): void {
@@ -162,7 +163,8 @@ export class Pool {
   #nextId = 0;
   #nextKey = 0;
   #url: string | undefined;
-  #closer: ReturnType<typeof setTimeout> | undefined;
+  // Whether the workers are to end in the next turn (see #idle).
+  #closing = false;
   // Whether any worker ever answered: until one has, a failing worker
   // means workers cannot run here at all.
   #answered = false;
@@ -182,8 +184,6 @@ export class Pool {
    * @param signal The call's abort signal: aborting stops its jobs.
    */
   open(problem: Problem, switches: SearchSwitches, signal?: AbortSignal): Session {
-    if (this.#closer !== undefined) clearTimeout(this.#closer);
-    this.#closer = undefined;
     // One worker now (it proves workers can start here); the others when
     // jobs wait for them, each after the jobs before it were sent, since
     // starting a worker holds this thread for tens of milliseconds.
@@ -519,14 +519,15 @@ export class Pool {
 
   /** Ends the workers once no call is open, after this turn of the event loop. */
   #idle(): void {
-    if (this.#sessions.size > 0 || this.#closer !== undefined) return;
-    this.#closer = setTimeout(() => {
-      this.#closer = undefined;
+    if (this.#sessions.size > 0 || this.#closing) return;
+    this.#closing = true;
+    nextTurn(() => {
+      this.#closing = false;
       if (this.#sessions.size > 0) return;
       for (const slot of this.#slots) slot.worker.terminate();
       this.#slots.length = 0;
       this.#queue = [];
-    }, 0);
+    });
   }
 }
 
