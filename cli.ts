@@ -513,19 +513,19 @@ export async function runMain(): Promise<void> {
   // A promise that nothing will settle lets the runtime exit with code 0
   // and no answer (once, a worker ended with a search paused on it did
   // that): say so instead.
-  const process = host();
+  const runtime = host();
   let ended = false;
-  const stop = process.onDrained(() => {
+  const stop = runtime.onDrained(() => {
     if (ended) return;
     ended = true;
     writeStderr("minimalloc: internal error: the solve stopped without an answer\n");
-    process.setExitCode(70);
+    runtime.setExitCode(70);
   });
   try {
-    process.setExitCode(await main(process.args()));
+    runtime.setExitCode(await main(runtime.args()));
   } catch (error) {
     writeStderr(`minimalloc: internal error: ${(error as Error)?.stack ?? error}\n`);
-    process.setExitCode(70);
+    runtime.setExitCode(70);
   } finally {
     ended = true;
     stop();

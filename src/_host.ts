@@ -36,6 +36,16 @@ export interface OpenFile {
   close(): void;
 }
 
+/** A temporary file, made to replace another by a rename. */
+export interface Temporary {
+  /** Open for writing. */
+  readonly file: OpenFile;
+  /** Its name, to rename. */
+  readonly path: string;
+  /** Removes it (if still there) and whatever was made to hold it. */
+  remove(): void;
+}
+
 /** How a file is opened. */
 export type OpenMode =
   | "read"
@@ -48,35 +58,55 @@ export type OpenMode =
 
 /** The operations the command line needs of its host. */
 export interface Host {
+  /** Opens a file (`mode`: the permissions of one it creates, less the umask). */
   open(path: string, how: OpenMode, mode?: number): OpenFile;
   /** Standard input, output or error. */
   std(fd: 0 | 1 | 2): OpenFile;
+  /** What a path names, not following a last symlink. */
   lstat(path: string): FileInfo;
+  /** Whether a path names something (following symlinks). */
   exists(path: string): boolean;
+  /** The path with every symlink resolved. */
   realPath(path: string): string;
+  /** A symlink's target. */
   readLink(path: string): string;
+  /** Renames, replacing what `to` names. */
   rename(from: string, to: string): void;
   /** Removes a file; nothing if it is not there. */
   remove(path: string): void;
-  chmod(path: string, mode: number): void;
-  chown(path: string, uid: number, gid: number): void;
+  /**
+   * A new temporary file in `path`'s directory (so that a rename replaces
+   * `path`), with `like`'s mode and, best effort, owner: set on the file
+   * itself, or inside a directory of our own, never through a name that
+   * another user could swap for a link in between.
+   */
+  temporaryBeside(path: string, like?: FileInfo): Temporary;
+  /** Whether a standard stream is a terminal. */
   isTerminal(fd: 0 | 1 | 2): boolean;
   /** Listens for a signal; returns how to stop listening. */
   onSignal(signal: "SIGINT" | "SIGTERM", listener: () => void): () => void;
+  /** Ends the process at once. */
   exit(code: number): never;
-  readonly pid: number;
   /** The command's arguments (after the script). */
   args(): string[];
+  /** The exit code the process ends with, when it ends by itself. */
   setExitCode(code: number): void;
   /**
    * Calls `listener` when the event loop is about to run dry (Node's
    * "beforeExit", Deno's "beforeunload"); returns how to stop listening.
    */
   onDrained(listener: () => void): () => void;
+  /** node:path's `dirname`, `basename`, `join` and `resolve`. */
   dirname(path: string): string;
   basename(path: string): string;
   join(directory: string, name: string): string;
   resolve(...paths: string[]): string;
+}
+
+/** A name no other run picks: the process and 32 random bits. */
+function unique(pid: number): string {
+  const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
+  return `${pid}.${random}`;
 }
 
 let cached: Host | undefined;
@@ -152,12 +182,18 @@ function denoHost(): Host | undefined {
       return {
         ...denoFile(stream, true),
         // The standard streams have no fstat in Deno 2: their /dev/fd
-        // entry says the same (a closed one has none).
+        // entry says the same (a closed one has none). Deno asks for
+        // --allow-all to look there: without it, a stream counts as open,
+        // as the runtimes put /dev/null in place of a closed one anyway.
         stat() {
           try {
             return infoOf(Deno.statSync(`/dev/fd/${fd}`));
-          } catch {
-            throw Object.assign(new Error("Bad file descriptor"), { code: "EBADF" });
+          } catch (error) {
+            if (error instanceof Deno.errors.NotFound) {
+              throw Object.assign(new Error("Bad file descriptor"), { code: "EBADF" });
+            }
+            const unknown = { isFile: false, isDirectory: false, isSymlink: false, size: 0 };
+            return { ...unknown, nlink: 1, mode: 0, uid: 0, gid: 0 };
           }
         },
       };
@@ -181,15 +217,43 @@ function denoHost(): Host | undefined {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
       }
     },
-    chmod: (path, mode) => Deno.chmodSync(path, mode),
-    chown: (path, uid, gid) => Deno.chownSync(path, uid, gid),
+    temporaryBeside(path, like) {
+      // Deno's files have no fchmod or fchown: the file goes in a
+      // directory of our own (0700), where no one else can put a link in
+      // its place, and is set there by name.
+      const directory = Deno.makeTempDirSync({
+        dir: this.dirname(path),
+        prefix: `.${this.basename(path)}.${unique(Deno.pid)}.`,
+        suffix: ".tmp",
+      });
+      const name = this.join(directory, this.basename(path));
+      const remove = () => {
+        this.remove(name);
+        this.remove(directory);
+      };
+      try {
+        const file = denoFile(Deno.openSync(name, { write: true, createNew: true, mode: 0o666 }));
+        if (like !== undefined) {
+          try {
+            // The owner first: chown clears the set-user-ID bits.
+            Deno.chownSync(name, like.uid, like.gid);
+          } catch {
+            // Only root may give a file away: the owner is best effort.
+          }
+          Deno.chmodSync(name, like.mode & 0o7777);
+        }
+        return { file, path: name, remove };
+      } catch (error) {
+        remove();
+        throw error;
+      }
+    },
     isTerminal: (fd) => std[fd].isTerminal(),
     onSignal(signal, listener) {
       Deno.addSignalListener(signal, listener);
       return () => Deno.removeSignalListener(signal, listener);
     },
     exit: (code) => Deno.exit(code),
-    pid: Deno.pid,
     args: () => Deno.args,
     setExitCode(code) {
       Deno.exitCode = code;
@@ -270,15 +334,37 @@ function nodeHost(): Host {
     readLink: (at) => fs.readlinkSync(at),
     rename: (from, to) => fs.renameSync(from, to),
     remove: (at) => fs.rmSync(at, { force: true }),
-    chmod: (at, mode) => fs.chmodSync(at, mode),
-    chown: (at, uid, gid) => fs.chownSync(at, uid, gid),
+    temporaryBeside(at, like) {
+      const name = path.join(
+        path.dirname(at),
+        `.${path.basename(at)}.${unique(process.pid)}.tmp`,
+      );
+      // Never follows or reuses a file that is there already.
+      const fd = fs.openSync(name, O_WRONLY | O_CREAT | O_EXCL, 0o666);
+      const remove = () => fs.rmSync(name, { force: true });
+      try {
+        if (like !== undefined) {
+          try {
+            // The owner first: chown clears the set-user-ID bits.
+            fs.fchownSync(fd, like.uid, like.gid);
+          } catch {
+            // Only root may give a file away: the owner is best effort.
+          }
+          fs.fchmodSync(fd, like.mode & 0o7777);
+        }
+      } catch (error) {
+        fs.closeSync(fd);
+        remove();
+        throw error;
+      }
+      return { file: file(fd), path: name, remove };
+    },
     isTerminal: (fd) => tty.isatty(fd),
     onSignal(signal, listener) {
       process.on(signal, listener);
       return () => process.off(signal, listener);
     },
     exit: (code) => process.exit(code),
-    pid: process.pid,
     args: () => process.argv.slice(2),
     setExitCode(code) {
       process.exitCode = code;

@@ -30,7 +30,7 @@
 //   printing quietly; a closed standard output (`>&-`) is an error, since
 //   the runtimes hand such a process /dev/null, where output would vanish.
 
-import { type FileInfo, host, type OpenFile } from "./_host.ts";
+import { type FileInfo, host, type OpenFile, type Temporary } from "./_host.ts";
 // A macrotask turn, in which signal listeners can run.
 import { turn } from "./_turn.ts";
 
@@ -107,7 +107,7 @@ interface Output {
   /** Replaced through a temporary file, or written in place. */
   atomic: boolean;
   /** The temporary file, once created. */
-  temporary?: string;
+  temporary?: Temporary;
   /** The open in-place target. */
   file?: OpenFile;
   /** Whether the in-place target is a regular file (truncated before writing). */
@@ -222,26 +222,12 @@ export class OutputFiles {
 
   /** Writes an output to a fresh temporary file beside it, in chunks. */
   async #writeTemporary(output: Output, existing: FileInfo | undefined) {
-    const files = host();
-    const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
-    const temporary = files.join(
-      files.dirname(output.path),
-      `.${files.basename(output.path)}.${files.pid}.${random}.tmp`,
-    );
     let file: OpenFile | undefined;
     try {
-      // Never follow or reuse a file that is already there. A new output
-      // gets the usual 0666 less the umask; an existing one its mode.
-      file = files.open(temporary, "create-new", 0o666);
-      output.temporary = temporary;
-      if (existing !== undefined) {
-        files.chmod(temporary, existing.mode & 0o7777);
-        try {
-          files.chown(temporary, existing.uid, existing.gid);
-        } catch {
-          // Only root may give a file away: the owner is best effort.
-        }
-      }
+      // A new output gets the usual 0666 less the umask; an existing one
+      // its mode (and, best effort, its owner).
+      output.temporary = host().temporaryBeside(output.path, existing);
+      file = output.temporary.file;
       for (let at = 0; at < output.bytes.length; at += CHUNK) {
         writeAll(file, output.bytes, at, Math.min(at + CHUNK, output.bytes.length));
         await turn();
@@ -271,7 +257,8 @@ export class OutputFiles {
     for (const output of this.#outputs) {
       if (output.temporary === undefined) continue;
       try {
-        files.rename(output.temporary, output.path);
+        files.rename(output.temporary.path, output.path);
+        output.temporary.remove();
         output.temporary = undefined;
       } catch (error) {
         throw new OutputError(`cannot write ${output.path}: ${reason(error)}`);
@@ -284,7 +271,7 @@ export class OutputFiles {
     const files = host();
     for (const output of this.#outputs) {
       if (output.temporary !== undefined) {
-        files.remove(output.temporary);
+        output.temporary.remove();
         output.temporary = undefined;
       }
       if (output.file !== undefined && !output.borrowed) {

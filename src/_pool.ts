@@ -595,7 +595,7 @@ export class Session {
    * and no other run was promised that executor in `claimed` (this one
    * then is).
    */
-  free(member: number, claimed: Set<object>): boolean {
+  claim(member: number, claimed: Set<object>): boolean {
     const slot = this.#bound.get(member);
     if (slot === undefined) return true;
     if (slot.ticket !== undefined || claimed.has(slot)) return false;

@@ -308,12 +308,13 @@ export class Race implements ProbeSchedule {
   /**
    * @param probe What is probed.
    * @param options `lockstep`: whether runs go round by round (see
-   *   #frontier), for one thread; `sliceMs`: how long a run goes before it
-   *   pauses.
+   *   #frontier; the default, where every schedule runs; off, by time
+   *   slices alone, for the tests' comparison); `sliceMs`: how long a run
+   *   goes before it pauses.
    */
   constructor(probe: ProbeSettings, options: { lockstep?: boolean; sliceMs?: number } = {}) {
     this.#probe = probe;
-    this.#lockstep = options.lockstep ?? false;
+    this.#lockstep = options.lockstep ?? true;
     this.#sliceMs = options.sliceMs ?? RACE_SLICE_MS;
     this.#reset();
   }
@@ -444,8 +445,7 @@ export class Race implements ProbeSchedule {
     const open = this.#restartsOpen();
     const frontier = this.#lockstep ? this.#frontier(open) : Infinity;
     // Two passes: first the members behind the frontier, each only up to
-    // it; then, where runs are still wanted, the others. (Only one thread
-    // asks for lockstep: on workers it is not yet measured to pay.)
+    // it; then, where executors would otherwise idle, the others.
     for (let pass = 0; pass < (frontier === Infinity ? 1 : 2); pass++) {
       for (let step = 0; step < total && jobs.length < count; step++) {
         const place = (this.#turn + step) % total;
@@ -541,15 +541,11 @@ export function races(portfolio: boolean, pairs: number): boolean {
 }
 
 /**
- * The schedule of a probe: the race with `portfolio` (round by round with
- * `lockstep`), else the round robin.
+ * The schedule of a probe: the race (round by round) with `portfolio`,
+ * else the round robin.
  */
-export function scheduleOf(
-  probe: ProbeSettings,
-  portfolio: boolean,
-  lockstep = false,
-): ProbeSchedule {
-  return portfolio ? new Race(probe, { lockstep }) : new RoundRobin(probe);
+export function scheduleOf(probe: ProbeSettings, portfolio: boolean): ProbeSchedule {
+  return portfolio ? new Race(probe) : new RoundRobin(probe);
 }
 
 /**
@@ -563,7 +559,7 @@ export function runProbe(
   deadline: number,
   stop?: StopFlag,
 ): ProbeOutcome {
-  const schedule = scheduleOf(probe, portfolio, true);
+  const schedule = scheduleOf(probe, portfolio);
   for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
     schedule.report(job, prepared.advance(job, deadline, stop));
   }

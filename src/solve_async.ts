@@ -202,7 +202,7 @@ function probeOnPool(
     const job = { kind: "probe" as const, probe, portfolio };
     return session.run(job, request.deadline).result as Promise<ProbeOutcome>;
   }
-  const schedule = scheduleOf(probe, portfolio, true);
+  const schedule = scheduleOf(probe, portfolio);
   const alone = session.callingThread && session.used.size === 0 &&
     pairs !== undefined && pairs <= CALLING_THREAD_MAX_PAIRS;
   const join = alone ? start + WORKERS_JOIN_MS : -Infinity;
@@ -214,14 +214,10 @@ function probeOnPool(
       // own executor to be free rather than take another's place.
       const claimed = new Set<object>();
       const ready = schedule.running > 0
-        ? (member: number) => session.free(member, claimed)
+        ? (member: number) => session.claim(member, claimed)
         : undefined;
       for (const job of schedule.next(lanes - schedule.running, ready)) {
-        // Alone, a run need not pause for another executor's turn: only
-        // when the workers may join (each pause costs a turn of the event
-        // loop, about 2 ms in Deno).
-        const search = job;
-        session.run({ kind: "search", search }, request.deadline).result.then((result) => {
+        session.run({ kind: "search", search: job }, request.deadline).result.then((result) => {
           schedule.report(job, result as SearchResult);
           fill();
         }, reject);

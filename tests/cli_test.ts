@@ -285,6 +285,20 @@ describe("solving", () => {
   });
 });
 
+describe("with file permissions only (deno run --allow-read --allow-write)", () => {
+  it("--output=/dev/stdout prints the solution", async () => {
+    // Deno asks for --allow-all to look at /dev/fd: a standard stream it
+    // cannot look at counts as open.
+    const { code, stdout, stderr } = await cli([
+      "--capacity=12",
+      `--input=${EXAMPLE}`,
+      "--output=/dev/stdout",
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, README_OUTPUT);
+  });
+});
+
 describe("solving on the workers (generated problems above the worker threshold)", () => {
   /** Writes a generated problem as a CSV file; returns its path. */
   const write = (dir: string, name: string, problem: Problem): string => {

@@ -101,9 +101,9 @@ describe("an event loop that runs dry before the answer", () => {
       writeFileSync(
         script,
         `import { host } from ${JSON.stringify(module)};
-const process = host();
-const stop = process.onDrained(() => {
-  process.setExitCode(70);
+const runtime = host();
+const stop = runtime.onDrained(() => {
+  runtime.setExitCode(70);
   console.error("drained");
 });
 (async () => {
