@@ -232,7 +232,8 @@ export class Prepared {
       this.#members.set(member, search);
       search.begin(job.begin.capacity, job.begin.heuristic, job.begin.relaxed);
     } else {
-      const paused = this.#members.get(job.member);
+      // A round robin's run cut by its time slice resumes (the one state).
+      const paused = this.#members.get(job.giveUp ? ONE_AT_A_TIME : job.member);
       if (paused === undefined || !paused.paused) {
         throw new Error(`Internal error: search ${job.member} is not paused`);
       }

@@ -149,10 +149,15 @@ function stops(result: SearchResult): boolean {
  * The reference's round robin (SPEC 5.3): searches restarted with doubling
  * budgets, one after another; with `restarts`, from round 8 on each round
  * first runs every restart member's restarts (from its first, within the
- * round's budget in all), then the heuristics.
+ * round's budget in all), then the heuristics. With `sliceMs`, a run
+ * pauses after that long and resumes next (a thread that must stay
+ * responsive runs it so); the searches and their nodes are the same.
  */
 export class RoundRobin implements ProbeSchedule {
   readonly #probe: ProbeSettings;
+  readonly #sliceMs: number;
+  // A run its time slice paused, resumed next with the budget it has left.
+  #paused: SearchJob | undefined;
   readonly #last: number;
   readonly #tally = new Tally();
   readonly #restarts: number;
@@ -165,9 +170,14 @@ export class RoundRobin implements ProbeSchedule {
   #relaxed = false;
   #running = 0;
 
-  /** @param probe What is probed. */
-  constructor(probe: ProbeSettings) {
+  /**
+   * @param probe What is probed.
+   * @param options `sliceMs`: how long a run goes before it pauses
+   *   (default: until its budget is spent).
+   */
+  constructor(probe: ProbeSettings, options: { sliceMs?: number } = {}) {
     this.#probe = probe;
+    this.#sliceMs = options.sliceMs ?? Infinity;
     this.#restarts = restartCount(probe);
     const k = probe.heuristics.length;
     if (k === 1) {
@@ -188,6 +198,12 @@ export class RoundRobin implements ProbeSchedule {
   next(count: number): SearchJob[] {
     const tally = this.#tally;
     if (count < 1 || this.#running > 0 || tally.winner || tally.stopped) return [];
+    if (this.#paused !== undefined) {
+      const job = this.#paused;
+      this.#paused = undefined;
+      this.#running++;
+      return [job];
+    }
     const { heuristics, maxNodes, capacity, buffers } = this.#probe;
     const k = heuristics.length;
     for (;;) {
@@ -217,7 +233,7 @@ export class RoundRobin implements ProbeSchedule {
           },
           budget: Math.min(left, RESTART_BASE * Math.max(1, buffers) * luby(this.#restart)),
           giveUp: true,
-          sliceMs: Infinity,
+          sliceMs: this.#sliceMs,
         }];
       }
       const h = this.#step - restarts;
@@ -235,7 +251,7 @@ export class RoundRobin implements ProbeSchedule {
         begin: { capacity, heuristic: heuristics[h], relaxed: this.#relaxed },
         budget,
         giveUp: true,
-        sliceMs: Infinity,
+        sliceMs: this.#sliceMs,
       }];
     }
   }
@@ -245,9 +261,12 @@ export class RoundRobin implements ProbeSchedule {
     this.#running--;
     const tally = this.#tally;
     tally.add(result);
-    if (result.status === "budget") {
+    if (result.status === "budget" || result.status === "paused") {
       // A restart member's restarts share the round's budget.
       if (job.member >= this.#probe.heuristics.length) this.#spent += result.nodes;
+      if (result.status === "paused") {
+        this.#paused = { ...job, begin: undefined, budget: job.budget - result.nodes };
+      }
     } else if (finished(result)) {
       if (result.status === "infeasible" && !result.proof && !this.#relaxed) {
         // Canonical order proved nothing here: search again without it.
@@ -542,10 +561,16 @@ export function races(portfolio: boolean, pairs: number): boolean {
 
 /**
  * The schedule of a probe: the race (round by round) with `portfolio`,
- * else the round robin.
+ * else the round robin, whose runs pause after a time slice too when
+ * `sliced` (the race's always do).
  */
-export function scheduleOf(probe: ProbeSettings, portfolio: boolean): ProbeSchedule {
-  return portfolio ? new Race(probe) : new RoundRobin(probe);
+export function scheduleOf(
+  probe: ProbeSettings,
+  portfolio: boolean,
+  sliced = false,
+): ProbeSchedule {
+  if (portfolio) return new Race(probe);
+  return new RoundRobin(probe, { sliceMs: sliced ? RACE_SLICE_MS : Infinity });
 }
 
 /**

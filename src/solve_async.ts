@@ -176,7 +176,8 @@ async function runOnPool(
  * by round, as many at once as there are workers, each search resumed on
  * the worker that holds it. Where the calling thread runs searches, a
  * probe that begins before any worker served the call runs there alone
- * until WORKERS_JOIN_MS from the call's `start`.
+ * until WORKERS_JOIN_MS from the call's `start` (one search at a time, for
+ * good).
  */
 function probeOnPool(
   session: Session,
@@ -197,14 +198,15 @@ function probeOnPool(
   const pairs = session.facts?.pairs;
   const portfolio = races(settings.portfolio, pairs ?? 0);
   const width = portfolio ? session.width : 1;
-  if (width === 1) {
+  const alone = session.callingThread && session.used.size === 0 &&
+    pairs !== undefined && pairs <= CALLING_THREAD_MAX_PAIRS;
+  if (width === 1 && !alone) {
     // One search at a time: the whole probe on one worker, one message.
     const job = { kind: "probe" as const, probe, portfolio };
     return session.run(job, request.deadline).result as Promise<ProbeOutcome>;
   }
-  const schedule = scheduleOf(probe, portfolio);
-  const alone = session.callingThread && session.used.size === 0 &&
-    pairs !== undefined && pairs <= CALLING_THREAD_MAX_PAIRS;
+  // Alone, one search at a time stays on the calling thread, in slices.
+  const schedule = scheduleOf(probe, portfolio, true);
   const join = alone ? start + WORKERS_JOIN_MS : -Infinity;
   return new Promise((resolve, reject) => {
     const fill = (): void => {

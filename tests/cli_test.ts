@@ -22,6 +22,7 @@ import { stringifyCsv } from "../src/csv_stringify.ts";
 import type { Buffer, Problem } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
 import { solve } from "../src/solve.ts";
+import { REFERENCE_OPTIONS } from "../src/options.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { easyProblems, hardProblem } from "./_problems.ts";
 import { WORKERS_JOIN_MS } from "../src/_limits.ts";
@@ -374,6 +375,33 @@ describe("solving on the workers (generated problems above the worker threshold)
       const expected = solve({ ...read, capacity: problem.capacity });
       assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
     }
+  });
+
+  it("--reference: the round robin on the command's own thread, in slices, with no worker even past the join", async () => {
+    // One search at a time either way: a worker would only add its start.
+    using space = tempDir();
+    // About 1.8 million nodes: two seconds here.
+    const { problem } = generateProblem({
+      seed: 4,
+      buffers: 180,
+      construction: "planted",
+      slack: 1.02,
+    });
+    const input = write(space.dir, "in.csv", problem);
+    const { code, stdout, stderr } = await cli([
+      "--reference",
+      `--capacity=${problem.capacity}`,
+      `--input=${input}`,
+      "--json",
+    ]);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.workers, 0, `${report.milliseconds} ms`);
+    assert.ok(report.milliseconds > WORKERS_JOIN_MS, `${report.milliseconds} ms`);
+    const read = parseCsv(readFileSync(input, "utf8"));
+    const expected = solve({ ...read, capacity: problem.capacity }, REFERENCE_OPTIONS);
+    assert.equal(report.nodes, expected.stats!.nodes);
+    assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
   });
 
   it("--heuristic=best on 400 buffers: a worker's answer, checked by the command, is solve()'s", async () => {

@@ -117,8 +117,11 @@ function execute(
     }
     const script = current.get(job.member)!;
     const left = script.nodes - progress.get(job.member)!;
+    // A time slice may end a run early, before it would finish too.
+    const sliced = job.sliceMs !== Infinity && random() < 0.5;
+    const cut = sliced ? Math.floor(random() * Math.min(left, job.budget)) : Infinity;
     let result: SearchResult;
-    if (left <= job.budget) {
+    if (left <= job.budget && cut >= left) {
       result = {
         status: script.status,
         nodes: left,
@@ -127,9 +130,8 @@ function execute(
         offsets: script.status === "solved" ? Float64Array.of(job.member) : undefined,
       };
     } else {
-      // A time slice may end the run early; a spent budget ends it too.
-      const sliced = job.sliceMs !== Infinity && random() < 0.5;
-      const spent = sliced ? Math.floor(random() * job.budget) : job.budget;
+      // Its slice ends it, or its budget does.
+      const spent = sliced ? cut : job.budget;
       progress.set(job.member, progress.get(job.member)! + spent);
       result = {
         status: job.giveUp && !sliced ? "budget" : "paused",
@@ -206,7 +208,17 @@ describe("the race decides as the round robin does", () => {
         restarts: false,
       };
       const want = expected(scripts, buffers, maxNodes);
-      const robin = winner(execute(new RoundRobin(probe), scripts, 1, trial));
+      // Half the time in slices, paused and resumed (the command line's
+      // own thread runs it so).
+      const sliceMs = trial % 2 === 0 ? 20 : Infinity;
+      const robinOutcome = execute(new RoundRobin(probe, { sliceMs }), scripts, 1, trial);
+      const robin = winner(robinOutcome);
+      // The same searches, sliced or not: the same nodes.
+      assert.equal(
+        robinOutcome.nodes,
+        execute(new RoundRobin(probe), scripts, 1, trial).nodes,
+        `trial ${trial}: nodes`,
+      );
       const lanes = 1 + Math.floor(random() * 3);
       const race = winner(
         execute(
@@ -255,7 +267,10 @@ describe("the race decides as the round robin does", () => {
       };
       const want = expected(scripts, buffers, maxNodes, restarts);
       const label = `trial ${trial}: ${JSON.stringify({ scripts, restarts, buffers, maxNodes })}`;
-      const robin = winner(execute(new RoundRobin(probe), scripts, 1, trial, restarts));
+      const sliceMs = trial % 2 === 0 ? 20 : Infinity;
+      const robin = winner(
+        execute(new RoundRobin(probe, { sliceMs }), scripts, 1, trial, restarts),
+      );
       assert.equal(robin, want ?? "unknown", label);
       const lanes = 1 + Math.floor(random() * 3);
       const race = winner(
