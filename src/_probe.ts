@@ -79,10 +79,15 @@ export interface ProbeSettings {
   restarts: boolean;
 }
 
+/** The nodes round `round` allows a search: the round robin's budget, buffers * 2^round. */
+function roundEnd(round: number, buffers: number): number {
+  return Math.max(1, buffers) * 2 ** round;
+}
+
 /** The smallest round r >= 1 with buffers * 2^r >= nodes. */
 function roundOf(nodes: number, buffers: number): number {
   let round = 1;
-  while (Math.max(1, buffers) * 2 ** round < nodes) round++;
+  while (roundEnd(round, buffers) < nodes) round++;
   return round;
 }
 
@@ -208,9 +213,7 @@ export class RoundRobin implements ProbeSchedule {
     const k = heuristics.length;
     for (;;) {
       if (this.#round > this.#last) return [];
-      const budget = k === 1
-        ? maxNodes
-        : Math.min(Math.max(1, buffers) * 2 ** this.#round, maxNodes);
+      const budget = k === 1 ? maxNodes : Math.min(roundEnd(this.#round, buffers), maxNodes);
       const restarts = this.#round > RESTART_ROUND ? this.#restarts : 0;
       if (this.#step < restarts) {
         // A restart member's turn: its restarts from the first, within the
@@ -380,7 +383,7 @@ export class Race implements ProbeSchedule {
       round = Math.min(round, member.rank < best.rank ? best.round : best.round - 1);
     }
     if (round < (member.restart ? RESTART_ROUND + 1 : 1)) return 0;
-    return round === Infinity ? maxNodes : Math.min(maxNodes, Math.max(1, buffers) * 2 ** round);
+    return round === Infinity ? maxNodes : Math.min(maxNodes, roundEnd(round, buffers));
   }
 
   /**
@@ -388,10 +391,8 @@ export class Race implements ProbeSchedule {
    * within RESTART_ROUND any more (each has passed its budget, or is done).
    */
   #restartsOpen(): boolean {
-    const buffers = Math.max(1, this.#probe.buffers);
-    return this.#members.every((m) =>
-      m.restart || m.done || m.nodes >= buffers * 2 ** RESTART_ROUND
-    );
+    const end = roundEnd(RESTART_ROUND, this.#probe.buffers);
+    return this.#members.every((m) => m.restart || m.done || m.nodes >= end);
   }
 
   /**
@@ -402,11 +403,10 @@ export class Race implements ProbeSchedule {
    * per member).
    */
   #frontier(open: boolean): number {
-    const buffers = Math.max(1, this.#probe.buffers);
     let frontier = Infinity;
     for (const member of this.#members) {
       if (member.done || (member.restart && !open)) continue;
-      const end = buffers * 2 ** this.#roundOf(member, member.nodes + 1);
+      const end = roundEnd(this.#roundOf(member, member.nodes + 1), this.#probe.buffers);
       if (end < frontier) frontier = end;
     }
     return frontier;
