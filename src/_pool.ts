@@ -240,7 +240,7 @@ export class Pool {
       const job = ticket.job;
       // The calling thread takes only searches, which pause after a slice,
       // and only where beginning one (the sweep, the model) is quick.
-      const small = (session.facts?.pairs ?? Infinity) <= CALLING_THREAD_MAX_PAIRS;
+      const small = session.beginsQuickly;
       const local = job.kind === "search" && small;
       const fits = (s: Slot) => !s.ticket && (!s.local || local);
       let slot = session.slotOf(job);
@@ -620,6 +620,15 @@ export class Session {
 
   /** The problem's facts, when the calling thread computed them. */
   facts: Facts | undefined;
+
+  /**
+   * Whether a search of this problem begins quickly (the sweep and the
+   * model cannot pause): few enough pairs live at once, by the facts, for
+   * the calling thread to take its searches (CALLING_THREAD_MAX_PAIRS).
+   */
+  get beginsQuickly(): boolean {
+    return (this.facts?.pairs ?? Infinity) <= CALLING_THREAD_MAX_PAIRS;
+  }
 
   /** The buffers packed for the workers, as columns (with the buffers' own gaps). */
   columns(): HeuristicColumns {

@@ -31,12 +31,7 @@ import {
   sharedPool,
   WorkersUnavailableError,
 } from "./_pool.ts";
-import {
-  CALLING_THREAD_MAX_PAIRS,
-  WORKERS_JOIN_MS,
-  WORKERS_MIN_BUFFERS,
-  WORKERS_MIN_TIMEOUT_MS,
-} from "./_limits.ts";
+import { WORKERS_JOIN_MS, WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "./_limits.ts";
 import { heuristicJob } from "./_worker_host.ts";
 
 /**
@@ -198,8 +193,7 @@ function probeOnPool(
   const pairs = session.facts?.pairs;
   const portfolio = races(settings.portfolio, pairs ?? 0);
   const width = portfolio ? session.width : 1;
-  const alone = session.callingThread && session.used.size === 0 &&
-    pairs !== undefined && pairs <= CALLING_THREAD_MAX_PAIRS;
+  const alone = session.callingThread && session.used.size === 0 && session.beginsQuickly;
   if (width === 1 && !alone) {
     // One search at a time: the whole probe on one worker, one message.
     const job = { kind: "probe" as const, probe, portfolio };

@@ -312,6 +312,22 @@ describe("solving on the workers (generated problems above the worker threshold)
     return path;
   };
 
+  /**
+   * Runs the command with `flags` and --json on `problem`, written to `dir`
+   * as `name`; asserts it succeeded. Its report, and the problem as read
+   * back from the file.
+   */
+  const solvedByCli = async (dir: string, name: string, problem: Problem, flags: string[]) => {
+    const input = write(dir, name, problem);
+    const { code, stdout, stderr } = await cli([...flags, `--input=${input}`, "--json"]);
+    assert.equal(code, 0, stderr);
+    return { report: JSON.parse(stdout), read: parseCsv(readFileSync(input, "utf8")) };
+  };
+
+  /** A report's offsets, in the order of the problem's buffers. */
+  const offsetsOf = (read: Problem, report: { offsets: Record<string, number> }) =>
+    read.buffers.map((b) => report.offsets[b.id]);
+
   it("--minimize_capacity on 400 buffers: the workers' answer is solve()'s, byte for byte", async () => {
     using space = tempDir();
     const { problem } = generateProblem({
@@ -322,22 +338,16 @@ describe("solving on the workers (generated problems above the worker threshold)
       windows: 0,
     });
     const { capacity: _, ...uncapped } = problem;
-    const input = write(space.dir, "in.csv", uncapped);
-    const { code, stdout, stderr } = await cli([
+    const { report, read } = await solvedByCli(space.dir, "in.csv", uncapped, [
       "--minimize_capacity",
-      `--input=${input}`,
-      "--json",
     ]);
-    assert.equal(code, 0, stderr);
-    const report = JSON.parse(stdout);
     // The command line's own thread runs searches too: one worker fewer.
     const cores = navigator.hardwareConcurrency ?? 2;
     assert.ok(report.workers > 0, "the solve ran on workers");
     assert.ok(report.workers <= Math.max(1, cores - 1), `${report.workers} workers`);
-    const expected = solve(parseCsv(readFileSync(input, "utf8")), { minimizeCapacity: true });
+    const expected = solve(read, { minimizeCapacity: true });
     assert.equal(report.height, expected.height);
-    const read = parseCsv(readFileSync(input, "utf8"));
-    assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
+    assert.deepEqual(offsetsOf(read, report), expected.offsets);
   });
 
   it(`at a capacity: the command's own thread alone for ${WORKERS_JOIN_MS} ms, then a worker joins; solve()'s answer either side`, async () => {
@@ -358,22 +368,16 @@ describe("solving on the workers (generated problems above the worker threshold)
       },
     ];
     for (const [i, { problem, workers }] of sides.entries()) {
-      const input = write(space.dir, `in${i}.csv`, problem);
-      const { code, stdout, stderr } = await cli([
+      const { report, read } = await solvedByCli(space.dir, `in${i}.csv`, problem, [
         `--capacity=${problem.capacity}`,
-        `--input=${input}`,
-        "--json",
       ]);
-      assert.equal(code, 0, stderr);
-      const report = JSON.parse(stdout);
       assert.equal(
         report.workers,
         workers,
         `${problem.buffers.length} buffers: ${report.milliseconds} ms`,
       );
-      const read = parseCsv(readFileSync(input, "utf8"));
       const expected = solve({ ...read, capacity: problem.capacity });
-      assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
+      assert.deepEqual(offsetsOf(read, report), expected.offsets);
     }
   });
 
@@ -387,21 +391,15 @@ describe("solving on the workers (generated problems above the worker threshold)
       construction: "planted",
       slack: 1.02,
     });
-    const input = write(space.dir, "in.csv", problem);
-    const { code, stdout, stderr } = await cli([
+    const { report, read } = await solvedByCli(space.dir, "in.csv", problem, [
       "--reference",
       `--capacity=${problem.capacity}`,
-      `--input=${input}`,
-      "--json",
     ]);
-    assert.equal(code, 0, stderr);
-    const report = JSON.parse(stdout);
     assert.equal(report.workers, 0, `${report.milliseconds} ms`);
     assert.ok(report.milliseconds > WORKERS_JOIN_MS, `${report.milliseconds} ms`);
-    const read = parseCsv(readFileSync(input, "utf8"));
     const expected = solve({ ...read, capacity: problem.capacity }, REFERENCE_OPTIONS);
     assert.equal(report.nodes, expected.stats!.nodes);
-    assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), expected.offsets);
+    assert.deepEqual(offsetsOf(read, report), expected.offsets);
   });
 
   it("--heuristic=best on 400 buffers: a worker's answer, checked by the command, is solve()'s", async () => {
@@ -422,15 +420,11 @@ describe("solving on the workers (generated problems above the worker threshold)
         i % 9 === 0 ? { ...b, offset: expected.offsets[i] } : b
       ),
     };
-    const input = write(space.dir, "in.csv", pinned);
-    const { code, stdout, stderr } = await cli(["--heuristic=best", `--input=${input}`, "--json"]);
-    assert.equal(code, 0, stderr);
-    const report = JSON.parse(stdout);
+    const { report, read } = await solvedByCli(space.dir, "in.csv", pinned, ["--heuristic=best"]);
     assert.ok(report.workers > 0, "the heuristic ran on a worker");
-    const read = parseCsv(readFileSync(input, "utf8"));
     const again = solve(read, { heuristic: "best" });
     assert.equal(report.height, again.height);
-    assert.deepEqual(read.buffers.map((b) => report.offsets[b.id]), again.offsets);
+    assert.deepEqual(offsetsOf(read, report), again.offsets);
   });
 
   it("--heuristic=best where only a gap makes room: the command checks with the gaps", async () => {
@@ -451,10 +445,7 @@ describe("solving on the workers (generated problems above the worker threshold)
       });
       buffers.push({ id: `b${c}`, lower: t + 3, upper: t + 7, size: 10 });
     }
-    const input = write(space.dir, "in.csv", { buffers });
-    const { code, stdout, stderr } = await cli(["--heuristic=best", `--input=${input}`, "--json"]);
-    assert.equal(code, 0, stderr);
-    const report = JSON.parse(stdout);
+    const { report } = await solvedByCli(space.dir, "in.csv", { buffers }, ["--heuristic=best"]);
     assert.ok(report.workers > 0, "the heuristic ran on a worker");
     assert.equal(report.height, 10);
     const offsets = buffers.map((b) => report.offsets[b.id]);

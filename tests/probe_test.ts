@@ -185,6 +185,22 @@ function expected(
 const winner = (outcome: ProbeOutcome) =>
   outcome.status === "solved" ? outcome.offsets[0] : outcome.status;
 
+/**
+ * The race's winner on `lanes` lanes, as trial `trial` runs it: round by
+ * round or by time slices alone, on bound executors or free lanes, in
+ * turn.
+ */
+function raceWinner(
+  probe: ConstructorParameters<typeof Race>[0],
+  scripts: Script[],
+  lanes: number,
+  trial: number,
+  restarts: RestartScript[] = [],
+): number | string {
+  const race = new Race(probe, { lockstep: trial % 2 === 0 });
+  return winner(execute(race, scripts, lanes, trial + 1, restarts, trial % 4 < 2));
+}
+
 describe("the race decides as the round robin does", () => {
   it("on 2,000 scripted probes, in any order and any slicing", () => {
     const random = mulberry32(7);
@@ -219,17 +235,7 @@ describe("the race decides as the round robin does", () => {
         execute(new RoundRobin(probe), scripts, 1, trial).nodes,
         `trial ${trial}: nodes`,
       );
-      const lanes = 1 + Math.floor(random() * 3);
-      const race = winner(
-        execute(
-          new Race(probe, { lockstep: trial % 2 === 0 }),
-          scripts,
-          lanes,
-          trial + 1,
-          [],
-          trial % 4 < 2,
-        ),
-      );
+      const race = raceWinner(probe, scripts, 1 + Math.floor(random() * 3), trial);
       const label = `trial ${trial}: ${JSON.stringify({ scripts, buffers, maxNodes })}`;
       assert.equal(robin, want ?? "unknown", label);
       assert.equal(race, want ?? "unknown", label);
@@ -272,17 +278,7 @@ describe("the race decides as the round robin does", () => {
         execute(new RoundRobin(probe, { sliceMs }), scripts, 1, trial, restarts),
       );
       assert.equal(robin, want ?? "unknown", label);
-      const lanes = 1 + Math.floor(random() * 3);
-      const race = winner(
-        execute(
-          new Race(probe, { lockstep: trial % 2 === 0 }),
-          scripts,
-          lanes,
-          trial + 1,
-          restarts,
-          trial % 4 < 2,
-        ),
-      );
+      const race = raceWinner(probe, scripts, 1 + Math.floor(random() * 3), trial, restarts);
       assert.equal(race, want ?? "unknown", label);
     }
   });
