@@ -89,6 +89,7 @@ const SWITCHES = {
   anytime_minimize: "anytimeMinimize",
   sound_pruning: "soundPruning",
   load_bound: "loadBound",
+  tight_sections: "tightSections",
   restarts: "restarts",
   heuristic_first: "heuristicFirst",
   neighbourhood_search: "neighbourhoodSearch",
@@ -154,6 +155,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --anytime_minimize      minimize from the peak load and a heuristic bound (ours)
   --sound_pruning         say infeasible only when proved, windows included (ours)
   --load_bound            infeasible at once when the peak load exceeds the capacity (ours)
+  --tight_sections        fill a lowest section with no slack first (ours)
   --restarts              randomized restarts join the portfolio after round 7 (ours)
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)

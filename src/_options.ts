@@ -56,6 +56,7 @@ export const SWITCHES = [
   "hatlessPruning",
   "soundPruning",
   "loadBound",
+  "tightSections",
 ] as const;
 
 /** Every boolean option: the search switches, then the plan's. */

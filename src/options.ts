@@ -136,6 +136,19 @@ export interface SolverOptions {
    */
   loadBound?: boolean;
   /**
+   * Where a section at the lowest offset any candidate can take has no
+   * slack left (that offset plus its unplaced total is the capacity),
+   * some buffer must start there at exactly that offset: a node then
+   * tries only the candidates that cover that section, picking the tight
+   * section with the fewest (ours). This is the branching of perfect
+   * rectangle packing (fill the lowest hole first), and it keeps every
+   * solution reachable: the placements it skips would leave a byte of a
+   * full section empty. Applies to problems without gaps. Off, every
+   * candidate is tried in canonical order, as the reference does.
+   * @default {true}
+   */
+  tightSections?: boolean;
+  /**
    * On problems too large for the exact search to pay (more than 200,000
    * pairs of buffers live at once), try the fast heuristics first and
    * answer with theirs when it fits the capacity (ours).
@@ -222,6 +235,7 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   soundPruning: false,
   heuristicFirst: false,
   loadBound: false,
+  tightSections: false,
   restarts: false,
   neighbourhoodSearch: false,
   boundProbe: false,

@@ -24,7 +24,7 @@ import { validate } from "../src/validate.ts";
 import { solve } from "../src/solve.ts";
 import { REFERENCE_OPTIONS } from "../src/options.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
-import { easyProblems, hardProblem } from "./_problems.ts";
+import { easyProblems, hardProblem, tiling } from "./_problems.ts";
 import { WORKERS_JOIN_MS } from "../src/_limits.ts";
 import { type Run, run } from "./_process.ts";
 
@@ -379,6 +379,21 @@ describe("solving on the workers (generated problems above the worker threshold)
       const expected = solve({ ...read, capacity: problem.capacity });
       assert.deepEqual(offsetsOf(read, report), expected.offsets);
     }
+  });
+
+  it("a perfect packing past the join: a worker joins, solve()'s answer", async () => {
+    // About 350,000 nodes (half a second in process): a worker joins. (A
+    // worker bundle older than the search is what `deno task check`
+    // catches.)
+    using space = tempDir();
+    const problem = tiling({ seed: 17, pieces: 300 });
+    const { report, read } = await solvedByCli(space.dir, "in.csv", problem, [
+      `--capacity=${problem.capacity}`,
+    ]);
+    assert.ok(report.workers > 0, `${report.milliseconds} ms, no worker`);
+    assert.equal(report.height, problem.capacity);
+    const expected = solve({ ...read, capacity: problem.capacity });
+    assert.deepEqual(offsetsOf(read, report), expected.offsets);
   });
 
   it("--reference: the round robin on the command's own thread, in slices, with no worker even past the join", async () => {
