@@ -136,15 +136,16 @@ export interface SolverOptions {
    */
   loadBound?: boolean;
   /**
-   * Where a section at the lowest offset any candidate can take has no
-   * slack left (that offset plus its unplaced total is the capacity),
-   * some buffer must start there at exactly that offset: a node then
-   * tries only the candidates that cover that section, picking the tight
-   * section with the fewest (ours). This is the branching of perfect
-   * rectangle packing (fill the lowest hole first), and it keeps every
-   * solution reachable: the placements it skips would leave a byte of a
-   * full section empty. Applies to problems without gaps. Off, every
-   * candidate is tried in canonical order, as the reference does.
+   * On perfect packings (ours): where, in a part of the problem that
+   * shares no moment with the rest, every moment's load is the capacity
+   * (and no buffer has gaps), fill the lowest hole first. A section at the
+   * lowest offset any candidate can take must then be filled from there
+   * without a gap, so some buffer starts it at exactly that offset: a node
+   * tries only the candidates that cover such a section, the one with the
+   * fewest, rather than every candidate in canonical order. A packing stays
+   * reachable wherever one exists (which one is found may change), so
+   * "infeasible" stays a proof. Off, or with slack at any moment of the
+   * part, the search is the reference's.
    * @default {true}
    */
   tightSections?: boolean;

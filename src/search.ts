@@ -389,8 +389,8 @@ class Frame {
   /** NODE: whether all candidates are in order (else only the first). */
   sorted = true;
   /**
-   * NODE: whether its candidates are those starting a tight section, so
-   * that its children drop the tie rule (see #tightOnly).
+   * NODE: whether its candidates are only those starting a tight section,
+   * so that its children keep its own tie rule (see #tightIndex).
    */
   tight = false;
   /** NODE: the candidate being tried (-1 before entry); ROOT, DECOMPOSE: the part. */
@@ -414,6 +414,7 @@ class Frame {
   lo = 0;
   hi = 0;
   savedFull = false;
+  savedPerfect = false;
   partition: ArrayLike<number> = [];
   /**
    * NODE, DECOMPOSE, PARTITION: the partition's unplaced buffers, as a
@@ -452,7 +453,8 @@ export class Search {
   #shifted = false;
   readonly #hatless: boolean;
   #capacity = Infinity;
-  // Whether every section is full at the capacity (see #tightOnly).
+  // Whether tight sections apply: every section of the sweep's partition
+  // being searched is full at the capacity (see #tightOnly).
   #perfect = false;
   #heuristic = "";
   readonly #n: number;
@@ -676,7 +678,6 @@ export class Search {
     this.#loose = shifted ? model.shiftedLoose! : model.loose;
     this.#canonical = relaxed && !shifted ? false : this.#sw.canonicalOnly;
     this.#canonicalIsProof = relaxed || shifted ? true : model.canonicalIsProof;
-    this.#perfect = model.tight && model.total.every((t) => t === 0 || t === capacity);
     const root = this.#push(ROOT);
     root.i = 0;
   }
@@ -829,6 +830,13 @@ export class Search {
       frame.saved = saved;
       frame.bound = this.#totalBound;
       frame.savedFull = this.#fullCheck;
+      frame.savedPerfect = this.#perfect;
+      // A sweep's partition is a perfect packing's when each of its
+      // sections is full; the parts it splits into stay so (no gaps).
+      if (this.#frames[this.#depth - 1].kind === ROOT) {
+        this.#perfect = this.#model.tight &&
+          this.#fullSections(frame.sectionLo, frame.sectionHi);
+      }
       this.#totalBound = this.#rootCheck(frame.sectionLo, frame.sectionHi);
       // Fresh canonical bounds: below every key (shifts may be negative).
       // The nodes scan the buffers in preorder: without dynamic ordering
@@ -854,6 +862,7 @@ export class Search {
     }
     this.#totalBound = frame.bound;
     this.#fullCheck = frame.savedFull;
+    this.#perfect = frame.savedPerfect;
     const order = frame.order;
     const saved = frame.saved;
     for (let i = 0; i < order.length; i++) preorder[order[i]] = saved[i];
@@ -932,7 +941,7 @@ export class Search {
         k = kept;
       }
       frame.tight = false;
-      if (this.#model.tight && k > 1) {
+      if (this.#perfect) {
         const kept = this.#tightOnly(base, k);
         frame.tight = kept < k;
         k = kept;
@@ -1067,6 +1076,15 @@ export class Search {
     return this.#leave(frame);
   }
 
+  /** Whether every section in [lo, hi) holds the capacity's bytes, or none. */
+  #fullSections(lo: number, hi: number): boolean {
+    const total = this.#total;
+    for (let s = lo; s < hi; s++) {
+      if (total[s] !== 0 && total[s] !== this.#capacity) return false;
+    }
+    return true;
+  }
+
   /**
    * The tie rule's minimum index below a candidate of a tight node placed
    * at key: the node's own where the key is the node's minimum, else none.
@@ -1074,8 +1092,8 @@ export class Search {
    * order from the node's minimum, whatever the index of the one that
    * starts the tight section; the placed buffer's own index would rule
    * out those below it, and with none at all equal keys are tried in
-   * several orders (forced starts alone then took 222,852 nodes on A, not
-   * 57,417).
+   * several orders (with forced starts on the challenging suite, A took
+   * 222,852 nodes that way, not 57,417).
    */
   #tightIndex(frame: Frame, key: number): number {
     return this.#canonical && key === frame.minAllowed ? frame.minIndex : 0;
@@ -1441,22 +1459,29 @@ export class Search {
    * section, if there is one; returns how many are kept (`k` where none).
    *
    * Let f be the lowest key among the candidates. A section s is tight at
-   * f when f + total[s] is the capacity: its unplaced buffers must fill
-   * [f, capacity) there without a gap, so in every solution below this
-   * node one of them starts at exactly f. Such a buffer is a candidate at
-   * key f (its offset is its minimum offset: any placement before it that
-   * met it would raise that above f, sizes being positive), and placing it
-   * first is a placement order of that solution, if not canonical order's
-   * at f: the children of a node that kept fewer keep the node's own tie
-   * rule at f rather than the placed buffer's (see #tightIndex). So trying
-   * only the candidates that cover s loses no solution, and "infeasible"
-   * stays a proof. Without gaps only, where a buffer's bytes in every
-   * section it covers start at its offset; keys are then offsets.
+   * f when f + total[s] is the capacity. Follow any packing that completes
+   * this node, in order of offset, each buffer as low as it goes: its
+   * unplaced buffers over s lie in [f, capacity), which they fill, so one
+   * of them starts at f. That one is a candidate at key f (its minimum
+   * offset is f: a placement before it that met it would raise that above
+   * f, sizes being positive). Placed first, with the packing's others at f
+   * after it in the node's own tie-rule order (see #tightIndex), it leads
+   * to that packing. So trying only the candidates that cover s keeps a
+   * packing reachable wherever one exists (which one is found may change),
+   * and "infeasible" stays a proof. Without gaps only, where a buffer's
+   * bytes in every section it covers start at its offset; keys are then
+   * offsets.
    *
-   * In a perfect packing (every section full at the capacity) the tight
-   * section with the fewest such candidates is branched on, the first on a
-   * tie: perfect rectangle packing's "fill the lowest hole first". With
-   * slack elsewhere only a forced start (one candidate) is taken.
+   * Only in a perfect packing (every section of the sweep's partition full
+   * at the capacity, so every one at f is tight): the tight section with
+   * the fewest such candidates is branched on, the first on a tie, perfect
+   * rectangle packing's "fill the lowest hole first". Where some section
+   * has slack, choosing among several by section rather than by the
+   * preorder loses the heuristic's guidance (on the challenging suite E
+   * took 4,969,604 nodes, not 73,326, and F and K did not finish in 20 s);
+   * taking only forced starts (one candidate) there cut the suite's nodes
+   * by 3 % but not its time through the CLI (A/B 1.00), and changed E's
+   * and H's answers from the reference's.
    */
   #tightOnly(base: number, k: number): number {
     const cand = this.#cand;
@@ -1497,11 +1522,6 @@ export class Search {
       }
       count[s] = 0;
     }
-    // With slack elsewhere, only a forced start: choosing among several by
-    // section rather than by the preorder loses the heuristic's guidance
-    // (on the challenging suite E took 4,969,604 nodes, not 73,326, and F
-    // and K did not finish in 20 s).
-    if (fewest > 1 && !this.#perfect) return k;
     let kept = 0;
     for (let i = base; i < base + k; i++) {
       const b = cand[i];

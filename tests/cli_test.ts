@@ -381,14 +381,15 @@ describe("solving on the workers (generated problems above the worker threshold)
     }
   });
 
-  it("a perfect packing past the join: a worker joins, solve()'s answer", async () => {
-    // About 350,000 nodes (half a second in process): a worker joins. (A
-    // worker bundle older than the search is what `deno task check`
-    // catches.)
+  it("a perfect packing past the join: tight sections solve it, a worker joins, solve()'s answer", async () => {
+    // About 360,000 nodes with tight sections (under a second in process);
+    // without them 15 million nodes in 30 s did not finish. (A worker
+    // bundle older than the search is what `deno task check` catches.)
     using space = tempDir();
-    const problem = tiling({ seed: 17, pieces: 300 });
+    const problem = tiling({ seed: 11, pieces: 400 });
     const { report, read } = await solvedByCli(space.dir, "in.csv", problem, [
       `--capacity=${problem.capacity}`,
+      "--timeout=20s",
     ]);
     assert.ok(report.workers > 0, `${report.milliseconds} ms, no worker`);
     assert.equal(report.height, problem.capacity);

@@ -17,7 +17,7 @@ import { resolveOptions } from "../src/_options.ts";
 import { REFERENCE_OPTIONS } from "../src/options.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
-import { GAPPED } from "./_problems.ts";
+import { GAPPED, tiling } from "./_problems.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 
 const SWITCHES = resolveOptions({}).switches;
@@ -200,12 +200,18 @@ describe("a search that does not keep or sort all its candidates", () => {
     const height = solveHeuristic(problem, { heuristic: "best" }).height;
     return [`uneven ${seed}`, { ...problem, capacity: Math.floor(height * 0.98) }];
   });
+  // Perfect packings, where nodes keep only a tight section's starters
+  // (and gather them again so).
+  const perfect = [7, 9].map((seed): [string, Problem] => [
+    `tiling 200/${seed}`,
+    tiling({ seed, pieces: 200 }),
+  ]);
   for (const [label, switches] of switchSets) {
     // Without dominance every unplaced buffer is a candidate, gathered again
     // after each failed child: 4 s under Deno, past Bun's default 5 s.
     it(`searches the same tree (${label})`, { timeout: 60_000 }, () => {
       let backtracks = 0;
-      for (const [name, problem] of [...PROBLEMS, ...tight, ...uneven]) {
+      for (const [name, problem] of [...PROBLEMS, ...tight, ...uneven, ...perfect]) {
         const model = new SearchModel(problem, sweepArrays(problem), switches);
         for (const heuristic of ["WAT", "TAW", "TWA"]) {
           const kept = budgeted(model, problem.capacity!, heuristic, {
