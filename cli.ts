@@ -40,8 +40,6 @@ import { type MinimizeProgress, REFERENCE_OPTIONS, type SolverOptions } from "./
 import { solveAsync } from "./src/solve_async.ts";
 import { sharedPool } from "./src/_pool.ts";
 import { findViolation } from "./src/validate.ts";
-import { renderLatex } from "./src/latex.ts";
-import { renderSvg } from "./src/svg.ts";
 import { heuristicNames } from "./src/heuristics.ts";
 import { peakLoad } from "./src/problem.ts";
 import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
@@ -335,11 +333,17 @@ async function run(
   const csv = csvBytes(problem, solution);
   const files = new OutputFiles();
   const svg = flags.get("svg");
-  if (typeof svg === "string") files.add(svg, renderSvg(problem, solution));
+  // The pictures' modules load only when asked for (a few milliseconds of
+  // every command's start otherwise).
+  if (typeof svg === "string") {
+    files.add(svg, (await import("./src/svg.ts")).renderSvg(problem, solution));
+  }
   if (typeof outputFile === "string" && outputFile !== "-") files.add(outputFile, csv);
   const printed: (string | Uint8Array)[] = [];
   if (printsCsv) printed.push(csv);
-  if (flags.get("print_solution")) printed.push(renderLatex(problem, solution));
+  if (flags.get("print_solution")) {
+    printed.push((await import("./src/latex.ts")).renderLatex(problem, solution));
+  }
   if (flags.get("json")) {
     printed.push(JSON.stringify(jsonOf(problem, solution, undefined, solveMs)) + "\n");
   }

@@ -7,7 +7,9 @@
 // a worker that already holds a call's problem is preferred for its jobs.
 //
 // The workers start from the bundled worker script (_worker_bundle.ts) as
-// a Blob URL, so no separate file has to be found. They are started when
+// a Blob URL, so no separate file has to be found; that module, 180 KB of
+// source, is imported when the first worker starts rather than with the
+// pool (see LateWorker). They are started when
 // the first call needs them and ended once no call is open (a call that
 // starts right after another, in the same turn of the event loop, reuses
 // them), so an idle pool never keeps a process alive.
@@ -35,7 +37,6 @@ import {
   type WorkerSetup,
 } from "./_worker_host.ts";
 import type { HeuristicColumns } from "./_heuristics_core.ts";
-import { WORKER_SCRIPT } from "./_worker_bundle.ts";
 import { nextTurn } from "./_turn.ts";
 import { CALLING_THREAD_MAX_PAIRS, MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
 
@@ -73,6 +74,62 @@ interface Slot {
   answered: boolean;
   /** The calling thread: it runs only time-sliced searches. */
   readonly local: boolean;
+}
+
+/**
+ * A worker started once its script is there. Loading the worker's module
+ * costs a command line process 8 ms (measured with `--help`), and most
+ * solves there never start a worker (none of the challenging suite does):
+ * the pool imports it when the first worker starts. Messages posted
+ * before the worker exists wait, in order; one that cannot start reports
+ * through `onerror`, as a worker failing to load does.
+ */
+class LateWorker implements Executor {
+  onmessage: ((event: MessageEvent<WorkerReply>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: (() => void) | null = null;
+  #worker: Worker | undefined;
+  #waiting: [WorkerRequest, Transferable[]][] = [];
+  #ended = false;
+
+  /** @param url Resolves with the worker script's URL. */
+  constructor(url: Promise<string>) {
+    url.then((href) => this.#start(href), (error) => this.#fail(error));
+  }
+
+  #start(href: string): void {
+    if (this.#ended) return;
+    let worker: Worker;
+    try {
+      worker = new Worker(href, { type: "module", name: "minimalloc-solver" });
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.onmessage?.(event);
+    worker.onerror = (event: ErrorEvent) => this.onerror?.(event);
+    worker.onmessageerror = () => this.onmessageerror?.();
+    this.#worker = worker;
+    for (const [message, transfer] of this.#waiting) worker.postMessage(message, transfer);
+    this.#waiting = [];
+  }
+
+  #fail(error: unknown): void {
+    if (this.#ended) return;
+    const message = error instanceof Error ? error.message : String(error);
+    this.onerror?.({ message, preventDefault() {} } as ErrorEvent);
+  }
+
+  postMessage(message: WorkerRequest, transfer: Transferable[] = []): void {
+    if (this.#worker !== undefined) this.#worker.postMessage(message, transfer);
+    else if (!this.#ended) this.#waiting.push([message, transfer]);
+  }
+
+  terminate(): void {
+    this.#ended = true;
+    this.#waiting = [];
+    this.#worker?.terminate();
+  }
 }
 
 /**
@@ -162,7 +219,7 @@ export class Pool {
   readonly #sessions = new Set<Session>();
   #nextId = 0;
   #nextKey = 0;
-  #url: string | undefined;
+  #url: Promise<string> | undefined;
   // Whether the workers are to end in the next turn (see #idle).
   #closing = false;
   // Whether any worker ever answered: until one has, a failing worker
@@ -393,8 +450,10 @@ export class Pool {
   }
 
   #spawn(): Slot {
-    this.#url ??= URL.createObjectURL(new Blob([WORKER_SCRIPT], { type: "text/javascript" }));
-    const worker = new Worker(this.#url, { type: "module", name: "minimalloc-solver" });
+    this.#url ??= import("./_worker_bundle.ts").then(({ WORKER_SCRIPT }) =>
+      URL.createObjectURL(new Blob([WORKER_SCRIPT], { type: "text/javascript" }))
+    );
+    const worker = new LateWorker(this.#url);
     // Pages that are not cross-origin isolated cannot share memory.
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
     const flag = typeof SharedArrayBuffer === "function" && isolated !== false

@@ -108,11 +108,13 @@ describe("solveAsync gives solve()'s answers", { skip: SKIP }, () => {
     }
   }
 
-  it("on a perfect packing that the randomized restarts find", LIMIT, async () => {
+  it("on a perfect packing, by tight sections or by the randomized restarts", LIMIT, async () => {
     const problem = tiling({ seed: 44, pieces: 60 });
-    const expected = solve(problem);
-    const actual = await solveAsync(problem);
-    assert.deepEqual(actual.offsets, expected.offsets);
+    for (const options of [{}, { tightSections: false }]) {
+      const expected = solve(problem, options);
+      const actual = await solveAsync(problem, options);
+      assert.deepEqual(actual.offsets, expected.offsets);
+    }
   });
 
   it("below the capacity, where the problem is infeasible", LIMIT, async () => {
