@@ -9,10 +9,10 @@
 // The workers start from the bundled worker script (_worker_bundle.ts) as
 // a Blob URL, so no separate file has to be found; that module, 180 KB of
 // source, is imported when the first worker starts rather than with the
-// pool (see LateWorker). They are started when
-// the first call needs them and ended once no call is open (a call that
-// starts right after another, in the same turn of the event loop, reuses
-// them), so an idle pool never keeps a process alive.
+// pool (see LateWorker). They are started when the first call needs them
+// and ended once no call is open (a call that starts right after another,
+// in the same turn of the event loop, reuses them), so an idle pool never
+// keeps a process alive.
 //
 // Stopping a job: each worker has a flag in shared memory that its search
 // reads at its clock checks; where there is no shared memory (a page that
@@ -60,6 +60,9 @@ interface Ticket {
   watchdog?: ReturnType<typeof setTimeout>;
 }
 
+/** The workers' name, as debuggers show it. */
+const WORKER_NAME = "minimalloc-solver";
+
 /** What the pool needs of a worker: a Worker, or the calling thread's stand-in. */
 interface Executor {
   postMessage(message: WorkerRequest, transfer?: Transferable[]): void;
@@ -101,7 +104,7 @@ class LateWorker implements Executor {
     if (this.#ended) return;
     let worker: Worker;
     try {
-      worker = new Worker(href, { type: "module", name: "minimalloc-solver" });
+      worker = new Worker(href, { type: "module", name: WORKER_NAME });
     } catch (error) {
       this.#fail(error);
       return;
@@ -110,8 +113,14 @@ class LateWorker implements Executor {
     worker.onerror = (event: ErrorEvent) => this.onerror?.(event);
     worker.onmessageerror = () => this.onmessageerror?.();
     this.#worker = worker;
-    for (const [message, transfer] of this.#waiting) worker.postMessage(message, transfer);
+    const waiting = this.#waiting;
     this.#waiting = [];
+    try {
+      for (const [message, transfer] of waiting) worker.postMessage(message, transfer);
+    } catch (error) {
+      // (Posted at once, this would have thrown to the pool.)
+      this.#fail(error);
+    }
   }
 
   #fail(error: unknown): void {
@@ -179,7 +188,7 @@ function movableCopy(packed: PackedBuffers, transfer: Transferable[]): PackedBuf
 
 /** Counters, for tests and the curious. */
 export interface PoolStats {
-  /** Workers started since the process began. */
+  /** Workers started (or asked to start) since the process began. */
   spawned: number;
   /** Jobs run on workers, and on the calling thread. */
   jobs: number;
@@ -219,7 +228,9 @@ export class Pool {
   readonly #sessions = new Set<Session>();
   #nextId = 0;
   #nextKey = 0;
+  // The worker script's URL: once there, workers start at once.
   #url: Promise<string> | undefined;
+  #href: string | undefined;
   // Whether the workers are to end in the next turn (see #idle).
   #closing = false;
   // Whether any worker ever answered: until one has, a failing worker
@@ -233,15 +244,17 @@ export class Pool {
 
   /**
    * Opens a call's session: its problem goes to each worker with the
-   * call's first job there. Throws if no worker can be started (a page
-   * whose content security policy forbids Blob workers, say).
+   * call's first job there. Where no worker can start (a page whose
+   * content security policy forbids Blob workers, say), its jobs fail
+   * with a WorkersUnavailableError (or this throws, once the worker
+   * script is loaded).
    *
    * @param problem The call's problem.
    * @param switches The search switches it is prepared with.
    * @param signal The call's abort signal: aborting stops its jobs.
    */
   open(problem: Problem, switches: SearchSwitches, signal?: AbortSignal): Session {
-    // One worker now (it proves workers can start here); the others when
+    // One worker now (it shows whether workers can start here); the others when
     // jobs wait for them, each after the jobs before it were sent, since
     // starting a worker holds this thread for tens of milliseconds.
     if (this.#slots.length === 0) {
@@ -451,9 +464,12 @@ export class Pool {
 
   #spawn(): Slot {
     this.#url ??= import("./_worker_bundle.ts").then(({ WORKER_SCRIPT }) =>
-      URL.createObjectURL(new Blob([WORKER_SCRIPT], { type: "text/javascript" }))
+      this.#href = URL.createObjectURL(new Blob([WORKER_SCRIPT], { type: "text/javascript" }))
     );
-    const worker = new LateWorker(this.#url);
+    // Until the script is there, a stand-in that starts the worker then.
+    const worker = this.#href !== undefined
+      ? new Worker(this.#href, { type: "module", name: WORKER_NAME })
+      : new LateWorker(this.#url);
     // Pages that are not cross-origin isolated cannot share memory.
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
     const flag = typeof SharedArrayBuffer === "function" && isolated !== false

@@ -136,16 +136,16 @@ export interface SolverOptions {
    */
   loadBound?: boolean;
   /**
-   * On perfect packings (ours): where, in a part of the problem that
-   * shares no moment with the rest, every moment's load is the capacity
-   * (and no buffer has gaps), fill the lowest hole first. A section at the
-   * lowest offset any candidate can take must then be filled from there
-   * without a gap, so some buffer starts it at exactly that offset: a node
-   * tries only the candidates that cover such a section, the one with the
-   * fewest, rather than every candidate in canonical order. A packing stays
-   * reachable wherever one exists (which one is found may change), so
-   * "infeasible" stays a proof. Off, or with slack at any moment of the
-   * part, the search is the reference's.
+   * On perfect packings (ours): where no buffer of the problem has gaps
+   * and, in a part of it that shares no moment with the rest, every
+   * moment's load is the capacity, fill the lowest hole first. A section
+   * at the lowest offset any candidate can take must then be filled from
+   * there without a gap, so some buffer starts it at exactly that offset:
+   * a node tries only the candidates that cover such a section, the one
+   * with the fewest, rather than every candidate in canonical order. A
+   * packing stays reachable wherever one exists (which one is found may
+   * change), so "infeasible" stays a proof. Off, or with slack at any
+   * moment of the part, the search is unchanged.
    * @default {true}
    */
   tightSections?: boolean;
