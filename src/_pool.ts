@@ -60,8 +60,11 @@ interface Ticket {
   watchdog?: ReturnType<typeof setTimeout>;
 }
 
-/** The workers' name, as debuggers show it. */
-const WORKER_NAME = "minimalloc-solver";
+/** Starts a solver worker from the worker script at `href`. */
+function startWorker(href: string): Worker {
+  // The name is what debuggers show.
+  return new Worker(href, { type: "module", name: "minimalloc-solver" });
+}
 
 /** What the pool needs of a worker: a Worker, or the calling thread's stand-in. */
 interface Executor {
@@ -104,7 +107,7 @@ class LateWorker implements Executor {
     if (this.#ended) return;
     let worker: Worker;
     try {
-      worker = new Worker(href, { type: "module", name: WORKER_NAME });
+      worker = startWorker(href);
     } catch (error) {
       this.#fail(error);
       return;
@@ -467,9 +470,7 @@ export class Pool {
       this.#href = URL.createObjectURL(new Blob([WORKER_SCRIPT], { type: "text/javascript" }))
     );
     // Until the script is there, a stand-in that starts the worker then.
-    const worker = this.#href !== undefined
-      ? new Worker(this.#href, { type: "module", name: WORKER_NAME })
-      : new LateWorker(this.#url);
+    const worker = this.#href !== undefined ? startWorker(this.#href) : new LateWorker(this.#url);
     // Pages that are not cross-origin isolated cannot share memory.
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
     const flag = typeof SharedArrayBuffer === "function" && isolated !== false

@@ -414,7 +414,6 @@ class Frame {
   lo = 0;
   hi = 0;
   savedFull = false;
-  savedPerfect = false;
   partition: ArrayLike<number> = [];
   /**
    * NODE, DECOMPOSE, PARTITION: the partition's unplaced buffers, as a
@@ -830,9 +829,9 @@ export class Search {
       frame.saved = saved;
       frame.bound = this.#totalBound;
       frame.savedFull = this.#fullCheck;
-      frame.savedPerfect = this.#perfect;
       // A sweep's partition is a perfect packing's when each of its
-      // sections is full; the parts it splits into stay so (no gaps).
+      // sections is full; the parts it splits into stay so (no gaps), and
+      // the next sweep's partition sets it again.
       if (this.#frames[this.#depth - 1].kind === ROOT) {
         this.#perfect = this.#model.tight &&
           this.#fullSections(frame.sectionLo, frame.sectionHi);
@@ -862,7 +861,6 @@ export class Search {
     }
     this.#totalBound = frame.bound;
     this.#fullCheck = frame.savedFull;
-    this.#perfect = frame.savedPerfect;
     const order = frame.order;
     const saved = frame.saved;
     for (let i = 0; i < order.length; i++) preorder[order[i]] = saved[i];
