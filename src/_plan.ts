@@ -307,6 +307,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     lowerBoundOf(context, facts),
     limit,
     ANYTIME_BUDGET_PER_BUFFER * problem.buffers.length,
+    grainOf(problem),
   );
   if (found.status === "solved") bisection.offer(found.offsets, found.height);
   const progress = () =>
@@ -564,13 +565,19 @@ export interface AnytimeProbe {
   share?: number;
 }
 
-/** The anytime bisection between the proved lower bound and the best solution. */
+/**
+ * The anytime bisection between the proved lower bound and the best
+ * solution, on the problem's grain (see {@linkcode grainOf}): it probes
+ * multiples of the grain only, and an infeasible one proves every capacity
+ * below the next multiple infeasible.
+ */
 export class AnytimeBisection {
   /** Every capacity below this is proved infeasible. */
   provedLower: number;
   /** The best solution so far, within the capacity limit. */
   best: { offsets: Float64Array; height: number } | undefined;
   readonly #limit: number;
+  readonly #grain: number;
   #budget: number;
   #lo: number;
   #hi: number;
@@ -582,13 +589,25 @@ export class AnytimeBisection {
    * @param lowerBound A proved lower bound on the height.
    * @param limit The largest capacity allowed.
    * @param budget The first round's node budget per search.
+   * @param grain Every canonical solution's height is a multiple of it.
    */
-  constructor(lowerBound: number, limit: number, budget: number) {
-    this.provedLower = lowerBound;
+  constructor(lowerBound: number, limit: number, budget: number, grain = 1) {
+    this.#grain = grain;
+    this.provedLower = this.#up(lowerBound);
     this.#limit = limit;
     this.#budget = Math.max(1, budget);
-    this.#lo = lowerBound;
-    this.#hi = limit;
+    this.#lo = this.provedLower;
+    this.#hi = this.#down(limit);
+  }
+
+  /** The least multiple of the grain at or above `n`. */
+  #up(n: number): number {
+    return Math.ceil(n / this.#grain) * this.#grain;
+  }
+
+  /** The greatest multiple of the grain at or below `n`. */
+  #down(n: number): number {
+    return Math.floor(n / this.#grain) * this.#grain;
   }
 
   /**
@@ -601,11 +620,11 @@ export class AnytimeBisection {
   offer(offsets: Float64Array, height: number): void {
     if (height > this.#limit || (this.best !== undefined && height >= this.best.height)) return;
     this.best = { offsets, height };
-    this.#hi = Math.min(this.#hi, height - 1);
+    this.#hi = Math.min(this.#hi, this.#down(height - 1));
   }
 
   #ceiling(): number {
-    return this.best === undefined ? this.#limit : this.best.height - 1;
+    return this.#down(this.best === undefined ? this.#limit : this.best.height - 1);
   }
 
   /** Whether the best height is proved optimal. */
@@ -636,18 +655,20 @@ export class AnytimeBisection {
         share: LOWER_BOUND_PROBE_TIME_SHARE,
       };
     }
-    this.#mid = Math.floor((this.#lo + this.#hi) / 2);
+    this.#mid = this.#lo + this.#down((this.#hi - this.#lo) / 2);
     return { capacity: this.#mid, maxNodes: this.#budget };
   }
 
   /**
-   * Records a capacity proved infeasible elsewhere: every one up to it is.
+   * Records a capacity proved infeasible elsewhere: every one up to it is,
+   * and so every one below the next multiple of the grain.
    *
    * @param capacity The capacity.
    */
   infeasibleAt(capacity: number): void {
-    this.#lo = Math.max(this.#lo, capacity + 1);
-    this.provedLower = Math.max(this.provedLower, capacity + 1);
+    const above = this.#down(capacity) + this.#grain;
+    this.#lo = Math.max(this.#lo, above);
+    this.provedLower = Math.max(this.provedLower, above);
   }
 
   /**
@@ -658,17 +679,63 @@ export class AnytimeBisection {
    */
   report(outcome: Float64Array | "infeasible" | "unknown", height = 0): void {
     if (outcome === "infeasible") {
-      // Infeasible at mid proves every capacity up to mid infeasible.
-      this.#lo = this.#mid + 1;
-      this.provedLower = Math.max(this.provedLower, this.#mid + 1);
+      this.infeasibleAt(this.#mid);
     } else if (outcome === "unknown") {
-      this.#lo = this.#mid + 1;
+      this.#lo = this.#mid + this.#grain;
       this.#unknown = true;
     } else {
       this.best = { offsets: outcome, height };
-      this.#hi = height - 1;
+      this.#hi = this.#down(height - 1);
     }
   }
+}
+
+/**
+ * The problem's grain g: rounding every offset of a valid solution down to
+ * a multiple of g leaves it valid (every pair's stacking, `q >= p + e`,
+ * has `e` a multiple of g, and so does `floor(q / g) >= floor(p / g) + e /
+ * g`; a pin is a multiple already; an alignment either divides g or is a
+ * multiple of it, so an aligned offset stays aligned) and no higher. So a
+ * capacity c is feasible exactly when the largest multiple of g at or
+ * below it is, and the optimum is a multiple of g: the anytime bisection
+ * probes multiples only. g divides the sizes, the pinned offsets and the
+ * windows' bounds; 1 where one is not a whole number.
+ */
+export function grainOf(problem: Problem): number {
+  let g = 0;
+  const alignments = new Set<number>();
+  const add = (n: number) => {
+    n = Math.abs(n);
+    if (!Number.isSafeInteger(n)) g = 1;
+    else if (g !== 1) g = gcd(g, n);
+  };
+  for (const buffer of problem.buffers) {
+    add(buffer.size);
+    if (buffer.offset !== undefined) add(buffer.offset);
+    for (const gap of buffer.gaps ?? []) {
+      if (gap.window !== undefined) {
+        add(gap.window.lower);
+        add(gap.window.upper);
+      }
+    }
+    if ((buffer.alignment ?? 1) > 1) alignments.add(buffer.alignment!);
+  }
+  if (g === 0) return 1;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const a of alignments) {
+      if (g % a !== 0 && a % g !== 0) {
+        g = gcd(g, a);
+        changed = true;
+      }
+    }
+  }
+  return g;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }
 
 /** The solve's deadline, in `performance.now()` time. */

@@ -25,6 +25,7 @@ import {
 } from "../src/problem.ts";
 import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
 import { solve } from "../src/solve.ts";
+import { grainOf } from "../src/_plan.ts";
 import { validate } from "../src/validate.ts";
 import { bruteForce } from "./_brute_force.ts";
 
@@ -275,6 +276,61 @@ describe("regressions the properties found (shrunk counterexamples)", () => {
     };
     const result = trySolve(problem, { minimizeCapacity: true });
     assert.ok(result instanceof SolveError, `solved: ${JSON.stringify(result)}`);
+  });
+});
+
+describe("property: minimizing on the problem's grain finds the optimum", () => {
+  // Tiny problems scaled by k (sizes, pins, windows; an alignment scaled or
+  // not), so the grain is above 1 and some alignments neither divide it nor
+  // are multiples of it. A grain too coarse would skip the optimum, and the
+  // brute force would fit the height below the answer.
+  const scaled = fc.tuple(
+    problemArb({ ...TINY_SHAPE, maxBuffers: 6 }),
+    fc.constantFrom(2, 3, 4, 6),
+    fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+  ).map(([problem, k, scaleAlignment]): Problem => ({
+    buffers: problem.buffers.map((b, i) => ({
+      ...b,
+      size: b.size * k,
+      ...(b.alignment !== undefined && scaleAlignment[i] ? { alignment: b.alignment * k } : {}),
+      ...(b.offset !== undefined ? { offset: b.offset * k } : {}),
+      ...(b.gaps !== undefined
+        ? {
+          gaps: b.gaps.map((g) =>
+            g.window === undefined
+              ? g
+              : { ...g, window: { lower: g.window.lower * k, upper: g.window.upper * k } }
+          ),
+        }
+        : {}),
+    })),
+  })).filter((p) => !pinsConflict(p));
+
+  it("with gaps, windows, alignment and pins (default options)", () => {
+    let coarse = 0;
+    fc.assert(
+      fc.property(scaled, (problem) => {
+        const result = trySolve(problem, { minimizeCapacity: true, timeout: 10_000 });
+        if (result instanceof SolveError) {
+          assert.equal(result.code, "infeasible", result.message);
+          return;
+        }
+        assert.equal(validate(problem, result), "good");
+        assert.equal(result.optimal, true);
+        const grain = grainOf(problem);
+        if (grain > 1) coarse++;
+        assert.equal(result.height % grain, 0, `height ${result.height}, grain ${grain}`);
+        if (result.height > 0) {
+          const below = bruteForce({ ...problem, capacity: result.height - 1 });
+          assert.equal(below, undefined, `fits under ${result.height}: ${JSON.stringify(below)}`);
+        }
+        // Rounding the offsets down to the grain keeps the solution valid.
+        const offsets = result.offsets.map((o) => Math.floor(o / grain) * grain);
+        assert.equal(validate(problem, { offsets, height: result.height }), "good");
+      }),
+      { numRuns: 400 },
+    );
+    assert.ok(coarse > 100, `only ${coarse} of 400 had a grain above 1`);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   AnytimeBisection,
   bestResult,
   eachRound,
+  grainOf,
   plan,
   type Reply,
   type Request,
@@ -361,6 +362,64 @@ describe("AnytimeBisection", () => {
     const bisection = new AnytimeBisection(5, 20, 10);
     bisection.offer(Float64Array.of(0), 30);
     assert.equal(bisection.best, undefined);
+  });
+
+  it("on a grain, probes its multiples and proves up to the next one", () => {
+    const bisection = new AnytimeBisection(1000, 9000, 10, 1024);
+    assert.equal(bisection.provedLower, 1024);
+    bisection.offer(Float64Array.of(0), 8000);
+    const capacities: number[] = [];
+    for (let probe = bisection.next(); probe !== undefined; probe = bisection.next()) {
+      capacities.push(probe.capacity);
+      // Feasible from 5000 up: a solution there is 5120 high, the grain's.
+      bisection.report(probe.capacity >= 5000 ? Float64Array.of(0) : "infeasible", 5120);
+    }
+    assert.ok(capacities.every((c) => c % 1024 === 0), `${capacities}`);
+    assert.ok(capacities.every((c) => c < 8000), `${capacities}`);
+    assert.equal(bisection.best?.height, 5120);
+    assert.equal(bisection.provedLower, 5120);
+    assert.ok(bisection.optimal);
+  });
+
+  it("on a grain, lifts a proof from elsewhere to the next multiple", () => {
+    const bisection = new AnytimeBisection(0, 100, 10, 8);
+    bisection.infeasibleAt(17);
+    assert.equal(bisection.provedLower, 24);
+    assert.equal(bisection.next()?.capacity, 24);
+  });
+});
+
+describe("grainOf", () => {
+  const b = (size: number, more: Partial<Problem["buffers"][number]> = {}) => ({
+    id: String(Math.random()),
+    lower: 0,
+    upper: 1,
+    size,
+    ...more,
+  });
+  it("is the sizes' greatest common divisor", () => {
+    assert.equal(grainOf({ buffers: [b(1024), b(3072), b(2048)] }), 1024);
+    assert.equal(grainOf({ buffers: [b(6), b(0), b(4)] }), 2);
+    assert.equal(grainOf({ buffers: [b(7)] }), 7);
+    assert.equal(grainOf({ buffers: [] }), 1);
+    assert.equal(grainOf({ buffers: [b(0)] }), 1);
+  });
+
+  it("divides pinned offsets and windows' bounds", () => {
+    assert.equal(grainOf({ buffers: [b(64), b(64, { offset: 96 })] }), 32);
+    const gaps = [{ lower: 0, upper: 1, window: { lower: 16, upper: 48 } }];
+    assert.equal(grainOf({ buffers: [b(64, { gaps })] }), 16);
+    assert.equal(grainOf({ buffers: [b(64, { gaps: [{ lower: 0, upper: 1 }] })] }), 64);
+  });
+
+  it("keeps alignments that divide it or that it divides, and shrinks for others", () => {
+    assert.equal(grainOf({ buffers: [b(1024, { alignment: 4 }), b(2048)] }), 1024);
+    assert.equal(grainOf({ buffers: [b(1024, { alignment: 4096 })] }), 1024);
+    // 6 neither divides 4 nor is a multiple of it: 2, and 4 | 6's multiples of 2.
+    assert.equal(grainOf({ buffers: [b(4, { alignment: 6 }), b(8)] }), 2);
+    // 4 divides 8, then 6 brings it to 2, which 4 is a multiple of.
+    assert.equal(grainOf({ buffers: [b(8, { alignment: 4 }), b(16, { alignment: 6 })] }), 2);
+    assert.equal(grainOf({ buffers: [b(9, { alignment: 2 })] }), 1);
   });
 });
 
