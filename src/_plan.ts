@@ -602,12 +602,15 @@ export class AnytimeBisection {
 
   /** The least multiple of the grain at or above `n`. */
   #up(n: number): number {
-    return Math.ceil(n / this.#grain) * this.#grain;
+    const up = Math.ceil(n / this.#grain) * this.#grain;
+    // A rounded quotient (n past 2^53) must not take it below n.
+    return up < n ? up + this.#grain : up;
   }
 
   /** The greatest multiple of the grain at or below `n`. */
   #down(n: number): number {
-    return Math.floor(n / this.#grain) * this.#grain;
+    const down = Math.floor(n / this.#grain) * this.#grain;
+    return down > n ? down - this.#grain : down;
   }
 
   /**
