@@ -589,7 +589,8 @@ export class AnytimeBisection {
    * @param lowerBound A proved lower bound on the height.
    * @param limit The largest capacity allowed.
    * @param budget The first round's node budget per search.
-   * @param grain Every canonical solution's height is a multiple of it.
+   * @param grain The problem's grain (see grainOf): a capacity is feasible
+   *   exactly when the largest multiple of it at or below is.
    */
   constructor(lowerBound: number, limit: number, budget: number, grain = 1) {
     this.#grain = grain;
@@ -694,29 +695,34 @@ export class AnytimeBisection {
 }
 
 /**
- * The problem's grain g: rounding every offset of a valid solution down to
- * a multiple of g leaves it valid (every pair's stacking, `q >= p + e`,
- * has `e` a multiple of g, and so does `floor(q / g) >= floor(p / g) + e /
- * g`; a pin is a multiple already; an alignment either divides g or is a
- * multiple of it, so an aligned offset stays aligned) and no higher. So a
- * capacity c is feasible exactly when the largest multiple of g at or
- * below it is, and the optimum is a multiple of g: the anytime bisection
- * probes multiples only. g divides the sizes, the pinned offsets and the
- * windows' bounds; 1 where one is not a whole number.
+ * The problem's grain g: the anytime bisection probes multiples of it only.
+ * Rounding every offset of a valid solution down to a multiple of g keeps
+ * it valid and no higher, so the optimum is a multiple of g, and a capacity
+ * is feasible exactly when the largest multiple of g at or below it is.
+ *
+ * Why: each pair stacks as `q >= p + e`, where `e` is a window's upper bound
+ * less a window's lower bound (a plain buffer's window is `[0, size)`);
+ * when g divides every size and window bound it divides `e`, and then
+ * `floor(q / g) >= floor(p / g) + e / g`. A pin is a multiple of g, so it
+ * stays; an alignment must divide g or be a multiple of it, so an aligned
+ * offset stays aligned. A buffer of size 0 takes no bytes: without a pin it
+ * can sit at 0, so neither its alignment nor its windows count. Returns 1
+ * where a value is not a whole number.
  */
 export function grainOf(problem: Problem): number {
   let g = 0;
   const alignments = new Set<number>();
   const add = (n: number) => {
-    n = Math.abs(n);
     if (!Number.isSafeInteger(n)) g = 1;
     else if (g !== 1) g = gcd(g, n);
   };
   for (const buffer of problem.buffers) {
-    add(buffer.size);
     if (buffer.offset !== undefined) add(buffer.offset);
+    if (buffer.size === 0) continue;
+    add(buffer.size);
     for (const gap of buffer.gaps ?? []) {
-      if (gap.window !== undefined) {
+      // Only a gap's part inside the lifespan has any effect (SPEC 2).
+      if (gap.window !== undefined && gap.lower < buffer.upper && gap.upper > buffer.lower) {
         add(gap.window.lower);
         add(gap.window.upper);
       }
@@ -724,6 +730,8 @@ export function grainOf(problem: Problem): number {
     if ((buffer.alignment ?? 1) > 1) alignments.add(buffer.alignment!);
   }
   if (g === 0) return 1;
+  // Shrinking g for one alignment can break another's divisibility: again
+  // until none shrinks it.
   for (let changed = true; changed;) {
     changed = false;
     for (const a of alignments) {

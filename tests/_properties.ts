@@ -280,39 +280,50 @@ describe("regressions the properties found (shrunk counterexamples)", () => {
 });
 
 describe("property: minimizing on the problem's grain finds the optimum", () => {
-  // Tiny problems scaled by k (sizes, pins, windows; an alignment scaled or
-  // not), so the grain is above 1 and some alignments neither divide it nor
-  // are multiples of it. A grain too coarse would skip the optimum, and the
-  // brute force would fit the height below the answer.
+  // Tiny problems scaled by k (sizes and pins; each alignment and each
+  // buffer's windows scaled or not), so the grain is often above 1 and some
+  // alignments or windows shrink it; half of them keep a capacity, scaled
+  // and often off the grain. A grain too coarse would skip the optimum,
+  // and the brute force would fit the height below the answer.
   const scaled = fc.tuple(
     problemArb({ ...TINY_SHAPE, maxBuffers: 6 }),
     fc.constantFrom(2, 3, 4, 6),
-    fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
-  ).map(([problem, k, scaleAlignment]): Problem => ({
-    buffers: problem.buffers.map((b, i) => ({
-      ...b,
-      size: b.size * k,
-      ...(b.alignment !== undefined && scaleAlignment[i] ? { alignment: b.alignment * k } : {}),
-      ...(b.offset !== undefined ? { offset: b.offset * k } : {}),
-      ...(b.gaps !== undefined
-        ? {
-          gaps: b.gaps.map((g) =>
-            g.window === undefined
-              ? g
-              : { ...g, window: { lower: g.window.lower * k, upper: g.window.upper * k } }
-          ),
-        }
-        : {}),
-    })),
+    fc.array(fc.tuple(fc.boolean(), fc.boolean()), { minLength: 6, maxLength: 6 }),
+    fc.option(fc.nat({ max: 5 })),
+  ).map(([problem, k, scale, extra]): Problem => ({
+    buffers: problem.buffers.map((b, i) => {
+      const [alignment, windows] = scale[i];
+      const w = windows ? k : 1;
+      return {
+        ...b,
+        size: b.size * k,
+        ...(b.alignment !== undefined && alignment ? { alignment: b.alignment * k } : {}),
+        ...(b.offset !== undefined ? { offset: b.offset * k } : {}),
+        ...(b.gaps !== undefined
+          ? {
+            gaps: b.gaps.map((g) =>
+              g.window === undefined
+                ? g
+                : { ...g, window: { lower: g.window.lower * w, upper: g.window.upper * w } }
+            ),
+          }
+          : {}),
+      };
+    }),
+    ...(extra === null ? {} : { capacity: problem.capacity! * k + extra }),
   })).filter((p) => !pinsConflict(p));
 
-  it("with gaps, windows, alignment and pins (default options)", () => {
+  it("with gaps, windows, alignment, pins and capacities (default options)", () => {
     let coarse = 0;
+    let infeasible = 0;
     fc.assert(
       fc.property(scaled, (problem) => {
         const result = trySolve(problem, { minimizeCapacity: true, timeout: 10_000 });
         if (result instanceof SolveError) {
           assert.equal(result.code, "infeasible", result.message);
+          assert.notEqual(problem.capacity, undefined);
+          assert.equal(bruteForce(problem), undefined, "the brute force fits the capacity");
+          infeasible++;
           return;
         }
         assert.equal(validate(problem, result), "good");
@@ -324,13 +335,19 @@ describe("property: minimizing on the problem's grain finds the optimum", () => 
           const below = bruteForce({ ...problem, capacity: result.height - 1 });
           assert.equal(below, undefined, `fits under ${result.height}: ${JSON.stringify(below)}`);
         }
-        // Rounding the offsets down to the grain keeps the solution valid.
-        const offsets = result.offsets.map((o) => Math.floor(o / grain) * grain);
+        // Rounded down to the grain (a buffer of size 0 to 0, pinned ones
+        // kept), the solution stays valid.
+        const offsets = result.offsets.map((o, i) => {
+          const b = problem.buffers[i];
+          if (b.offset !== undefined) return o;
+          return b.size === 0 ? 0 : Math.floor(o / grain) * grain;
+        });
         assert.equal(validate(problem, { offsets, height: result.height }), "good");
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
-    assert.ok(coarse > 100, `only ${coarse} of 400 had a grain above 1`);
+    assert.ok(coarse > 150, `only ${coarse} of 600 had a grain above 1`);
+    assert.ok(infeasible > 20, `only ${infeasible} of 600 were infeasible`);
   });
 });
 

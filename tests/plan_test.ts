@@ -390,10 +390,11 @@ describe("AnytimeBisection", () => {
 });
 
 describe("grainOf", () => {
+  let ids = 0;
   const b = (size: number, more: Partial<Problem["buffers"][number]> = {}) => ({
-    id: String(Math.random()),
+    id: `b${ids++}`,
     lower: 0,
-    upper: 1,
+    upper: 2,
     size,
     ...more,
   });
@@ -410,6 +411,14 @@ describe("grainOf", () => {
     const gaps = [{ lower: 0, upper: 1, window: { lower: 16, upper: 48 } }];
     assert.equal(grainOf({ buffers: [b(64, { gaps })] }), 16);
     assert.equal(grainOf({ buffers: [b(64, { gaps: [{ lower: 0, upper: 1 }] })] }), 64);
+    // A gap outside the lifespan has no effect, nor has its window.
+    const outside = [{ lower: 5, upper: 6, window: { lower: 1, upper: 2 } }];
+    assert.equal(grainOf({ buffers: [b(64, { gaps: outside })] }), 64);
+  });
+
+  it("leaves out a buffer of size 0 but for its pin", () => {
+    assert.equal(grainOf({ buffers: [b(1024), b(2048), b(0, { alignment: 3 })] }), 1024);
+    assert.equal(grainOf({ buffers: [b(1024), b(0, { offset: 512 })] }), 512);
   });
 
   it("keeps alignments that divide it or that it divides, and shrinks for others", () => {
