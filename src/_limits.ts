@@ -38,6 +38,15 @@ export const CALLING_THREAD_MAX_PAIRS = 250_000;
  */
 export const WORKERS_JOIN_MS = 250;
 
+/**
+ * Where the calling thread runs searches too, a worker that has not said it
+ * started this long after it was asked for is late: a search handed to it
+ * goes back to the calling thread. Its script loads and it answers in
+ * about 300 ms (280-330 ms over eight command lines on tile_480_9_1); held
+ * back 8 s, a start made that 1 s solve take 8.6 s.
+ */
+export const WORKER_START_MS = 1000;
+
 /** At most this many workers in the process-wide pool, whatever the cores. */
 export const WORKERS_MAX = 16;
 

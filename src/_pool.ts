@@ -38,7 +38,13 @@ import {
 } from "./_worker_host.ts";
 import type { HeuristicColumns } from "./_heuristics_core.ts";
 import { nextTurn } from "./_turn.ts";
-import { CALLING_THREAD_MAX_PAIRS, MAX_TIMER_MS, WORKER_GRACE_MS, WORKERS_MAX } from "./_limits.ts";
+import {
+  CALLING_THREAD_MAX_PAIRS,
+  MAX_TIMER_MS,
+  WORKER_GRACE_MS,
+  WORKER_START_MS,
+  WORKERS_MAX,
+} from "./_limits.ts";
 
 /** A job handed to the pool: its result, and a way to stop it. */
 export interface JobHandle {
@@ -80,6 +86,10 @@ interface Slot {
   answered: boolean;
   /** The calling thread: it runs only time-sliced searches. */
   readonly local: boolean;
+  /** Not started within WORKER_START_MS (see Pool.#late). */
+  late: boolean;
+  /** The timer that marks it late. */
+  starting?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -240,9 +250,14 @@ export class Pool {
   // means workers cannot run here at all.
   #answered = false;
 
-  /** @param size How many workers at most. */
-  constructor(size: number) {
+  /**
+   * @param size How many workers at most.
+   * @param options `script`: the worker script's URL (for tests; by default
+   *   a Blob URL of the bundled worker, made when the first worker starts).
+   */
+  constructor(size: number, options: { script?: Promise<string> } = {}) {
     this.size = size;
+    this.#url = options.script;
   }
 
   /**
@@ -315,7 +330,9 @@ export class Pool {
       // and only where beginning one (the sweep, the model) is quick.
       const small = session.beginsQuickly;
       const local = job.kind === "search" && small;
-      const fits = (s: Slot) => !s.ticket && (!s.local || local);
+      // A worker late to start (see #late) takes no search the calling
+      // thread can run until it has.
+      const fits = (s: Slot) => !s.ticket && (s.local ? local : !(local && s.late && !s.answered));
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
         if (slot === undefined) {
@@ -483,7 +500,11 @@ export class Pool {
       ticket: undefined,
       answered: false,
       local: false,
+      late: false,
     };
+    if (this.#callingThread) {
+      slot.starting = setTimeout(() => this.#late(slot), WORKER_START_MS);
+    }
     worker.postMessage(
       { type: "init", flag: flag?.buffer as SharedArrayBuffer } satisfies WorkerRequest,
     );
@@ -541,6 +562,7 @@ export class Pool {
       ticket: undefined,
       answered: false,
       local: true,
+      late: false,
     };
     slot.worker.postMessage({ type: "init", flag: flag?.buffer as SharedArrayBuffer });
     return slot;
@@ -563,9 +585,43 @@ export class Pool {
     if (this.#slots.length === 0) this.#slots.push(this.#local());
   }
 
+  /**
+   * A worker that has not said it started within WORKER_START_MS, beside
+   * the calling thread: a search begun there but not yet run goes back to
+   * the queue (no state of it exists yet), and until the worker starts it
+   * takes none the calling thread can run. Else a stalled start (its
+   * script loading on a busy machine) would hold that search, and with it
+   * the whole probe, for as long as the stall.
+   */
+  #late(slot: Slot): void {
+    if (slot.answered || !this.#slots.includes(slot)) return;
+    slot.late = true;
+    const ticket = slot.ticket;
+    if (
+      ticket === undefined || ticket.job.kind !== "search" ||
+      ticket.job.search.begin === undefined || !ticket.session.beginsQuickly
+    ) return;
+    // The worker may still run it once it starts: its answer then has an
+    // id the slot no longer waits for, and is dropped.
+    slot.ticket = undefined;
+    ticket.slot = undefined;
+    if (ticket.watchdog !== undefined) clearTimeout(ticket.watchdog);
+    ticket.session.unbind(slot);
+    // Nothing of the call ran there (it has not started).
+    ticket.session.used.delete(slot.worker);
+    this.stats.jobs--;
+    this.#queue.push(ticket);
+    this.#dispatch();
+  }
+
   #reply(slot: Slot, reply: WorkerReply): void {
     slot.answered = true;
     this.#answered = true;
+    if ("ready" in reply) {
+      clearTimeout(slot.starting);
+      this.#dispatch();
+      return;
+    }
     const ticket = slot.ticket;
     if (ticket === undefined || ticket.id !== reply.id) return;
     slot.ticket = undefined;
@@ -585,6 +641,7 @@ export class Pool {
 
   /** Ends a worker and puts a fresh one (started on demand) in its place. */
   #replace(slot: Slot): void {
+    clearTimeout(slot.starting);
     slot.worker.terminate();
     slot.ticket = undefined;
     const at = this.#slots.indexOf(slot);
@@ -600,7 +657,10 @@ export class Pool {
     nextTurn(() => {
       this.#closing = false;
       if (this.#sessions.size > 0) return;
-      for (const slot of this.#slots) slot.worker.terminate();
+      for (const slot of this.#slots) {
+        clearTimeout(slot.starting);
+        slot.worker.terminate();
+      }
       this.#slots.length = 0;
       this.#queue = [];
     });

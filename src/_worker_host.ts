@@ -173,6 +173,8 @@ export type WorkerRequest =
 
 /** A worker's answer. */
 export type WorkerReply =
+  /** The answer to "init": the thread has started and takes jobs. */
+  | { ready: true; id?: never; ok?: never }
   | { id: number; ok: true; result: WorkerResult }
   | { id: number; ok: false; message: string };
 
@@ -205,7 +207,7 @@ export class WorkerHost {
   handle(request: WorkerRequest): { reply: WorkerReply; transfer: Transferable[] } | undefined {
     if (request.type === "init") {
       this.#flag = request.flag === undefined ? undefined : new Int32Array(request.flag);
-      return undefined;
+      return { reply: { ready: true }, transfer: [] };
     }
     if (request.type === "release") {
       this.#problems.delete(request.key);

@@ -24,6 +24,7 @@ import { resolveOptions } from "../src/_options.ts";
 import {
   CALLING_THREAD_MAX_PAIRS,
   RACE_MAX_PAIRS,
+  WORKER_START_MS,
   WORKERS_MIN_BUFFERS,
   WORKERS_MIN_TIMEOUT_MS,
 } from "../src/_limits.ts";
@@ -312,6 +313,37 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
         assert.equal(pool.stats.mostWorkers, 1, "one worker, and the calling thread");
         assert.equal(session.used.size, 1);
         assert.ok(pool.stats.localJobs > 0, "searches on the calling thread");
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  it(
+    `takes back a search it can run itself from a worker not started within ${WORKER_START_MS} ms`,
+    { timeout: 30_000 },
+    async () => {
+      // A worker whose script never loads: a stalled start (one run of the
+      // command line once took 9 s where it takes 1 s, and a start held
+      // back 8 s made it 8.6 s). Searches must not wait for it.
+      const pool = new Pool(2, { script: new Promise<string>(() => {}) });
+      pool.useCallingThread();
+      const problem = easy(1, 200);
+      const session = pool.open(problem, resolveOptions({}).switches);
+      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS };
+      try {
+        const results = await Promise.all(
+          ["WAT", "TWA", "TAW"].map((heuristic, member) =>
+            search(session, problem, member, heuristic)
+          ),
+        );
+        // Each ran its slice (or to its end) on the calling thread.
+        for (const result of results) {
+          assert.match((result as SearchResult).status, /^(solved|paused)$/);
+        }
+        assert.equal(pool.stats.spawned, 1, "a worker was asked for");
+        assert.equal(pool.stats.localJobs, pool.stats.jobs, "every run on the calling thread");
+        assert.equal(session.used.size, 0, "no worker ran any");
       } finally {
         session.close();
       }
