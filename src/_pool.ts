@@ -55,7 +55,8 @@ export interface JobHandle {
 }
 
 interface Ticket {
-  readonly id: number;
+  /** Its id; a new one when taken back from a late worker (see Pool.#late). */
+  id: number;
   readonly session: Session;
   readonly job: WorkerJob;
   readonly deadline: number;
@@ -86,10 +87,10 @@ interface Slot {
   answered: boolean;
   /** The calling thread: it runs only time-sliced searches. */
   readonly local: boolean;
-  /** Not started within WORKER_START_MS (see Pool.#late). */
+  /** Not started within WORKER_START_MS, and not yet since (see Pool.#late). */
   late: boolean;
   /** The timer that marks it late. */
-  starting?: ReturnType<typeof setTimeout>;
+  startTimer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -332,7 +333,7 @@ export class Pool {
       const local = job.kind === "search" && small;
       // A worker late to start (see #late) takes no search the calling
       // thread can run until it has.
-      const fits = (s: Slot) => !s.ticket && (s.local ? local : !(local && s.late && !s.answered));
+      const fits = (s: Slot) => !s.ticket && (s.local ? local : !(local && s.late));
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
         if (slot === undefined) {
@@ -503,7 +504,7 @@ export class Pool {
       late: false,
     };
     if (this.#callingThread) {
-      slot.starting = setTimeout(() => this.#late(slot), WORKER_START_MS);
+      slot.startTimer = setTimeout(() => this.#late(slot), WORKER_START_MS);
     }
     worker.postMessage(
       { type: "init", flag: flag?.buffer as SharedArrayBuffer } satisfies WorkerRequest,
@@ -601,8 +602,6 @@ export class Pool {
       ticket === undefined || ticket.job.kind !== "search" ||
       ticket.job.search.begin === undefined || !ticket.session.beginsQuickly
     ) return;
-    // The worker may still run it once it starts: its answer then has an
-    // id the slot no longer waits for, and is dropped.
     slot.ticket = undefined;
     ticket.slot = undefined;
     if (ticket.watchdog !== undefined) clearTimeout(ticket.watchdog);
@@ -610,15 +609,26 @@ export class Pool {
     // Nothing of the call ran there (it has not started).
     ticket.session.used.delete(slot.worker);
     this.stats.jobs--;
+    // Stopped meanwhile (the flag is read only by a running search), or its
+    // call has ended: it is not run again.
+    const stopped = slot.flag !== undefined && Atomics.load(slot.flag, 0) !== 0;
+    if (stopped || !this.#sessions.has(ticket.session)) {
+      this.#stopped(ticket);
+      return;
+    }
+    // The worker may still run it once it starts, and may even be handed
+    // it again: a new id, so that only the answer to the last sending counts.
+    ticket.id = this.#nextId++;
     this.#queue.push(ticket);
     this.#dispatch();
   }
 
   #reply(slot: Slot, reply: WorkerReply): void {
     slot.answered = true;
-    this.#answered = true;
+    if (!slot.local) this.#answered = true;
     if ("ready" in reply) {
-      clearTimeout(slot.starting);
+      clearTimeout(slot.startTimer);
+      slot.late = false;
       this.#dispatch();
       return;
     }
@@ -641,7 +651,7 @@ export class Pool {
 
   /** Ends a worker and puts a fresh one (started on demand) in its place. */
   #replace(slot: Slot): void {
-    clearTimeout(slot.starting);
+    clearTimeout(slot.startTimer);
     slot.worker.terminate();
     slot.ticket = undefined;
     const at = this.#slots.indexOf(slot);
@@ -658,7 +668,7 @@ export class Pool {
       this.#closing = false;
       if (this.#sessions.size > 0) return;
       for (const slot of this.#slots) {
-        clearTimeout(slot.starting);
+        clearTimeout(slot.startTimer);
         slot.worker.terminate();
       }
       this.#slots.length = 0;

@@ -323,20 +323,25 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
     `takes back a search it can run itself from a worker not started within ${WORKER_START_MS} ms`,
     { timeout: 30_000 },
     async () => {
-      // A worker whose script never loads: a stalled start (one run of the
-      // command line once took 9 s where it takes 1 s, and a start held
-      // back 8 s made it 8.6 s). Searches must not wait for it.
+      // A worker whose script never loads: a stalled start. Searches the
+      // calling thread can run must not wait for it, neither the one handed
+      // to it before it was late nor any after.
       const pool = new Pool(2, { script: new Promise<string>(() => {}) });
       pool.useCallingThread();
       const problem = easy(1, 200);
       const session = pool.open(problem, resolveOptions({}).switches);
       session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS };
-      try {
-        const results = await Promise.all(
-          ["WAT", "TWA", "TAW"].map((heuristic, member) =>
-            search(session, problem, member, heuristic)
-          ),
+      const runAll = (heuristics: string[], first: number) =>
+        Promise.all(
+          heuristics.map((heuristic, k) => search(session, problem, first + k, heuristic)),
         );
+      try {
+        // The second and third wait while the first runs: one goes to the
+        // worker (asked for now) and comes back when it is late.
+        const results = await runAll(["WAT", "TWA", "TAW"], 0);
+        // Two at once again, once the worker is late: one waits for the
+        // calling thread rather than going to the worker.
+        results.push(...await runAll(["WAT", "TWA"], 3));
         // Each ran its slice (or to its end) on the calling thread.
         for (const result of results) {
           assert.match((result as SearchResult).status, /^(solved|paused)$/);
@@ -349,6 +354,38 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       }
     },
   );
+
+  it("a search stopped while its worker is late to start ends stopped, and is not run", {
+    timeout: 30_000,
+  }, async () => {
+    const pool = new Pool(2, { script: new Promise<string>(() => {}) });
+    pool.useCallingThread();
+    const problem = easy(1, 200);
+    const session = pool.open(problem, resolveOptions({}).switches);
+    session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS };
+    const begin = (member: number, heuristic: string) =>
+      session.run({
+        kind: "search",
+        search: {
+          member,
+          begin: { capacity: problem.capacity!, heuristic, relaxed: false },
+          budget: Infinity,
+          giveUp: false,
+          sliceMs: 20,
+        },
+      }, Infinity);
+    try {
+      const first = begin(0, "WAT");
+      // The calling thread is busy: this one goes to the worker.
+      const second = begin(1, "TWA");
+      second.cancel();
+      assert.equal(((await second.result) as SearchResult).status, "stopped");
+      await first.result;
+      assert.equal(pool.stats.localJobs, 1, "only the first ran");
+    } finally {
+      session.close();
+    }
+  });
 
   it(
     "leaves the searches of a problem with many pairs live at once to the workers",
