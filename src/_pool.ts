@@ -516,9 +516,12 @@ export class Pool {
       if (!slot.answered && !this.#answered) {
         // No worker ever answered: they cannot run here (a page whose
         // security policy forbids Blob workers, say). Calls fall back to
-        // the calling thread.
-        unavailable = true;
-        this.#failAll(new WorkersUnavailableError(message));
+        // the calling thread. The job this worker held is no longer in any
+        // slot: it fails too (it once waited forever).
+        if (this === shared) unavailable = true;
+        const error = new WorkersUnavailableError(message);
+        if (ticket !== undefined) this.#fail(ticket, error);
+        this.#failAll(error);
       } else if (ticket !== undefined) {
         this.#fail(ticket, new Error(`Internal error in a worker: ${message}`));
       }

@@ -18,7 +18,14 @@ import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { validate } from "../src/validate.ts";
-import { type JobHandle, Pool, type Session, sharedPool, workersAvailable } from "../src/_pool.ts";
+import {
+  type JobHandle,
+  Pool,
+  type Session,
+  sharedPool,
+  workersAvailable,
+  WorkersUnavailableError,
+} from "../src/_pool.ts";
 import type { SearchResult } from "../src/_prepared.ts";
 import { resolveOptions } from "../src/_options.ts";
 import {
@@ -536,6 +543,37 @@ describe("a paused search whose worker was ended", { skip: SKIP }, () => {
     } finally {
       session.close();
     }
+  });
+});
+
+describe("a pool whose workers cannot start", { skip: SKIP }, () => {
+  it("rejects its jobs with WorkersUnavailableError rather than wait", LIMIT, async () => {
+    // As in a page whose security policy forbids Blob workers: the first
+    // worker fails before it answers. Its job once waited forever.
+    const script = URL.createObjectURL(
+      new Blob(["throw new Error('no workers here');"], { type: "text/javascript" }),
+    );
+    const pool = new Pool(2, { script: Promise.resolve(script) });
+    const problem = easy(1, 200);
+    const session = pool.open(problem, resolveOptions({}).switches);
+    try {
+      const job = () =>
+        session.run({ kind: "heuristic", name: "size", check: false }, Infinity).result;
+      // One on the worker, one waiting for a worker.
+      const outcomes = await Promise.allSettled([job(), job()]);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.status, "rejected");
+        assert.ok(
+          (outcome as PromiseRejectedResult).reason instanceof WorkersUnavailableError,
+          String((outcome as PromiseRejectedResult).reason),
+        );
+      }
+    } finally {
+      session.close();
+      URL.revokeObjectURL(script);
+    }
+    // Only the process-wide pool's failure says workers cannot run here.
+    assert.notEqual(sharedPool(), undefined);
   });
 });
 
