@@ -548,8 +548,8 @@ describe("a paused search whose worker was ended", { skip: SKIP }, () => {
 
 describe("a pool whose workers cannot start", { skip: SKIP }, () => {
   it("rejects its jobs with WorkersUnavailableError rather than wait", LIMIT, async () => {
-    // As in a page whose security policy forbids Blob workers: the first
-    // worker fails before it answers. Its job once waited forever.
+    // The first worker fails as its script loads, before it answers: the
+    // job it held once waited forever.
     const script = URL.createObjectURL(
       new Blob(["throw new Error('no workers here');"], { type: "text/javascript" }),
     );

@@ -138,11 +138,20 @@ describe("the web page", { skip }, () => {
       if (path === "/minimalloc.js") file = bundlePath;
       else if (!file.startsWith(WEB + sep)) file = "";
       // Cross-origin isolation: the page may share memory with its workers.
-      const headers = {
+      const headers: Record<string, string> = {
         "cache-control": "no-store",
         "cross-origin-opener-policy": "same-origin",
         "cross-origin-embedder-policy": "require-corp",
       };
+      if (path === "/no-workers.html") {
+        // A page whose security policy forbids every worker.
+        res.writeHead(200, {
+          ...headers,
+          "content-security-policy": "worker-src 'none'",
+          "content-type": MIME[".html"],
+        }).end("<!doctype html><title>no workers</title>");
+        return;
+      }
       if (!file || !existsSync(file)) {
         res.writeHead(404, headers).end("not found");
         return;
@@ -268,6 +277,24 @@ describe("the web page", { skip }, () => {
     const expected = solve(EASY.problem);
     assert.deepEqual(result.offsets, expected.offsets);
     assert.equal(validate(EASY.problem, result), "good");
+  });
+
+  it("solves with solveAsync on the page's own thread where its policy forbids workers", async () => {
+    // No worker can start there: solveAsync falls back to solve() on the
+    // page's thread, with the same answer.
+    const other = await context.newPage();
+    try {
+      await other.goto(`${base}/no-workers.html`);
+      const result = await other.evaluate(async (problem: Problem) => {
+        const lib = await import("/minimalloc.js");
+        const solution = await lib.solveAsync(problem);
+        return { offsets: solution.offsets, height: solution.height, stats: solution.stats };
+      }, EASY.problem);
+      assert.deepEqual(result.offsets, solve(EASY.problem).offsets);
+      assert.equal(result.stats?.workers ?? 0, 0);
+    } finally {
+      await other.close();
+    }
   });
 
   it("ticks while solving a hard problem and cancels it", async () => {
