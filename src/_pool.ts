@@ -18,7 +18,9 @@
 // reads at its clock checks; where there is no shared memory (a page that
 // is not cross-origin isolated) the worker is ended and replaced. A worker
 // that passes its job's deadline by WORKER_GRACE_MS without answering is
-// stuck where it does not look at the clock: it is replaced too.
+// stuck where it does not look at the clock: it is replaced too. Beside the
+// calling thread, one that has not started within WORKER_START_MS gives
+// back the search it was handed (see Pool.#late).
 
 import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
