@@ -325,14 +325,6 @@ export class Race implements ProbeSchedule {
   #best: { round: number; rank: number; result: SearchResult } | undefined;
   #relaxed = false;
   #turn = 0;
-  // The members by rank, as the round robin orders them within a round.
-  // Round by round, the lowest-ranked member behind the frontier runs
-  // first: one that finishes in this round wins it unless a lower-ranked
-  // one does, so it runs before the members it would beat, which then need
-  // not run in this round at all (in process, the tilings tile_480_9_1 and
-  // tile_480_9_2 visit 196,341 and 229,009 nodes instead of 399,295 and
-  // 330,612; the answer is the same, a function of node counts only).
-  #byRank: number[] = [];
   #running = 0;
 
   /**
@@ -366,8 +358,6 @@ export class Race implements ProbeSchedule {
       ...Array.from({ length: r }, (_, j) => member(true, j)),
     ];
     this.#best = undefined;
-    this.#byRank = this.#members.map((_, place) => place)
-      .sort((a, b) => this.#members[a].rank - this.#members[b].rank);
   }
 
   /** How many runs are out. */
@@ -462,10 +452,9 @@ export class Race implements ProbeSchedule {
   }
 
   /**
-   * Runs for idle members, up to `count`: those behind the frontier first,
-   * and up to it; a paused search only where `ready` says its executor is
-   * free. Round by round, members go in the order that ranks them (see
-   * #byRank); by time slices alone, in turn.
+   * Runs for idle members, in turn, up to `count`: those behind the
+   * frontier first, and up to it; a paused search only where `ready` says
+   * its executor is free.
    */
   next(count: number, ready?: (member: number) => boolean): SearchJob[] {
     const jobs: SearchJob[] = [];
@@ -478,7 +467,7 @@ export class Race implements ProbeSchedule {
     // it; then, where executors would otherwise idle, the others.
     for (let pass = 0; pass < (frontier === Infinity ? 1 : 2); pass++) {
       for (let step = 0; step < total && jobs.length < count; step++) {
-        const place = this.#lockstep ? this.#byRank[step] : (this.#turn + step) % total;
+        const place = (this.#turn + step) % total;
         const member = members[place];
         if (member.running || member.done) continue;
         const budget = this.#limit(member) - member.nodes;

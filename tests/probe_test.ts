@@ -443,42 +443,4 @@ describe("the race on one thread goes round by round (lockstep)", () => {
     }
     assert.ok(overshoots > 0, "the bound is one that slices alone break");
   });
-
-  it("runs a round's members in rank order: those the winner beats stop a round earlier", () => {
-    const random = mulberry32(29);
-    for (let trial = 0; trial < 500; trial++) {
-      const k = 2 + Math.floor(random() * 3);
-      const buffers = 1 + Math.floor(random() * 10);
-      const scripts: Script[] = Array.from({ length: k }, () => ({
-        nodes: random() < 0.3 ? Infinity : 1 + Math.floor(random() * 2000),
-        status: "solved",
-      }));
-      if (scripts.every((s) => s.nodes === Infinity)) scripts[0].nodes = 500;
-      const probe = {
-        capacity: 10,
-        heuristics: scripts.map((_, i) => "WAT".slice(0, 1 + (i % 3))),
-        buffers,
-        maxNodes: Infinity,
-        restarts: false,
-      };
-      const want = expected(scripts, buffers, Infinity)!;
-      const round = roundOf(scripts[want].nodes, buffers);
-      // On one thread: those ranked before the winner to the end of its
-      // round, the winner to its end, those after it to the round before.
-      const least = scripts.reduce(
-        (sum, s, h) =>
-          sum +
-          (h < want
-            ? Math.min(s.nodes, buffers * 2 ** round)
-            : h === want
-            ? s.nodes
-            : Math.min(s.nodes, round === 1 ? 0 : buffers * 2 ** (round - 1))),
-        0,
-      );
-      const outcome = execute(new Race(probe), scripts, 1, trial);
-      const label = `trial ${trial}: ${JSON.stringify({ scripts, buffers })}`;
-      assert.equal(winner(outcome), want, label);
-      assert.equal(outcome.nodes, least, label);
-    }
-  });
 });
