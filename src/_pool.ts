@@ -654,10 +654,15 @@ export class Pool {
     for (const ticket of tickets) this.#fail(ticket, error);
   }
 
-  /** Ends a worker and puts a fresh one (started on demand) in its place. */
-  #replace(slot: Slot): void {
+  /** Ends a worker, and its start timer with it. */
+  #end(slot: Slot): void {
     clearTimeout(slot.startTimer);
     slot.worker.terminate();
+  }
+
+  /** Ends a worker and puts a fresh one (started on demand) in its place. */
+  #replace(slot: Slot): void {
+    this.#end(slot);
     slot.ticket = undefined;
     const at = this.#slots.indexOf(slot);
     if (at >= 0) this.#slots.splice(at, 1);
@@ -672,10 +677,7 @@ export class Pool {
     nextTurn(() => {
       this.#closing = false;
       if (this.#sessions.size > 0) return;
-      for (const slot of this.#slots) {
-        clearTimeout(slot.startTimer);
-        slot.worker.terminate();
-      }
+      for (const slot of this.#slots) this.#end(slot);
       this.#slots.length = 0;
       this.#queue = [];
     });

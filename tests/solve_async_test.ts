@@ -283,17 +283,20 @@ describe("solveAsync cancelled", { skip: SKIP }, () => {
 });
 
 describe("a pool that uses the calling thread (the command line's)", { skip: SKIP }, () => {
-  /** A pool of two using the calling thread, and a session of a small problem said to have `pairs`. */
-  const opened = (pairs: number) => {
-    const pool = new Pool(2);
+  /**
+   * A pool of two using the calling thread (its worker script `script`,
+   * if given), and a session of a small problem said to have `pairs`.
+   */
+  const opened = (pairs: number, script?: Promise<string>) => {
+    const pool = new Pool(2, { script });
     pool.useCallingThread();
     const problem = easy(1, 200);
     const session = pool.open(problem, resolveOptions({}).switches);
     session.facts = { peakLoad: 0, lowerBound: 0, pairs };
     return { pool, problem, session };
   };
-  /** A whole search of the session's problem by one portfolio member. */
-  const search = (session: Session, problem: Problem, member: number, heuristic: string) =>
+  /** A search of the session's problem by one portfolio member, in slices. */
+  const searchJob = (session: Session, problem: Problem, member: number, heuristic: string) =>
     session.run({
       kind: "search",
       search: {
@@ -303,7 +306,11 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
         giveUp: false,
         sliceMs: 20,
       },
-    }, Infinity).result;
+    }, Infinity);
+  const search = (session: Session, problem: Problem, member: number, heuristic: string) =>
+    searchJob(session, problem, member, heuristic).result;
+  /** A worker script that never loads: a stalled start. */
+  const never = () => new Promise<string>(() => {});
 
   it(
     "runs searches there and on one worker fewer, and everything else on workers",
@@ -333,11 +340,7 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
       // A worker whose script never loads: a stalled start. Searches the
       // calling thread can run must not wait for it, neither the one handed
       // to it before it was late nor any after.
-      const pool = new Pool(2, { script: new Promise<string>(() => {}) });
-      pool.useCallingThread();
-      const problem = easy(1, 200);
-      const session = pool.open(problem, resolveOptions({}).switches);
-      session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS };
+      const { pool, problem, session } = opened(CALLING_THREAD_MAX_PAIRS, never());
       const runAll = (heuristics: string[], first: number) =>
         Promise.all(
           heuristics.map((heuristic, k) => search(session, problem, first + k, heuristic)),
@@ -365,26 +368,11 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
   it("a search stopped while its worker is late to start ends stopped, and is not run", {
     timeout: 30_000,
   }, async () => {
-    const pool = new Pool(2, { script: new Promise<string>(() => {}) });
-    pool.useCallingThread();
-    const problem = easy(1, 200);
-    const session = pool.open(problem, resolveOptions({}).switches);
-    session.facts = { peakLoad: 0, lowerBound: 0, pairs: CALLING_THREAD_MAX_PAIRS };
-    const begin = (member: number, heuristic: string) =>
-      session.run({
-        kind: "search",
-        search: {
-          member,
-          begin: { capacity: problem.capacity!, heuristic, relaxed: false },
-          budget: Infinity,
-          giveUp: false,
-          sliceMs: 20,
-        },
-      }, Infinity);
+    const { pool, problem, session } = opened(CALLING_THREAD_MAX_PAIRS, never());
     try {
-      const first = begin(0, "WAT");
+      const first = searchJob(session, problem, 0, "WAT");
       // The calling thread is busy: this one goes to the worker.
-      const second = begin(1, "TWA");
+      const second = searchJob(session, problem, 1, "TWA");
       second.cancel();
       assert.equal(((await second.result) as SearchResult).status, "stopped");
       await first.result;
