@@ -89,6 +89,7 @@ const SWITCHES = {
   load_bound: "loadBound",
   tight_sections: "tightSections",
   restarts: "restarts",
+  descents: "descents",
   heuristic_first: "heuristicFirst",
   neighbourhood_search: "neighbourhoodSearch",
   bound_probe: "boundProbe",
@@ -155,6 +156,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --load_bound            infeasible at once when the peak load exceeds the capacity (ours)
   --tight_sections        fill a lowest section with no slack first (ours)
   --restarts              randomized restarts join the portfolio after round 7 (ours)
+  --descents              a minimization tries short randomized searches below its best height (ours)
   --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
   --bound_probe           a large minimization with time left ends with an exact search at its lower bound (ours)

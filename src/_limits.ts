@@ -254,6 +254,37 @@ export const RESTART_FAMILIES: readonly string[] = ["W", "W", "L"];
 export const RESTART_BASE = 2;
 
 /**
+ * The anytime minimization's descents (`descents`): short searches with
+ * seeded random preorders, each given this many nodes per buffer, below
+ * the best height. On D and J of the challenging suite a descent that
+ * succeeds at all does so within 1-2 nodes per buffer (almost no
+ * backtracking), and of 1.2, 2, 3, 4, 6, 8 and 16 nodes per buffer, 3-6
+ * reached the lowest heights in 5 s.
+ */
+export const DESCENT_BUDGET_PER_BUFFER = 4;
+
+/**
+ * The descents' preorders, in turn: `N` (the widths, nudged at random) and
+ * `L` (start time, ties at random). On D and J, the two in turn reached
+ * lower heights in 5 s than either alone, and lower than `W`'s wider
+ * noise or noisy area, total or size orders.
+ */
+export const DESCENT_FAMILIES: readonly string[] = ["N", "L"];
+
+/** Descents run in batches of this many, one batch after each probe's worth of nodes. */
+export const DESCENT_BATCH = 16;
+
+/**
+ * The descents aim this far below the best height: half the gap to the
+ * lower bound first; after this many descents fail at one distance, half
+ * as far (down to one grain, and from there half the gap again).
+ */
+export const DESCENT_TRIES_PER_STEP = 64;
+
+/** Descents of one batch that may run at once (on as many executors). */
+export const DESCENT_MEMBERS = 4;
+
+/**
  * A bound on a comparator sort's time per buffer, in milliseconds (0.4 s
  * measured for the greedy orders at 10^6 buffers), with room to spare:
  * with more time than this left a greedy order is sorted at once, else in

@@ -30,6 +30,8 @@ export interface Settings {
   heuristicFirst: boolean;
   /** Randomized restarts join a probe's race after RESTART_ROUND. */
   restarts: boolean;
+  /** Descents in the anytime minimization (see SolverOptions.descents). */
+  descents: boolean;
   /** Lower a minimization's heuristic solution by large neighbourhood search. */
   neighbourhoodSearch: boolean;
   /** Then try the exact search at the lower bound with the time left. */
@@ -67,6 +69,7 @@ export const FLAGS = [
   "anytimeMinimize",
   "heuristicFirst",
   "restarts",
+  "descents",
   "neighbourhoodSearch",
   "boundProbe",
   "heuristicRounds",
@@ -162,6 +165,7 @@ export function resolveOptions(options: SolverOptions): Settings {
     portfolio: options.portfolio ?? true,
     heuristicFirst: options.heuristicFirst ?? true,
     restarts: options.restarts ?? true,
+    descents: options.descents ?? true,
     neighbourhoodSearch: options.neighbourhoodSearch ?? true,
     boundProbe: options.boundProbe ?? true,
     heuristicRounds: options.heuristicRounds ?? true,

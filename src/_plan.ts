@@ -33,6 +33,9 @@ import {
   ANYTIME_BUDGET_PER_BUFFER,
   BOUND_PROBE_BUDGET,
   BOUND_PROBE_MS_PER_PAIR,
+  DESCENT_BATCH,
+  DESCENT_BUDGET_PER_BUFFER,
+  DESCENT_TRIES_PER_STEP,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
   HEURISTIC_ROUNDS_AFTER_PROBE_SHARE,
@@ -85,6 +88,8 @@ export interface ProbeRequest {
   maxNodes: number;
   /** `performance.now()` past which it stops. */
   deadline: number;
+  /** Descents instead of the heuristics' searches (see ProbeSettings.descents). */
+  descents?: { first: number; count: number };
 }
 
 /**
@@ -303,11 +308,12 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     deadline: exact ? shareOf(deadline, HEURISTIC_TIME_SHARE) : deadline,
   });
   if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
+  const grain = grainOf(problem);
   const bisection = new AnytimeBisection(
     lowerBoundOf(context, facts),
     limit,
     ANYTIME_BUDGET_PER_BUFFER * problem.buffers.length,
-    grainOf(problem),
+    grain,
   );
   if (found.status === "solved") bisection.offer(found.offsets, found.height);
   const progress = () =>
@@ -412,6 +418,35 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     }
   }
   if (rounds) yield* moreRounds(Infinity);
+  // The descents (ours): after each probe, as many nodes' worth of short
+  // randomized searches below the best height (see DescentTargets).
+  const targets = new DescentTargets(grain);
+  const perBatch = DESCENT_BATCH * DESCENT_BUDGET_PER_BUFFER * Math.max(1, problem.buffers.length);
+  function* descend(nodes: number): Generator<Request, ProbeOutcome | undefined, Reply> {
+    for (let batches = Math.ceil(nodes / perBatch); batches > 0; batches--) {
+      const best = bisection.best?.height ?? (limit + 1);
+      const capacity = targets.target(bisection.provedLower, best);
+      if (capacity === undefined || bisection.optimal) return undefined;
+      const outcome = yield* counted<ProbeOutcome>(counters, {
+        kind: "probe",
+        capacity,
+        maxNodes: Infinity,
+        deadline,
+        descents: { first: targets.begun, count: DESCENT_BATCH },
+      });
+      targets.report(DESCENT_BATCH, outcome.status === "solved");
+      if (outcome.status === "solved") {
+        bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
+        progress();
+      } else if (outcome.status === "infeasible") {
+        bisection.infeasibleAt(capacity);
+        progress();
+      } else if (outcome.status !== "unknown") {
+        return outcome;
+      }
+    }
+    return undefined;
+  }
   if (exact) {
     for (let next = bisection.next(); next !== undefined; next = bisection.next()) {
       const own = next.share === undefined ? deadline : shareOf(deadline, next.share);
@@ -435,6 +470,11 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       } else {
         stopped = outcome;
         break;
+      }
+      if (context.settings.descents && next.maxNodes !== Infinity) {
+        // As many nodes' worth of descents as the probe's searches were allowed.
+        stopped = yield* descend(next.maxNodes * context.settings.heuristics.length);
+        if (stopped !== undefined) break;
       }
     }
   }
@@ -691,6 +731,64 @@ export class AnytimeBisection {
       this.best = { offsets: outcome, height };
       this.#hi = this.#down(height - 1);
     }
+  }
+}
+
+/**
+ * Where the anytime minimization's descents aim (ours): a capacity below
+ * the best height, on the grain, at a distance that starts at half the gap
+ * to the proved lower bound, halves each time DESCENT_TRIES_PER_STEP
+ * descents failed at it (down to one grain, and from there half the gap
+ * again), and starts over from half the new gap after a success. Far
+ * targets gain most when a descent succeeds and near ones succeed most
+ * often; no one distance is best for long, as the best height falls.
+ */
+export class DescentTargets {
+  /** How many descents were asked for so far (the next one's number). */
+  begun = 0;
+  readonly #grain: number;
+  // The distance below the best height (0: half the gap, when next asked).
+  #step = 0;
+  #fails = 0;
+
+  /** @param grain The problem's grain (see grainOf). */
+  constructor(grain = 1) {
+    this.#grain = grain;
+  }
+
+  /**
+   * The next target: a multiple of the grain at or above `lower` and below
+   * `best`, or undefined when there is none.
+   *
+   * @param lower The proved lower bound (a multiple of the grain).
+   * @param best The best height so far.
+   */
+  target(lower: number, best: number): number | undefined {
+    const g = this.#grain;
+    const top = Math.floor((best - 1) / g) * g;
+    if (top < lower) return undefined;
+    if (this.#step === 0) this.#step = Math.max(g, Math.floor((best - lower) / 2 / g) * g);
+    return Math.max(lower, Math.min(top, Math.floor((best - this.#step) / g) * g));
+  }
+
+  /**
+   * Reports a batch of descents at the last target.
+   *
+   * @param count How many descents the batch had.
+   * @param solved Whether one of them succeeded.
+   */
+  report(count: number, solved: boolean): void {
+    this.begun += count;
+    if (solved) {
+      this.#step = 0;
+      this.#fails = 0;
+      return;
+    }
+    this.#fails += count;
+    if (this.#fails < DESCENT_TRIES_PER_STEP) return;
+    this.#fails = 0;
+    const g = this.#grain;
+    this.#step = this.#step > g ? Math.max(g, Math.floor(this.#step / 2 / g) * g) : 0;
   }
 }
 

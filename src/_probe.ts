@@ -33,7 +33,15 @@
 // already found is never thrown away.
 
 import type { Prepared, SearchJob, SearchResult, StopFlag } from "./_prepared.ts";
-import { RACE_MAX_PAIRS, RESTART_BASE, RESTART_FAMILIES, RESTART_ROUND } from "./_limits.ts";
+import {
+  DESCENT_BUDGET_PER_BUFFER,
+  DESCENT_FAMILIES,
+  DESCENT_MEMBERS,
+  RACE_MAX_PAIRS,
+  RESTART_BASE,
+  RESTART_FAMILIES,
+  RESTART_ROUND,
+} from "./_limits.ts";
 import { luby } from "./_random.ts";
 
 /** How a probe ended. */
@@ -77,6 +85,12 @@ export interface ProbeSettings {
   maxNodes: number;
   /** Whether randomized restarts join after RESTART_ROUND (ours). */
   restarts: boolean;
+  /**
+   * Descents instead of the heuristics' searches (the anytime
+   * minimization's, ours): `count` short searches with seeded random
+   * preorders, numbered from `first` (see Descents).
+   */
+  descents?: { first: number; count: number };
 }
 
 /** The nodes round `round` allows a search: the round robin's budget, buffers * 2^round. */
@@ -550,6 +564,124 @@ export class Race implements ProbeSchedule {
   }
 }
 
+/** The preorder heuristic of descent `i` (seeded): the families in turn. */
+export function descentHeuristic(i: number): string {
+  const seed = (Math.imul(i + 1, 0x9e3779b1) ^ 0x27d4eb2f) >>> 0;
+  return `R${DESCENT_FAMILIES[i % DESCENT_FAMILIES.length]}:${seed}`;
+}
+
+/**
+ * Descents (ours): short searches at the probe's capacity with seeded
+ * random preorders, each for at most DESCENT_BUDGET_PER_BUFFER nodes per
+ * buffer, up to DESCENT_MEMBERS at once. The lowest-numbered one that
+ * finishes decides (a solution, or a proof of infeasibility): descents are
+ * begun in number order and none is begun past one that finished, so the
+ * answer does not depend on timing. None finishing, the probe is
+ * "unknown".
+ */
+export class Descents implements ProbeSchedule {
+  readonly #probe: ProbeSettings;
+  readonly #first: number;
+  readonly #count: number;
+  readonly #budget: number;
+  readonly #sliceMs: number;
+  readonly #tally = new Tally();
+  // Per member: the descent it runs (-1: none), its nodes, whether out.
+  readonly #descent: Int32Array;
+  readonly #nodes: Float64Array;
+  readonly #out: Uint8Array;
+  #begun = 0;
+  #running = 0;
+  // The lowest-numbered descent that finished, and its result.
+  #winner = Infinity;
+  #result: SearchResult | undefined;
+
+  /**
+   * @param probe What is probed, with `descents`.
+   * @param sliceMs How long a run goes before it pauses.
+   */
+  constructor(probe: ProbeSettings, sliceMs = Infinity) {
+    this.#probe = probe;
+    this.#first = probe.descents?.first ?? 0;
+    this.#count = probe.descents?.count ?? 0;
+    this.#budget = Math.min(
+      probe.maxNodes,
+      DESCENT_BUDGET_PER_BUFFER * Math.max(1, probe.buffers),
+    );
+    this.#sliceMs = sliceMs;
+    const members = Math.max(1, Math.min(DESCENT_MEMBERS, this.#count));
+    this.#descent = new Int32Array(members).fill(-1);
+    this.#nodes = new Float64Array(members);
+    this.#out = new Uint8Array(members);
+  }
+
+  /** How many runs are out. */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Resumes paused descents where `ready` allows, then begins new ones. */
+  next(count: number, ready?: (member: number) => boolean): SearchJob[] {
+    const jobs: SearchJob[] = [];
+    if (this.#tally.stopped !== undefined) return jobs;
+    const members = this.#descent.length;
+    for (let m = 0; m < members && jobs.length < count; m++) {
+      if (this.#out[m] || this.#descent[m] < 0) continue;
+      // Asked last: a yes promises the executor to this run.
+      if (ready !== undefined && !ready(m)) continue;
+      jobs.push(this.#job(m, undefined));
+    }
+    for (let m = 0; m < members && jobs.length < count; m++) {
+      if (this.#out[m] || this.#descent[m] >= 0) continue;
+      if (this.#begun >= this.#count || this.#begun > this.#winner) break;
+      const i = this.#begun++;
+      this.#descent[m] = i;
+      this.#nodes[m] = 0;
+      const begin = {
+        capacity: this.#probe.capacity,
+        heuristic: descentHeuristic(this.#first + i),
+        relaxed: false,
+      };
+      jobs.push(this.#job(m, begin));
+    }
+    return jobs;
+  }
+
+  #job(member: number, begin: SearchJob["begin"]): SearchJob {
+    this.#out[member] = 1;
+    this.#running++;
+    const budget = this.#budget - this.#nodes[member];
+    return { member, begin, budget, giveUp: false, sliceMs: this.#sliceMs };
+  }
+
+  /** Records a run's result. */
+  report(job: SearchJob, result: SearchResult): void {
+    const m = job.member;
+    this.#running--;
+    this.#out[m] = 0;
+    this.#tally.add(result);
+    this.#nodes[m] += result.nodes;
+    const i = this.#descent[m];
+    // An "infeasible" that canonical order does not prove is no answer.
+    const decides = result.status === "solved" || (result.status === "infeasible" && result.proof);
+    if (decides || finished(result) || this.#nodes[m] >= this.#budget || stops(result)) {
+      this.#descent[m] = -1;
+    }
+    if (decides && i < this.#winner) {
+      this.#winner = i;
+      this.#result = result;
+    } else if (stops(result)) {
+      this.#tally.stopped ??= result;
+    }
+  }
+
+  /** How the probe ended. */
+  outcome(): ProbeOutcome {
+    this.#tally.winner = this.#result;
+    return this.#tally.outcome();
+  }
+}
+
 /**
  * Whether a probe races its searches: with the portfolio, where a model and
  * a search per member fit in memory (see RACE_MAX_PAIRS); otherwise the
@@ -569,6 +701,7 @@ export function scheduleOf(
   portfolio: boolean,
   sliced = false,
 ): ProbeSchedule {
+  if (probe.descents !== undefined) return new Descents(probe, sliced ? RACE_SLICE_MS : Infinity);
   if (portfolio) return new Race(probe);
   return new RoundRobin(probe, { sliceMs: sliced ? RACE_SLICE_MS : Infinity });
 }

@@ -126,6 +126,17 @@ export interface SolverOptions {
    */
   restarts?: boolean;
   /**
+   * Descents in the anytime minimization (ours): after each of its exact
+   * probes, as many nodes' worth of short searches with seeded random
+   * preorders, each for a few nodes per buffer, at a capacity below the
+   * best height (half the gap to the lower bound first, nearer after
+   * failures). A lucky order fits almost without backtracking where every
+   * fixed one runs long, so they lower the best height sooner; the
+   * answer still depends on node counts alone.
+   * @default {true}
+   */
+  descents?: boolean;
+  /**
    * Say "infeasible" at once, without a search, when more bytes are live
    * at one moment than the capacity, counting the padding even alignments
    * force there (a proved lower bound on every solution's height; ours).
@@ -238,6 +249,7 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   loadBound: false,
   tightSections: false,
   restarts: false,
+  descents: false,
   neighbourhoodSearch: false,
   boundProbe: false,
   heuristicRounds: false,

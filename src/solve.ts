@@ -15,7 +15,14 @@ import type { SolverOptions } from "./options.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, Prepared, type StopFlag } from "./_prepared.ts";
 import { type ProbeOutcome, races, runProbe } from "./_probe.ts";
-import { bestResult, eachRound, plan, type Reply, type Request } from "./_plan.ts";
+import {
+  bestResult,
+  eachRound,
+  plan,
+  type ProbeRequest,
+  type Reply,
+  type Request,
+} from "./_plan.ts";
 import { improveByLns, type LnsResult } from "./_lns.ts";
 
 /**
@@ -95,7 +102,7 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
 function probeHere(
   prepared: Prepared,
   settings: Settings,
-  request: { capacity: number; maxNodes: number; deadline: number },
+  request: Omit<ProbeRequest, "kind">,
   signal: StopFlag | undefined,
 ): ProbeOutcome {
   const probe = {
@@ -104,6 +111,7 @@ function probeHere(
     buffers: prepared.problem.buffers.length,
     maxNodes: request.maxNodes,
     restarts: settings.restarts,
+    descents: request.descents,
   };
   const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
   return runProbe(prepared, probe, portfolio, request.deadline, signal);

@@ -187,6 +187,7 @@ function probeOnPool(
     buffers,
     maxNodes: request.maxNodes,
     restarts: settings.restarts,
+    descents: request.descents,
   };
   // With too many pairs for a model and a search's trails per worker, one
   // search at a time (the same answer).

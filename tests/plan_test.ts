@@ -14,6 +14,7 @@ import { resolveOptions } from "../src/_options.ts";
 import {
   AnytimeBisection,
   bestResult,
+  DescentTargets,
   eachRound,
   grainOf,
   plan,
@@ -28,6 +29,9 @@ import {
   ANYTIME_BUDGET_PER_BUFFER,
   BOUND_PROBE_BUDGET,
   BOUND_PROBE_MS_PER_PAIR,
+  DESCENT_BATCH,
+  DESCENT_BUDGET_PER_BUFFER,
+  DESCENT_TRIES_PER_STEP,
   EXACT_SEARCH_MAX_PAIRS,
   EXACT_SEARCH_PAYS_MAX_PAIRS,
   HEURISTIC_ROUNDS_AFTER_PROBE_SHARE,
@@ -57,6 +61,10 @@ interface World {
   unchecked?: "valid" | "invalid";
   /** What a probe at this capacity and budget finds. */
   probe: (capacity: number, maxNodes: number) => ProbeOutcome["status"];
+  /** After this many probes (descents' batches counted), each hits the time limit. */
+  probes?: number;
+  /** What a batch of descents at this capacity finds (default: "unknown"). */
+  descend?: (capacity: number) => ProbeOutcome["status"];
   /** The height of a solution found at this capacity (default: the capacity). */
   height?: (capacity: number) => number;
   /** Nodes each probe reports. */
@@ -158,7 +166,12 @@ function runPlan(
         backtracks: 0,
       } satisfies LnsResult;
     }
-    const status = world.probe(request.capacity, request.maxNodes);
+    const probed = trace.requests.filter((r) => r.kind === "probe").length;
+    const status = world.probes !== undefined && probed > world.probes
+      ? "timeout"
+      : request.descents !== undefined
+      ? world.descend?.(request.capacity) ?? "unknown"
+      : world.probe(request.capacity, request.maxNodes);
     const counters = { nodes: world.nodes ?? 1, backtracks: world.nodes ?? 1 };
     if (status === "solved") {
       return { ...solved(world.height?.(request.capacity) ?? request.capacity), ...counters };
@@ -190,8 +203,15 @@ const rounds = (trace: Trace) =>
       : []
   );
 
+/** The capacities of the bisection's probes (descents left out). */
 const probes = (trace: Trace) =>
-  trace.requests.filter((r) => r.kind === "probe").map((r) => r.kind === "probe" && r.capacity);
+  trace.requests.flatMap((r) => r.kind === "probe" && r.descents === undefined ? [r.capacity] : []);
+
+/** The descents' batches: capacity, and the first descent's number. */
+const descents = (trace: Trace) =>
+  trace.requests.flatMap((r) =>
+    r.kind === "probe" && r.descents !== undefined ? [[r.capacity, r.descents.first]] : []
+  );
 
 /** The heights each large neighbourhood search started from. */
 const searches = (trace: Trace) =>
@@ -236,7 +256,9 @@ describe("the anytime minimization", () => {
       },
       { minimizeCapacity: true },
     );
-    const budgets = trace.requests.flatMap((r) => r.kind === "probe" ? [r.maxNodes] : []);
+    const budgets = trace.requests.flatMap((r) =>
+      r.kind === "probe" && r.descents === undefined ? [r.maxNodes] : []
+    );
     assert.equal(budgets[0], first * LOWER_BOUND_PROBE_BUDGET);
     assert.equal(budgets[1], first);
     assert.ok(budgets.includes(first * ANYTIME_BUDGET_GROWTH));
@@ -315,8 +337,11 @@ describe("the anytime minimization", () => {
       { peakLoad: 10, heuristic: 14, nodes: 7, probe: (c) => c >= 13 ? "solved" : "infeasible" },
       { minimizeCapacity: true },
     );
-    assert.equal(trace.result?.stats?.nodes, 7 * probes(trace).length);
-    assert.equal(trace.result?.stats?.backtracks, 7 * probes(trace).length);
+    // The descents' batches are probes too.
+    const all = trace.requests.filter((r) => r.kind === "probe").length;
+    assert.ok(descents(trace).length > 0);
+    assert.equal(trace.result?.stats?.nodes, 7 * all);
+    assert.equal(trace.result?.stats?.backtracks, 7 * all);
   });
 
   it("relies on the heuristics alone above the pairs where the exact search pays", () => {
@@ -342,6 +367,142 @@ describe("the anytime minimization", () => {
       { minimizeCapacity: true, onProgress: (p) => seen.push([p.lowerBound, p.bestHeight]) },
     );
     assert.deepEqual(seen, [[10, 14], [11, 14], [13, 14], [13, 13]]);
+  });
+});
+
+describe("the anytime minimization's descents", () => {
+  // ONE has one buffer: a batch is DESCENT_BATCH descents of
+  // DESCENT_BUDGET_PER_BUFFER nodes, and the lower bound's probe allows
+  // its three searches LOWER_BOUND_PROBE_BUDGET times the first budget.
+  const perBatch = DESCENT_BATCH * DESCENT_BUDGET_PER_BUFFER;
+  const firstBudget = ANYTIME_BUDGET_PER_BUFFER * LOWER_BOUND_PROBE_BUDGET;
+
+  it("follow each probe, for as many nodes as its searches were allowed", () => {
+    const trace = runPlan(
+      { peakLoad: 100, heuristic: 300, probe: () => "unknown", probes: 200 },
+      { minimizeCapacity: true, timeout: 60_000 },
+    );
+    // Up to the first bisection probe: the lower bound's, then its descents.
+    const kinds = trace.requests.filter((r) => r.kind === "probe").map((r) =>
+      r.kind === "probe" && r.descents ? "d" : "p"
+    );
+    const batches = Math.ceil(firstBudget * 3 / perBatch);
+    assert.equal(kinds.slice(0, 2 + batches).join(""), "p" + "d".repeat(batches) + "p");
+    // Numbered on from batch to batch, so no descent repeats another.
+    const firsts = descents(trace).map(([, first]) => first);
+    assert.deepEqual(firsts.slice(0, 4), [0, 1, 2, 3].map((k) => k * DESCENT_BATCH));
+    // Below the best, at or above the lower bound.
+    assert.ok(descents(trace).every(([c]) => c >= 100 && c < 300), `${descents(trace)}`);
+  });
+
+  it("lower the best height where the bisection's probes cannot", () => {
+    const trace = runPlan(
+      {
+        peakLoad: 100,
+        heuristic: 300,
+        probe: (c) => c >= 250 ? "solved" : "unknown",
+        descend: (c) => c >= 150 ? "solved" : "unknown",
+        probes: 500,
+      },
+      { minimizeCapacity: true, timeout: 60_000 },
+    );
+    assert.equal(trace.result?.height, 150);
+    assert.equal(trace.result?.optimal, false);
+  });
+
+  it("prove what an infeasible descent proves", () => {
+    const trace = runPlan(
+      {
+        peakLoad: 100,
+        heuristic: 300,
+        probe: (c) => c >= 200 ? "solved" : "unknown",
+        descend: (c) => c >= 200 ? "solved" : "infeasible",
+        probes: 500,
+      },
+      { minimizeCapacity: true, timeout: 60_000 },
+    );
+    assert.equal(trace.result?.height, 200);
+    assert.equal(trace.result?.optimal, true);
+  });
+
+  it("end at the time limit with the best so far", () => {
+    const trace = runPlan(
+      {
+        peakLoad: 100,
+        heuristic: 300,
+        probe: () => "unknown",
+        descend: (c) => c >= 200 ? "solved" : "timeout",
+        probes: 500,
+      },
+      { minimizeCapacity: true, timeout: 60_000 },
+    );
+    assert.equal(trace.result?.height, 200);
+    const after = trace.requests.findIndex((r) =>
+      r.kind === "probe" && r.descents !== undefined && r.capacity < 200
+    );
+    assert.equal(after, trace.requests.length - 1, "nothing after the timeout");
+  });
+
+  it("do not run when switched off, nor in the reference's settings", () => {
+    for (const off of [{ descents: false }, { anytimeMinimize: false }]) {
+      const trace = runPlan(
+        { peakLoad: 10, heuristic: 14, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+        { minimizeCapacity: true, ...off },
+        { ...ONE, capacity: 20 },
+      );
+      assert.equal(trace.result?.height, 13);
+      assert.deepEqual(descents(trace), []);
+    }
+  });
+});
+
+describe("DescentTargets", () => {
+  it("aims half the gap below the best first, on the grain", () => {
+    const targets = new DescentTargets(8);
+    assert.equal(targets.target(1000, 1400), 1200);
+    assert.equal(targets.target(1000, 1401), 1200);
+    assert.equal(targets.target(1000, 1017)! % 8, 0);
+  });
+
+  it("comes nearer after failures, down to one grain below, then far again", () => {
+    const targets = new DescentTargets(1);
+    const seen: number[] = [];
+    for (let batch = 0; batch < 40; batch++) {
+      seen.push(targets.target(1000, 1400)!);
+      targets.report(DESCENT_TRIES_PER_STEP / 2, false);
+    }
+    const distinct = seen.filter((t, i) => i === 0 || t !== seen[i - 1]);
+    assert.deepEqual(distinct.slice(0, 11), [
+      1200,
+      1300,
+      1350,
+      1375,
+      1388,
+      1394,
+      1397,
+      1399,
+      1200,
+      1300,
+      1350,
+    ]);
+    assert.equal(targets.begun, 40 * DESCENT_TRIES_PER_STEP / 2);
+  });
+
+  it("starts from half the new gap after a success", () => {
+    const targets = new DescentTargets(1);
+    targets.target(1000, 1400);
+    targets.report(DESCENT_TRIES_PER_STEP, false);
+    assert.equal(targets.target(1000, 1400), 1300);
+    targets.report(1, true);
+    assert.equal(targets.target(1000, 1300), 1150);
+  });
+
+  it("has no target when the best is at the lower bound", () => {
+    const targets = new DescentTargets(4);
+    assert.equal(targets.target(1000, 1000), undefined);
+    assert.equal(targets.target(1000, 1004), 1000);
+    // Off the grain, the multiple below is still lower.
+    assert.equal(targets.target(1000, 1003), 1000);
   });
 });
 

@@ -10,13 +10,23 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { luby } from "../src/_random.ts";
 import {
+  descentHeuristic,
+  Descents,
   type ProbeOutcome,
   type ProbeSchedule,
   Race,
+  RACE_SLICE_MS,
   restartHeuristic,
   RoundRobin,
 } from "../src/_probe.ts";
-import { RESTART_BASE, RESTART_FAMILIES, RESTART_ROUND } from "../src/_limits.ts";
+import {
+  DESCENT_BUDGET_PER_BUFFER,
+  DESCENT_FAMILIES,
+  DESCENT_MEMBERS,
+  RESTART_BASE,
+  RESTART_FAMILIES,
+  RESTART_ROUND,
+} from "../src/_limits.ts";
 import type { SearchJob, SearchResult } from "../src/_prepared.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { solve } from "../src/solve.ts";
@@ -30,6 +40,8 @@ interface Script {
   nodes: number;
   status: "solved" | "infeasible";
   proof?: boolean;
+  /** The offset its solution reports (default: its member). */
+  id?: number;
 }
 
 /** A scripted restart member: its restart `restart` finishes after `nodes` nodes. */
@@ -55,11 +67,13 @@ function execute(
   seed: number,
   restarts: RestartScript[] = [],
   bound = false,
+  named: ReadonlyMap<string, Script> = new Map(),
 ): ProbeOutcome {
   const random = mulberry32(seed);
   const k = scripts.length;
-  // Each restart search's script, by its heuristic's name.
-  const byName = new Map<string, Script>();
+  // Each restart search's script, by its heuristic's name (and any given
+  // by name).
+  const byName = new Map<string, Script>(named);
   restarts.forEach((r, j) => {
     for (let i = 1; i <= 200; i++) {
       const nodes = i === r.restart ? r.nodes : Infinity;
@@ -127,7 +141,7 @@ function execute(
         nodes: left,
         backtracks: 0,
         proof: script.proof ?? true,
-        offsets: script.status === "solved" ? Float64Array.of(job.member) : undefined,
+        offsets: script.status === "solved" ? Float64Array.of(script.id ?? job.member) : undefined,
       };
     } else {
       // Its slice ends it, or its budget does.
@@ -357,6 +371,115 @@ describe("the race decides as the round robin does", () => {
     const outcome = race.outcome();
     assert.equal(outcome.status, "solved");
     assert.equal(outcome.nodes, 43);
+  });
+});
+
+describe("descents", () => {
+  const buffers = 10;
+  const budget = DESCENT_BUDGET_PER_BUFFER * buffers;
+  const probe = (first: number, count: number) => ({
+    capacity: 100,
+    heuristics: ["WAT", "TAW", "TWA"],
+    buffers,
+    maxNodes: Infinity,
+    restarts: true,
+    descents: { first, count },
+  });
+
+  it("the lowest-numbered that finishes decides, in any order, slicing and lanes", () => {
+    const random = mulberry32(7);
+    for (let trial = 0; trial < 1500; trial++) {
+      const first = Math.floor(random() * 1000);
+      const count = 1 + Math.floor(random() * 20);
+      const named = new Map<string, Script>();
+      let want: number | string = "unknown";
+      for (let i = 0; i < count; i++) {
+        const roll = random();
+        // Within its budget or past it; a solution, a proof, or no proof.
+        const nodes = 1 + Math.floor(random() * budget * 1.5);
+        const script: Script = roll < 0.15
+          ? { nodes, status: "solved", id: i }
+          : roll < 0.2
+          ? { nodes, status: "infeasible", proof: random() < 0.5 }
+          : { nodes: Infinity, status: "solved" };
+        named.set(descentHeuristic(first + i), script);
+        const decides = script.nodes <= budget &&
+          (script.status === "solved" || script.proof === true);
+        if (want === "unknown" && decides) want = script.status === "solved" ? i : "infeasible";
+      }
+      // None begins past one that finished (so the answer never waits on
+      // it): each descent's number, by member, as it begins.
+      const number = new Map<string, number>();
+      for (let i = 0; i < count; i++) number.set(descentHeuristic(first + i), i);
+      const running = new Map<number, number>();
+      let finished = Infinity;
+      let begun = 0;
+      const schedule = new Descents(probe(first, count), trial % 2 ? RACE_SLICE_MS : Infinity);
+      const recorded: ProbeSchedule = {
+        next(n, ready) {
+          const jobs = schedule.next(n, ready);
+          for (const job of jobs) {
+            if (job.begin === undefined) continue;
+            const i = number.get(job.begin.heuristic)!;
+            assert.equal(i, begun++, `trial ${trial}: in number order`);
+            assert.ok(i < finished, `trial ${trial}: ${i} begun after ${finished} finished`);
+            running.set(job.member, i);
+          }
+          return jobs;
+        },
+        report(job, result) {
+          if (result.status === "solved" || (result.status === "infeasible" && result.proof)) {
+            finished = Math.min(finished, running.get(job.member)!);
+          }
+          schedule.report(job, result);
+        },
+        get running() {
+          return schedule.running;
+        },
+        outcome: () => schedule.outcome(),
+      };
+      const lanes = 1 + trial % DESCENT_MEMBERS;
+      const outcome = execute(recorded, [], lanes, trial + 1, [], trial % 4 < 2, named);
+      assert.equal(winner(outcome), want, `trial ${trial}`);
+      // All of them ran, but where one finished first.
+      if (want === "unknown") assert.equal(begun, count, `trial ${trial}`);
+    }
+  });
+
+  it("each runs for its budget, and the probe's cap where that is lower", () => {
+    const seen: number[] = [];
+    for (const maxNodes of [Infinity, 7]) {
+      const schedule = new Descents({ ...probe(0, 3), maxNodes });
+      for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
+        seen.push(job.budget);
+        schedule.report(job, { status: "paused", nodes: job.budget, backtracks: 0, proof: true });
+      }
+      assert.equal(schedule.outcome().status, "unknown");
+    }
+    assert.deepEqual(seen, [budget, budget, budget, 7, 7, 7]);
+  });
+
+  it("take the families in turn, each descent its own seed", () => {
+    const names = Array.from({ length: 8 }, (_, i) => descentHeuristic(i));
+    assert.deepEqual(
+      names.map((h) => h.slice(1, h.indexOf(":"))),
+      names.map((_, i) => DESCENT_FAMILIES[i % DESCENT_FAMILIES.length]),
+    );
+    assert.equal(new Set(names).size, names.length);
+  });
+
+  it("on a real problem: the race and the round robin agree, and the answer is valid", () => {
+    // Its optimum, 19, is above its peak load: descents run between the
+    // bisection's probes (the nodes show it), and the answer stays optimal.
+    const { capacity: _, ...problem } = repeated(GAPPED, 3);
+    const race = solve(problem, { minimizeCapacity: true });
+    const robin = solve(problem, { minimizeCapacity: true, portfolio: false });
+    const without = solve(problem, { minimizeCapacity: true, descents: false });
+    assert.notEqual(race.stats?.nodes, without.stats?.nodes);
+    assert.equal(race.height, 19);
+    assert.equal(race.optimal, true);
+    assert.deepEqual(race.offsets, robin.offsets);
+    assert.equal(validate({ ...problem, capacity: 19 }, race), "good");
   });
 });
 
