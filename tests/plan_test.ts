@@ -245,6 +245,37 @@ describe("the anytime minimization", () => {
     assert.equal(trace.result?.optimal, true);
   });
 
+  it("probes the lower bound after a quick heuristic and before the best one", () => {
+    // The best heuristic's improvement takes longest: where the probe at
+    // the lower bound solves, it never runs.
+    const kinds = (trace: Trace) =>
+      trace.requests.flatMap((r) =>
+        r.kind === "heuristic" ? [r.name] : r.kind === "probe" && !r.descents ? ["probe"] : []
+      );
+    const fits = runPlan(
+      { peakLoad: 10, heuristic: 12, probe: (c) => c >= 10 ? "solved" : "infeasible" },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(kinds(fits), ["skyline", "probe"]);
+    assert.equal(fits.result?.optimal, true);
+    const above = runPlan(
+      { peakLoad: 10, heuristic: 14, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+      { minimizeCapacity: true },
+    );
+    assert.deepEqual(kinds(above).slice(0, 3), ["skyline", "probe", "best"]);
+    // Without the exact search, the best heuristic alone.
+    const large = runPlan(
+      {
+        peakLoad: 10,
+        pairs: EXACT_SEARCH_PAYS_MAX_PAIRS + 1,
+        heuristic: 12,
+        probe: () => "solved",
+      },
+      { minimizeCapacity: true, boundProbe: false },
+    );
+    assert.deepEqual(kinds(large), ["best"]);
+  });
+
   it("gives the lower bound's probe a larger budget, and retries unknown probes with more", () => {
     // Every probe below 20000 nodes is unknown: the budgets must grow.
     const first = ANYTIME_BUDGET_PER_BUFFER * ONE.buffers.length;
