@@ -329,7 +329,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   // load, and a solution there ends the minimization with a proof before
   // that improvement would have ended (it took 0.3-0.6 s of the nine
   // challenging instances' 0.6-0.8 s). A quick heuristic's solution comes
-  // first, so that a time limit or a cancel always finds one in hand.
+  // first, so that a time limit or a cancel finds one in hand; where it
+  // does not fit the capacity, the best heuristic runs before the probe,
+  // as everywhere else.
   let found = yield* heuristic(context, {
     kind: "heuristic",
     name: exact ? QUICK_HEURISTIC : "best",
@@ -338,21 +340,27 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
   if (found.status === "solved") bisection.offer(found.offsets, found.height);
   progress();
-  const first = exact ? bisection.next() : undefined;
-  if (first !== undefined) stopped = yield* probed(first);
-  if (first !== undefined && !bisection.optimal && stopped === undefined) {
-    const better = yield* heuristic(context, {
+  // The best heuristic, after the quick one: whether it was asked for.
+  function* better(): Generator<Request, void, Reply> {
+    const result = yield* heuristic(context, {
       kind: "heuristic",
       name: "best",
       deadline: shareOf(deadline, HEURISTIC_TIME_SHARE),
     });
-    if (better.status === "infeasible") {
-      throw new SolveError("infeasible", better.message, counters);
+    if (result.status === "infeasible") {
+      throw new SolveError("infeasible", result.message, counters);
     }
-    if (better.status === "solved" || found.status !== "solved") found = better;
+    if (result.status === "solved" || found.status !== "solved") found = result;
     const before = bisection.best?.height;
-    if (better.status === "solved") bisection.offer(better.offsets, better.height);
+    if (result.status === "solved") bisection.offer(result.offsets, result.height);
     if (bisection.best?.height !== before) progress();
+  }
+  const quickFits = bisection.best !== undefined;
+  if (exact && !quickFits) yield* better();
+  const first = exact ? bisection.next() : undefined;
+  if (first !== undefined) stopped = yield* probed(first);
+  if (quickFits && first !== undefined && !bisection.optimal && stopped === undefined) {
+    yield* better();
   }
   // One probe of the bisection, its outcome reported; the outcome that
   // ends the minimization (the solve's time limit, cancelled), if any.
@@ -480,9 +488,10 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   const perBatch = DESCENT_BATCH * DESCENT_BUDGET_PER_BUFFER * Math.max(1, problem.buffers.length);
   function* descend(nodes: number): Generator<Request, ProbeOutcome | undefined, Reply> {
     for (let batches = Math.ceil(nodes / perBatch); batches > 0; batches--) {
-      const best = bisection.best?.height ?? (limit + 1);
-      const capacity = targets.target(bisection.provedLower, best);
-      if (capacity === undefined || bisection.optimal) return undefined;
+      // They aim below a solution: without one, the bisection alone.
+      if (bisection.best === undefined || bisection.optimal) return undefined;
+      const capacity = targets.target(bisection.provedLower, bisection.best.height);
+      if (capacity === undefined) return undefined;
       const outcome = yield* counted<ProbeOutcome>(counters, {
         kind: "probe",
         capacity,
@@ -749,6 +758,8 @@ export class AnytimeBisection {
    * @param capacity The capacity.
    */
   infeasibleAt(capacity: number): void {
+    // Not a capacity: it proves nothing (and NaN would poison every bound).
+    if (!Number.isFinite(capacity)) return;
     const above = this.#down(capacity) + this.#grain;
     this.#lo = Math.max(this.#lo, above);
     this.provedLower = Math.max(this.provedLower, above);
@@ -800,12 +811,12 @@ export class DescentTargets {
    * `best`, or undefined when there is none.
    *
    * @param lower The proved lower bound (a multiple of the grain).
-   * @param best The best height so far.
+   * @param best The best height so far (none where not finite).
    */
   target(lower: number, best: number): number | undefined {
     const g = this.#grain;
     const top = Math.floor((best - 1) / g) * g;
-    if (top < lower) return undefined;
+    if (!(top >= lower) || !Number.isFinite(top)) return undefined;
     if (this.#step === 0) this.#step = Math.max(g, Math.floor((best - lower) / 2 / g) * g);
     return Math.max(lower, Math.min(top, Math.floor((best - this.#step) / g) * g));
   }

@@ -627,6 +627,11 @@ export class Descents implements ProbeSchedule {
     const members = this.#descent.length;
     for (let m = 0; m < members && jobs.length < count; m++) {
       if (this.#out[m] || this.#descent[m] < 0) continue;
+      // Numbered past a finished one, it could not decide: give it up.
+      if (this.#descent[m] > this.#winner) {
+        this.#descent[m] = -1;
+        continue;
+      }
       // Asked last: a yes promises the executor to this run.
       if (ready !== undefined && !ready(m)) continue;
       jobs.push(this.#job(m, undefined));

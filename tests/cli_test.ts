@@ -350,32 +350,6 @@ describe("solving on the workers (generated problems above the worker threshold)
     assert.deepEqual(offsetsOf(read, report), expected.offsets);
   });
 
-  it("--minimize_capacity where descents find the optimum: the workers' answer is solve()'s", async () => {
-    // The bisection's first probes do not reach this one's optimum, its
-    // peak load; the descents between them do (with descents off, one
-    // thread spends about ten times the nodes). They run on the worker and
-    // the command's thread, and the lowest-numbered success decides.
-    using space = tempDir();
-    const { problem } = generateProblem({
-      seed: 1,
-      buffers: 400,
-      construction: "planted",
-      gaps: 0.3,
-      windows: 0,
-    });
-    const { capacity: _, ...uncapped } = problem;
-    const { report, read } = await solvedByCli(space.dir, "in.csv", uncapped, [
-      "--minimize_capacity",
-    ]);
-    assert.ok(report.workers > 0, "the solve ran on workers");
-    const expected = solve(read, { minimizeCapacity: true });
-    const without = solve(read, { minimizeCapacity: true, descents: false });
-    assert.notEqual(expected.stats?.nodes, without.stats?.nodes, "descents ran");
-    assert.equal(expected.optimal, true);
-    assert.equal(report.height, expected.height);
-    assert.deepEqual(offsetsOf(read, report), expected.offsets);
-  });
-
   it(`at a capacity: the command's own thread alone for ${WORKERS_JOIN_MS} ms, then a worker joins; solve()'s answer either side`, async () => {
     // Starting a worker holds the command about 30 ms and it answers its
     // first slice about 140 ms later: a solve done sooner never starts one.

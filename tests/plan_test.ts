@@ -54,6 +54,8 @@ interface World {
    * it was cut before any placement completed.
    */
   heuristic?: number | "infeasible" | "timeout" | "cancelled";
+  /** The quick heuristic's (the skyline's) height, where it differs. */
+  quick?: number;
   /**
    * The heuristic's answer comes unchecked (found at its deadline), with
    * valid offsets or with the buffer placed below 0.
@@ -116,6 +118,8 @@ function runPlan(
   });
   const answer = (request: Request): Reply => {
     trace.requests.push(request);
+    // A plan that would not end fails rather than hangs.
+    if (trace.requests.length > 20_000) throw new Error("The plan asked for 20,000 requests");
     if (request.kind === "facts") {
       return {
         peakLoad: world.peakLoad,
@@ -139,7 +143,8 @@ function runPlan(
         });
         return bestResult(results);
       }
-      const height = world.heuristic ?? world.peakLoad;
+      const height = (request.name === "skyline" ? world.quick : undefined) ?? world.heuristic ??
+        world.peakLoad;
       if (world.unchecked !== undefined) {
         const offset = world.unchecked === "valid" ? height - 1 : -1;
         return {
@@ -166,8 +171,8 @@ function runPlan(
         backtracks: 0,
       } satisfies LnsResult;
     }
-    const probed = trace.requests.filter((r) => r.kind === "probe").length;
-    const status = world.probes !== undefined && probed > world.probes
+    const status = world.probes !== undefined &&
+        trace.requests.filter((r) => r.kind === "probe").length > world.probes
       ? "timeout"
       : request.descents !== undefined
       ? world.descend?.(request.capacity) ?? "unknown"
@@ -252,28 +257,66 @@ describe("the anytime minimization", () => {
       trace.requests.flatMap((r) =>
         r.kind === "heuristic" ? [r.name] : r.kind === "probe" && !r.descents ? ["probe"] : []
       );
+    // At the most pairs where the exact search pays.
+    const pairs = EXACT_SEARCH_PAYS_MAX_PAIRS;
     const fits = runPlan(
-      { peakLoad: 10, heuristic: 12, probe: (c) => c >= 10 ? "solved" : "infeasible" },
+      { peakLoad: 10, pairs, heuristic: 12, probe: (c) => c >= 10 ? "solved" : "infeasible" },
       { minimizeCapacity: true },
     );
     assert.deepEqual(kinds(fits), ["skyline", "probe"]);
     assert.equal(fits.result?.optimal, true);
     const above = runPlan(
-      { peakLoad: 10, heuristic: 14, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+      { peakLoad: 10, pairs, heuristic: 14, probe: (c) => c >= 13 ? "solved" : "infeasible" },
       { minimizeCapacity: true },
     );
     assert.deepEqual(kinds(above).slice(0, 3), ["skyline", "probe", "best"]);
-    // Without the exact search, the best heuristic alone.
+    assert.ok(descents(above).length > 0);
+    // One pair more: the best heuristic alone, and no descents.
     const large = runPlan(
-      {
-        peakLoad: 10,
-        pairs: EXACT_SEARCH_PAYS_MAX_PAIRS + 1,
-        heuristic: 12,
-        probe: () => "solved",
-      },
-      { minimizeCapacity: true, boundProbe: false },
+      { peakLoad: 10, pairs: pairs + 1, heuristic: 12, probe: () => "unknown" },
+      { minimizeCapacity: true },
     );
     assert.deepEqual(kinds(large), ["best"]);
+    assert.deepEqual(descents(large), []);
+  });
+
+  it("runs the best heuristic before the probe where the quick one misses the capacity", () => {
+    // So a cancel during the probe still finds a solution in hand.
+    const controller = new AbortController();
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        quick: 14,
+        heuristic: 11,
+        probe: () => {
+          controller.abort();
+          return "cancelled";
+        },
+      },
+      { minimizeCapacity: true, signal: controller.signal },
+      { ...ONE, capacity: 12 },
+    );
+    assert.equal(trace.result?.height, 11);
+  });
+
+  it("runs no descent before it has a solution, and never at a capacity that is not one", () => {
+    // Both heuristics cut by the time limit, no capacity: the bisection
+    // alone finds the first solution (a descent at best - step would aim
+    // at NaN, and its "infeasible" would poison every bound).
+    const trace = runPlan(
+      {
+        peakLoad: 10,
+        heuristic: "timeout",
+        probe: (c) => c >= 13 ? "solved" : "infeasible",
+        // Solved with no capacity, the search's answer is 20 high.
+        height: (c) => Number.isFinite(c) ? c : 20,
+        descend: (c) => c >= 13 ? "unknown" : "infeasible",
+      },
+      { minimizeCapacity: true, timeout: 60_000 },
+    );
+    assert.equal(trace.result?.height, 13);
+    assert.equal(trace.result?.optimal, true);
+    assert.ok(descents(trace).every(([c]) => Number.isFinite(c)), `${descents(trace)}`);
   });
 
   it("gives the lower bound's probe a larger budget, and retries unknown probes with more", () => {

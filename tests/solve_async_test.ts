@@ -26,12 +26,16 @@ import {
   workersAvailable,
   WorkersUnavailableError,
 } from "../src/_pool.ts";
-import type { SearchResult } from "../src/_prepared.ts";
+import { Prepared, type SearchResult } from "../src/_prepared.ts";
+import { runProbe } from "../src/_probe.ts";
+import { probeOnPool } from "../src/_probe_pool.ts";
+import { heightOf } from "../src/_plan.ts";
 import { resolveOptions } from "../src/_options.ts";
 import {
   CALLING_THREAD_MAX_PAIRS,
   RACE_MAX_PAIRS,
   WORKER_START_MS,
+  WORKERS_JOIN_MS,
   WORKERS_MIN_BUFFERS,
   WORKERS_MIN_TIMEOUT_MS,
 } from "../src/_limits.ts";
@@ -639,4 +643,74 @@ describe("the buffers as a worker is sent them", () => {
     const plain = packBuffers([{ id: "x", lower: 0, upper: 1, size: 1 }]);
     assert.deepEqual(Object.keys(plain).sort(), ["lower", "size", "upper"]);
   });
+});
+
+describe("descents on the pool decide as on one thread", { skip: SKIP }, () => {
+  // Generated problems and capacities where a batch of 16 descents has one
+  // winner numbered 13, several (the lowest 0 or 1), or none: on the pool, with
+  // and without the calling thread, two run at once and may finish out of
+  // number order; the lowest-numbered that finishes must decide.
+  const cases = [
+    { buffers: 100, seed: 1, above: 64, first: 0 },
+    { buffers: 100, seed: 2, above: 64, first: 0 },
+    { buffers: 150, seed: 3, above: 1024, first: 0 },
+    { buffers: 150, seed: 3, above: 0, first: 5 },
+    { buffers: 100, seed: 1, above: 256, first: 0 },
+  ];
+  for (const callingThread of [false, true]) {
+    it(`with${callingThread ? "" : "out"} the calling thread`, LIMIT, async () => {
+      const winners: string[] = [];
+      for (const { buffers, seed, above, first } of cases) {
+        const { problem } = generateProblem({
+          seed,
+          buffers,
+          construction: "planted",
+          gaps: 0.3,
+          windows: 0,
+        });
+        const settings = resolveOptions({});
+        const prepared = new Prepared(problem, settings.switches);
+        const facts = prepared.facts();
+        const request = {
+          kind: "probe" as const,
+          capacity: facts.lowerBound + above,
+          maxNodes: Infinity,
+          deadline: Infinity,
+          descents: { first, count: 16 },
+        };
+        const probe = {
+          capacity: request.capacity,
+          heuristics: settings.heuristics,
+          buffers,
+          maxNodes: Infinity,
+          restarts: true,
+          descents: request.descents,
+        };
+        const here = runProbe(prepared, probe, true, Infinity);
+        const pool = new Pool(2);
+        if (callingThread) pool.useCallingThread();
+        const session = pool.open(problem, settings.switches);
+        session.facts = facts;
+        try {
+          // Past the calling thread's first moments alone: the workers join.
+          const start = performance.now() - WORKERS_JOIN_MS;
+          const there = await probeOnPool(session, settings, buffers, request, start);
+          assert.equal(there.status, here.status, `${buffers}/${seed} +${above}`);
+          if (here.status === "solved" && there.status === "solved") {
+            assert.deepEqual(there.offsets, here.offsets, `${buffers}/${seed} +${above}`);
+            const height = heightOf(problem, here.offsets);
+            assert.ok(height <= request.capacity);
+            const solution = { offsets: Array.from(here.offsets), height };
+            assert.equal(validate({ ...problem, capacity: request.capacity }, solution), "good");
+          }
+          assert.ok(session.used.size > 0, "workers ran descents");
+          winners.push(here.status);
+        } finally {
+          session.close();
+        }
+      }
+      // The cases are what they say: four solved, one unknown.
+      assert.equal(winners.filter((w) => w === "unknown").length, 1, `${winners}`);
+    });
+  }
 });

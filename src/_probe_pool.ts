@@ -1,0 +1,73 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// One probe on a pool of workers (solveAsync's): the search stage spread
+// over the pool's executors, the same schedules (src/_probe.ts) as on one
+// thread, so the same outcome.
+
+import type { Settings } from "./_options.ts";
+import type { SearchResult } from "./_prepared.ts";
+import type { ProbeRequest } from "./_plan.ts";
+import { type ProbeOutcome, races, scheduleOf } from "./_probe.ts";
+import type { Session } from "./_pool.ts";
+import { WORKERS_JOIN_MS } from "./_limits.ts";
+
+/**
+ * A probe on the pool: with one search at a time (the round robin, or a
+ * pool of one), the whole probe on one worker; else the race's runs, round
+ * by round, as many at once as there are workers, each search resumed on
+ * the worker that holds it. Where the calling thread runs searches, a
+ * probe that begins before any worker served the call runs there alone
+ * until WORKERS_JOIN_MS from the call's `start` (one search at a time, for
+ * good).
+ */
+export function probeOnPool(
+  session: Session,
+  settings: Settings,
+  buffers: number,
+  request: ProbeRequest,
+  start: number,
+): Promise<ProbeOutcome> {
+  const probe = {
+    capacity: request.capacity,
+    heuristics: settings.heuristics,
+    buffers,
+    maxNodes: request.maxNodes,
+    restarts: settings.restarts,
+    descents: request.descents,
+  };
+  // With too many pairs for a model and a search's trails per worker, one
+  // search at a time (the same answer).
+  const pairs = session.facts?.pairs;
+  const portfolio = races(settings.portfolio, pairs ?? 0);
+  const width = portfolio ? session.width : 1;
+  const alone = session.callingThread && session.used.size === 0 && session.beginsQuickly;
+  if (width === 1 && !alone) {
+    // One search at a time: the whole probe on one worker, one message.
+    const job = { kind: "probe" as const, probe, portfolio };
+    return session.run(job, request.deadline).result as Promise<ProbeOutcome>;
+  }
+  // Alone, one search at a time stays on the calling thread, in slices.
+  const schedule = scheduleOf(probe, portfolio, true);
+  const join = alone ? start + WORKERS_JOIN_MS : -Infinity;
+  return new Promise((resolve, reject) => {
+    const fill = (): void => {
+      const now = performance.now();
+      const lanes = now < join ? 1 : width;
+      // While runs of this probe are out, a paused search waits for its
+      // own executor to be free rather than take another's place.
+      const claimed = new Set<object>();
+      const ready = schedule.running > 0
+        ? (member: number) => session.claim(member, claimed)
+        : undefined;
+      for (const job of schedule.next(lanes - schedule.running, ready)) {
+        session.run({ kind: "search", search: job }, request.deadline).result.then((result) => {
+          schedule.report(job, result as SearchResult);
+          fill();
+        }, reject);
+      }
+      if (schedule.running === 0) resolve(schedule.outcome());
+    };
+    fill();
+  });
+}
