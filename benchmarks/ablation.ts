@@ -19,9 +19,10 @@ import { FLAGS } from "../src/_options.ts";
 
 const SHARED = new URL("../../shared/benchmarks/", import.meta.url);
 // Every switch a solve at a fixed capacity uses (the minimization's own and
-// minimizeCapacity itself are left out).
+// minimizeCapacity itself are left out: descents have benchmarks/descents.ts).
 const SWITCHES = FLAGS.filter((flag) =>
-  flag !== "minimizeCapacity" && flag !== "anytimeMinimize" && flag !== "neighbourhoodSearch"
+  flag !== "minimizeCapacity" && flag !== "anytimeMinimize" && flag !== "neighbourhoodSearch" &&
+  flag !== "descents"
 );
 
 const timeout = Number(Deno.args.find((a) => a.startsWith("--timeout="))?.slice(10) ?? "5000");
