@@ -16,10 +16,11 @@
 // - fixed capacity: on problems too large for the exact search to pay,
 //   the heuristics first; then one probe;
 // - the reference's minimization (SPEC 6): a bisection from 0 up;
-// - the anytime minimization (ours): from the peak load and the best
-//   heuristic, a bisection with growing node budgets; where the exact
-//   search does not pay, large neighbourhood search from the heuristic's
-//   solution instead.
+// - the anytime minimization (ours): from the peak load and a heuristic's
+//   solution, the probe at the peak load, then a bisection with growing
+//   node budgets, each probe followed by descents (short randomized
+//   searches below the best height); where the exact search does not pay,
+//   large neighbourhood search from the best heuristic's solution instead.
 
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
