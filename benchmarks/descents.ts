@@ -16,7 +16,7 @@
 
 import { stringifyCsv } from "../src/csv_stringify.ts";
 import { parseCsv } from "../src/csv_parse.ts";
-import { peakLoad } from "../src/problem.ts";
+import { peakLoad, type Problem } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
 import { generateProblem } from "./_generate.ts";
 import { pathOf } from "./_util.ts";
@@ -30,7 +30,11 @@ const sizes = flag("buffers", "200,400").split(",").map(Number);
 const seeds = Number(flag("seeds", "6"));
 
 /** One process of the command line: its height, or null where it failed. */
-async function minimized(input: string, flags: string[]): Promise<number | null> {
+async function minimized(
+  input: string,
+  problem: Problem,
+  flags: string[],
+): Promise<number | null> {
   const output = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     const { code, stdout } = await new Deno.Command(Deno.execPath(), {
@@ -50,7 +54,6 @@ async function minimized(input: string, flags: string[]): Promise<number | null>
     }).output();
     if (code !== 0) return null;
     const report = JSON.parse(new TextDecoder().decode(stdout));
-    const problem = parseCsv(await Deno.readTextFile(input));
     const solved = parseCsv(await Deno.readTextFile(output));
     const solution = { offsets: solved.buffers.map((b) => b.offset!), height: report.height };
     const good = validate({ ...problem, capacity: report.height }, solution) === "good";
@@ -82,8 +85,8 @@ try {
       });
       const { capacity: _, ...uncapped } = problem;
       await Deno.writeTextFile(input, stringifyCsv(uncapped));
-      const on = await minimized(input, []);
-      const off = await minimized(input, ["--descents=false"]);
+      const on = await minimized(input, uncapped, []);
+      const off = await minimized(input, uncapped, ["--descents=false"]);
       console.error(`${buffers}/${seed}: on ${on}, off ${off}`);
       if (on === null || off === null) {
         failed = true;

@@ -93,6 +93,25 @@ export interface ProbeSettings {
   descents?: { first: number; count: number };
 }
 
+/**
+ * What a probe request asks for, with the solve's preordering heuristics
+ * and restarts (the calling thread's and the pool's probes alike).
+ */
+export function probeSettingsOf(
+  request: { capacity: number; maxNodes: number; descents?: ProbeSettings["descents"] },
+  settings: { heuristics: readonly string[]; restarts: boolean },
+  buffers: number,
+): ProbeSettings {
+  return {
+    capacity: request.capacity,
+    heuristics: settings.heuristics,
+    buffers,
+    maxNodes: request.maxNodes,
+    restarts: settings.restarts,
+    descents: request.descents,
+  };
+}
+
 /** The nodes round `round` allows a search: the round robin's budget, buffers * 2^round. */
 function roundEnd(round: number, buffers: number): number {
   return Math.max(1, buffers) * 2 ** round;
@@ -669,7 +688,7 @@ export class Descents implements ProbeSchedule {
     const i = this.#descent[m];
     // An "infeasible" that canonical order does not prove is no answer.
     const decides = result.status === "solved" || (result.status === "infeasible" && result.proof);
-    if (decides || finished(result) || this.#nodes[m] >= this.#budget || stops(result)) {
+    if (finished(result) || this.#nodes[m] >= this.#budget || stops(result)) {
       this.#descent[m] = -1;
     }
     if (decides && i < this.#winner) {

@@ -8,7 +8,7 @@
 import type { Settings } from "./_options.ts";
 import type { SearchResult } from "./_prepared.ts";
 import type { ProbeRequest } from "./_plan.ts";
-import { type ProbeOutcome, races, scheduleOf } from "./_probe.ts";
+import { type ProbeOutcome, probeSettingsOf, races, scheduleOf } from "./_probe.ts";
 import type { Session } from "./_pool.ts";
 import { WORKERS_JOIN_MS } from "./_limits.ts";
 
@@ -28,14 +28,7 @@ export function probeOnPool(
   request: ProbeRequest,
   start: number,
 ): Promise<ProbeOutcome> {
-  const probe = {
-    capacity: request.capacity,
-    heuristics: settings.heuristics,
-    buffers,
-    maxNodes: request.maxNodes,
-    restarts: settings.restarts,
-    descents: request.descents,
-  };
+  const probe = probeSettingsOf(request, settings, buffers);
   // With too many pairs for a model and a search's trails per worker, one
   // search at a time (the same answer).
   const pairs = session.facts?.pairs;

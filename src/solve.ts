@@ -14,7 +14,7 @@ import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, Prepared, type StopFlag } from "./_prepared.ts";
-import { type ProbeOutcome, races, runProbe } from "./_probe.ts";
+import { type ProbeOutcome, probeSettingsOf, races, runProbe } from "./_probe.ts";
 import {
   bestResult,
   eachRound,
@@ -105,14 +105,7 @@ function probeHere(
   request: Omit<ProbeRequest, "kind">,
   signal: StopFlag | undefined,
 ): ProbeOutcome {
-  const probe = {
-    capacity: request.capacity,
-    heuristics: settings.heuristics,
-    buffers: prepared.problem.buffers.length,
-    maxNodes: request.maxNodes,
-    restarts: settings.restarts,
-    descents: request.descents,
-  };
+  const probe = probeSettingsOf(request, settings, prepared.problem.buffers.length);
   const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
   return runProbe(prepared, probe, portfolio, request.deadline, signal);
 }

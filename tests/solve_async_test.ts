@@ -27,7 +27,7 @@ import {
   WorkersUnavailableError,
 } from "../src/_pool.ts";
 import { Prepared, type SearchResult } from "../src/_prepared.ts";
-import { runProbe } from "../src/_probe.ts";
+import { probeSettingsOf, runProbe } from "../src/_probe.ts";
 import { probeOnPool } from "../src/_probe_pool.ts";
 import { heightOf } from "../src/_plan.ts";
 import { resolveOptions } from "../src/_options.ts";
@@ -678,14 +678,7 @@ describe("descents on the pool decide as on one thread", { skip: SKIP }, () => {
           deadline: Infinity,
           descents: { first, count: 16 },
         };
-        const probe = {
-          capacity: request.capacity,
-          heuristics: settings.heuristics,
-          buffers,
-          maxNodes: Infinity,
-          restarts: true,
-          descents: request.descents,
-        };
+        const probe = probeSettingsOf(request, settings, buffers);
         const here = runProbe(prepared, probe, true, Infinity);
         const pool = new Pool(2);
         if (callingThread) pool.useCallingThread();
