@@ -46,6 +46,8 @@ import {
   HEURISTIC_ROUNDS_RESERVE_SHARE,
   HEURISTIC_TIME_SHARE,
   LOWER_BOUND_PROBE_BUDGET,
+  LOWER_BOUND_PROBE_MAX_SHARE,
+  LOWER_BOUND_PROBE_MIN_MS,
   LOWER_BOUND_PROBE_TIME_SHARE,
 } from "./_limits.ts";
 
@@ -366,7 +368,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   // One probe of the bisection, its outcome reported; the outcome that
   // ends the minimization (the solve's time limit, cancelled), if any.
   function* probed(next: AnytimeProbe): Generator<Request, ProbeOutcome | undefined, Reply> {
-    const own = next.share === undefined ? deadline : shareOf(deadline, next.share);
+    const own = next.share === undefined ? deadline : probeDeadline(deadline, next);
     const outcome = yield* counted<ProbeOutcome>(counters, {
       kind: "probe",
       capacity: next.capacity,
@@ -652,6 +654,27 @@ export interface AnytimeProbe {
   maxNodes: number;
   /** At most this share of the time left, if given: a timeout is then "unknown". */
   share?: number;
+  /**
+   * With `share`: at least this many milliseconds, where that is within
+   * {@linkcode LOWER_BOUND_PROBE_MAX_SHARE} of the time left.
+   */
+  leastMs?: number;
+}
+
+/**
+ * A probe's own deadline within the solve's: its share of the time left,
+ * or its least time where that is more (and within
+ * {@linkcode LOWER_BOUND_PROBE_MAX_SHARE} of the time left).
+ */
+export function probeDeadline(
+  deadline: number,
+  probe: AnytimeProbe,
+  now: number = performance.now(),
+): number {
+  if (probe.share === undefined || deadline <= now) return deadline;
+  const left = deadline - now;
+  const least = Math.min(probe.leastMs ?? 0, left * LOWER_BOUND_PROBE_MAX_SHARE);
+  return Math.min(deadline, now + Math.max(left * probe.share, least));
 }
 
 /**
@@ -746,6 +769,7 @@ export class AnytimeBisection {
         capacity: this.#mid,
         maxNodes: this.#budget * LOWER_BOUND_PROBE_BUDGET,
         share: LOWER_BOUND_PROBE_TIME_SHARE,
+        leastMs: LOWER_BOUND_PROBE_MIN_MS,
       };
     }
     this.#mid = this.#lo + this.#down((this.#hi - this.#lo) / 2);

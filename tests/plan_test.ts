@@ -18,6 +18,8 @@ import {
   eachRound,
   grainOf,
   plan,
+  probeDeadline,
+  type ProbeRequest,
   type Reply,
   type Request,
 } from "../src/_plan.ts";
@@ -38,6 +40,9 @@ import {
   HEURISTIC_ROUNDS_AT_ONCE,
   HEURISTIC_ROUNDS_MAX,
   LOWER_BOUND_PROBE_BUDGET,
+  LOWER_BOUND_PROBE_MAX_SHARE,
+  LOWER_BOUND_PROBE_MIN_MS,
+  LOWER_BOUND_PROBE_TIME_SHARE,
 } from "../src/_limits.ts";
 
 /** One buffer of size 1: a solution of height h puts it at h - 1. */
@@ -62,7 +67,7 @@ interface World {
    */
   unchecked?: "valid" | "invalid";
   /** What a probe at this capacity and budget finds. */
-  probe: (capacity: number, maxNodes: number) => ProbeOutcome["status"];
+  probe: (capacity: number, maxNodes: number, request: ProbeRequest) => ProbeOutcome["status"];
   /** After this many probes (descents' batches counted), each hits the time limit. */
   probes?: number;
   /** What a batch of descents at this capacity finds (default: "unknown"). */
@@ -176,7 +181,7 @@ function runPlan(
       ? "timeout"
       : request.descents !== undefined
       ? world.descend?.(request.capacity) ?? "unknown"
-      : world.probe(request.capacity, request.maxNodes);
+      : world.probe(request.capacity, request.maxNodes, request);
     const counters = { nodes: world.nodes ?? 1, backtracks: world.nodes ?? 1 };
     if (status === "solved") {
       return { ...solved(world.height?.(request.capacity) ?? request.capacity), ...counters };
@@ -374,6 +379,38 @@ describe("the anytime minimization", () => {
     assert.equal(trace.result?.optimal, true);
   });
 
+  it("gives the probe at the lower bound its least time under a short limit, its share under a long one", () => {
+    // Where most minimizations end: a short limit must not cut it to a
+    // tenth, a long one must not give it more than its share.
+    const deadlines = (timeout: number) => {
+      const seen: number[] = [];
+      let before = 0;
+      runPlan(
+        {
+          peakLoad: 10,
+          heuristic: 14,
+          probe: (_c, _n, request) => {
+            if (seen.length === 0) before = performance.now();
+            seen.push(request.deadline);
+            return "solved";
+          },
+        },
+        { minimizeCapacity: true, timeout },
+      );
+      return { own: seen[0] - before, before };
+    };
+    // 1 s: more than a tenth, at most the largest share (of what is left).
+    const short = deadlines(1000);
+    assert.ok(short.own > 1000 * LOWER_BOUND_PROBE_TIME_SHARE + 100, `${short.own}`);
+    assert.ok(short.own <= 1000 * LOWER_BOUND_PROBE_MAX_SHARE, `${short.own}`);
+    // 3 s: the least time, where a tenth would be less.
+    const middle = deadlines(3000);
+    assert.ok(Math.abs(middle.own - LOWER_BOUND_PROBE_MIN_MS) < 100, `${middle.own}`);
+    // 60 s: a tenth, more than the least time.
+    const long = deadlines(60_000);
+    assert.ok(Math.abs(long.own - 60_000 * LOWER_BOUND_PROBE_TIME_SHARE) < 100, `${long.own}`);
+  });
+
   it("says infeasible only when every capacity up to the limit is proved infeasible", () => {
     const trace = runPlan(
       { peakLoad: 10, heuristic: 30, probe: () => "infeasible" },
@@ -441,6 +478,28 @@ describe("the anytime minimization", () => {
       { minimizeCapacity: true, onProgress: (p) => seen.push([p.lowerBound, p.bestHeight]) },
     );
     assert.deepEqual(seen, [[10, 14], [11, 14], [13, 14], [13, 13]]);
+  });
+});
+
+describe("probeDeadline", () => {
+  const lowerBound = { capacity: 10, maxNodes: 1, share: 0.1, leastMs: 600 };
+  it("gives a probe without a share the solve's deadline", () => {
+    assert.equal(probeDeadline(5000, { capacity: 10, maxNodes: 1 }, 0), 5000);
+    assert.equal(probeDeadline(Infinity, { capacity: 10, maxNodes: 1 }, 0), Infinity);
+  });
+  it("gives its share where that is more than its least time", () => {
+    assert.equal(probeDeadline(60_000, lowerBound, 0), 6000);
+    assert.equal(probeDeadline(Infinity, lowerBound, 0), Infinity);
+  });
+  it("gives its least time where its share is less, within the largest share", () => {
+    assert.equal(probeDeadline(2000, lowerBound, 0), 600);
+    assert.equal(probeDeadline(1100, lowerBound, 100), 700);
+    assert.equal(probeDeadline(1000, lowerBound, 0), 1000 * LOWER_BOUND_PROBE_MAX_SHARE);
+    assert.equal(probeDeadline(100, lowerBound, 0), 100 * LOWER_BOUND_PROBE_MAX_SHARE);
+  });
+  it("never passes the solve's deadline", () => {
+    assert.equal(probeDeadline(1000, { ...lowerBound, share: 2 }, 0), 1000);
+    assert.equal(probeDeadline(1000, lowerBound, 1500), 1000);
   });
 });
 
