@@ -491,10 +491,14 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   const perBatch = DESCENT_BATCH * DESCENT_BUDGET_PER_BUFFER * Math.max(1, problem.buffers.length);
   function* descend(nodes: number): Generator<Request, ProbeOutcome | undefined, Reply> {
     for (let batches = Math.ceil(nodes / perBatch); batches > 0; batches--) {
-      // They aim below a solution: without one, the bisection alone.
-      if (bisection.best === undefined || bisection.optimal) return undefined;
-      const capacity = targets.target(bisection.provedLower, bisection.best.height);
-      if (capacity === undefined) return undefined;
+      // They aim below a solution; without one, at the capacity given (a
+      // descent may fit where the heuristics did not); without either, the
+      // bisection alone.
+      if (bisection.optimal) return undefined;
+      const capacity = bisection.best !== undefined
+        ? targets.target(bisection.provedLower, bisection.best.height)
+        : bisection.ceiling;
+      if (capacity === undefined || capacity < bisection.provedLower) return undefined;
       const outcome = yield* counted<ProbeOutcome>(counters, {
         kind: "probe",
         capacity,
@@ -737,6 +741,16 @@ export class AnytimeBisection {
     if (height > this.#limit || (this.best !== undefined && height >= this.best.height)) return;
     this.best = { offsets, height };
     this.#hi = Math.min(this.#hi, this.#down(height - 1));
+  }
+
+  /**
+   * The highest capacity worth a probe: a multiple of the grain below the
+   * best height, else at or below the limit; undefined where neither is
+   * finite.
+   */
+  get ceiling(): number | undefined {
+    const ceiling = this.#ceiling();
+    return Number.isFinite(ceiling) ? ceiling : undefined;
   }
 
   #ceiling(): number {

@@ -304,7 +304,28 @@ describe("the anytime minimization", () => {
     assert.equal(trace.result?.height, 11);
   });
 
-  it("runs no descent before it has a solution, and never at a capacity that is not one", () => {
+  it("aims its descents at the capacity given while no solution fits it", () => {
+    // Neither heuristic fits the capacity and the bisection's probes find
+    // nothing: a descent may still fit, and the first aims at the capacity.
+    const trace = runPlan(
+      {
+        peakLoad: 100,
+        quick: 320,
+        heuristic: 300,
+        probe: () => "unknown",
+        descend: (c) => c <= 250 ? "solved" : "unknown",
+        probes: 200,
+      },
+      { minimizeCapacity: true, timeout: 60_000 },
+      { ...ONE, capacity: 250 },
+    );
+    assert.equal(descents(trace)[0]?.[0], 250);
+    assert.ok(trace.result !== undefined && trace.result.height <= 250, `${trace.error}`);
+    // Then below the solution, as ever.
+    assert.ok(descents(trace).slice(1).every(([c]) => c < 250), `${descents(trace)}`);
+  });
+
+  it("without a capacity, runs no descent before it has a solution, nor at a capacity that is not one", () => {
     // Both heuristics cut by the time limit, no capacity: the bisection
     // alone finds the first solution (a descent at best - step would aim
     // at NaN, and its "infeasible" would poison every bound).
