@@ -31,7 +31,8 @@ export function columnsOf(problem: Problem, solution: Solution | undefined, old:
     alignment: buffers.some((b) => (b.alignment ?? 1) !== 1),
     hint: buffers.some((b) => b.hint !== undefined),
     gaps: buffers.some((b) => (b.gaps ?? []).length > 0),
-    offset: solution !== undefined,
+    // A solution's offsets, else the pins (a problem read back keeps them).
+    offset: solution !== undefined || buffers.some((b) => b.offset !== undefined),
     shift: old ? 1 : 0,
     header: "",
   };
@@ -44,13 +45,16 @@ export function columnsOf(problem: Problem, solution: Solution | undefined, old:
   return columns;
 }
 
-/** One buffer's row, without its line end. */
+/**
+ * One buffer's row, without its line end; `offset` is the solution's (its
+ * pin, if any, without one; an empty cell for a free buffer).
+ */
 export function rowOf(b: Buffer, offset: number | undefined, columns: Columns): string {
   let row = `${quoteField(b.id)},${b.lower},${b.upper - columns.shift},${b.size}`;
   if (columns.alignment) row += `,${b.alignment ?? 1}`;
   if (columns.hint) row += `,${b.hint ?? -1}`;
   if (columns.gaps) row += `,${(b.gaps ?? []).map((g) => gapText(g, columns.shift)).join(" ")}`;
-  if (columns.offset) row += `,${offset}`;
+  if (columns.offset) row += `,${offset ?? b.offset ?? ""}`;
   return row;
 }
 
@@ -144,7 +148,8 @@ export function csvBytes(problem: Problem, solution?: Solution): Uint8Array {
     if (columns.offset) {
       room(1);
       out[at++] = COMMA;
-      number(offset!);
+      const written = offset ?? b.offset;
+      if (written !== undefined) number(written);
     }
   }
   room(1);

@@ -24,7 +24,9 @@ export interface StringifyCsvOptions {
 /**
  * Writes a problem in MiniMalloc's CSV format (the reference tool's): columns
  * `id`, `lower`, `upper`, `size`, then `alignment`, `hint` and `gaps` when
- * any buffer uses them, and `offset` when a solution is given. Output for
+ * any buffer uses them, and `offset` when a solution is given (its
+ * offsets) or a buffer is pinned (the pins, an empty cell for a free
+ * buffer, so that the text reads back as the same problem). Output for
  * plain ids is byte-identical to the reference's; an id with a comma,
  * quote or line break is quoted (RFC 4180).
  *
@@ -47,7 +49,7 @@ export interface StringifyCsvOptions {
  * ```
  *
  * @param problem The buffers.
- * @param solution Offsets to write in an `offset` column, if any.
+ * @param solution Offsets to write in the `offset` column, if any.
  * @param options Whether to write the old format.
  * @returns The CSV text; every line ends with `\n`.
  * @throws {RangeError} If the solution's offsets do not match the buffers.

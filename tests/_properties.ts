@@ -451,6 +451,11 @@ describe("property: the CSV codec round-trips", () => {
         const parsed = parseCsv(text, { file: "random.csv" });
         assert.equal(stringifyCsv(parsed), text);
         assert.deepEqual(parsed.buffers.map((b) => b.id), problem.buffers.map((b) => b.id));
+        // The pins too: the text is the same problem.
+        assert.deepEqual(
+          parsed.buffers.map((b) => b.offset),
+          problem.buffers.map((b) => b.offset),
+        );
       }),
       { numRuns: 500 },
     );

@@ -18,6 +18,16 @@ function assertSame(problem: Problem, solution?: Solution): void {
 }
 
 describe("the CLI's CSV bytes", () => {
+  it("are stringifyCsv's text with pins, with and without a solution", () => {
+    const { problem } = generateProblem({ seed: 19, buffers: 300 });
+    const pinned = {
+      ...problem,
+      buffers: problem.buffers.map((b, i) => i % 7 === 0 ? { ...b, offset: i * 64 } : b),
+    };
+    assertSame(pinned);
+    assertSame(pinned, { offsets: pinned.buffers.map((_, i) => i * 64), height: 0 });
+  });
+
   it("are stringifyCsv's text in UTF-8, with and without offsets", () => {
     const random = mulberry32(11);
     const shapes = [
