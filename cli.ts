@@ -411,6 +411,13 @@ function configure(
       );
     }
   }
+  // --json's one object is all of standard output.
+  if (flags.get("json") === true && flags.get("print_solution") === true) {
+    throw new UsageError(
+      "--json and --print_solution both print on standard output: drop one " +
+        "(--svg=FILE draws the solution to a file)",
+    );
+  }
   const input = flags.get("input");
   if (typeof input !== "string") {
     throw new UsageError("--input is required (use --input=- to read standard input)");

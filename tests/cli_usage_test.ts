@@ -25,6 +25,30 @@ async function cli(args: string[]) {
   return { code, stdout, stderr, lines: stderr.split("\n").filter((line) => line !== "") };
 }
 
+describe("asked for two things on standard output", () => {
+  it("--json with --print_solution: one line, exit 2, nothing printed", async () => {
+    const { code, stdout, lines } = await cli([
+      `--input=${EXAMPLE}`,
+      "--capacity=12",
+      "--json",
+      "--print_solution",
+    ]);
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^minimalloc: --json and --print_solution/);
+  });
+
+  it("each alone prints what it says: --json one JSON object", async () => {
+    const json = await cli([`--input=${EXAMPLE}`, "--capacity=12", "--json"]);
+    assert.equal(json.code, 0);
+    assert.equal(JSON.parse(json.stdout).status, "solved");
+    const picture = await cli([`--input=${EXAMPLE}`, "--capacity=12", "--print_solution"]);
+    assert.equal(picture.code, 0);
+    assert.match(picture.stdout, /tikz/);
+  });
+});
+
 describe("asked too little", () => {
   it("no arguments: the usage on stderr, nothing on stdout, exit 2", async () => {
     const { code, stdout, stderr, lines } = await cli([]);
