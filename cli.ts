@@ -44,6 +44,7 @@ import { heuristicNames } from "./src/heuristics.ts";
 import { peakLoad } from "./src/problem.ts";
 import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
 import {
+  NotUtf8Error,
   OutputError,
   OutputFiles,
   readFailure,
@@ -423,12 +424,20 @@ function configure(
     throw new UsageError("--input is required (use --input=- to read standard input)");
   }
   let text: string;
+  const file = input === "-" ? "<stdin>" : input;
   try {
     text = input === "-" ? stdin() : readTextFile(input);
   } catch (error) {
+    if (error instanceof NotUtf8Error) {
+      throw new CsvError(
+        "syntax",
+        `not UTF-8 text (byte 0x${error.byte.toString(16).padStart(2, "0")})`,
+        { file, line: error.line },
+      );
+    }
     throw new UsageError(`cannot read ${input}: ${readFailure(error)}`);
   }
-  const problem = parseCsv(text, { file: input === "-" ? "<stdin>" : input, capacity });
+  const problem = parseCsv(text, { file, capacity });
   // parseCsv checked the ids, and the problem never leaves the CLI.
   markIdsChecked(problem.buffers);
   return { problem, options };

@@ -401,7 +401,77 @@ function readAll(file: OpenFile): string {
   } finally {
     file.close();
   }
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, at));
+  return decodeUtf8(bytes.subarray(0, at));
+}
+
+/**
+ * Input bytes that are not UTF-8: where the first bad byte is. (Decoded
+ * leniently, each would become U+FFFD, and an id would change unseen.)
+ */
+export class NotUtf8Error extends Error {
+  /** The 1-based line of the first bad byte. */
+  readonly line: number;
+  /** That byte. */
+  readonly byte: number;
+
+  /**
+   * @param line The 1-based line of the first bad byte.
+   * @param byte That byte.
+   */
+  constructor(line: number, byte: number) {
+    super(`Not UTF-8 text: byte 0x${byte.toString(16).padStart(2, "0")} on line ${line}`);
+    this.name = "NotUtf8Error";
+    this.line = line;
+    this.byte = byte;
+  }
+}
+
+/** UTF-8 bytes as text (a byte order mark kept), or a NotUtf8Error. */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { ignoreBOM: true, fatal: true }).decode(bytes);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const at = firstBadByte(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+    throw new NotUtf8Error(line, bytes[Math.min(at, bytes.length - 1)]);
+  }
+}
+
+/**
+ * Where UTF-8 decoding first fails: the byte that starts a bad or cut-off
+ * sequence (RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF).
+ */
+export function firstBadByte(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const c = bytes[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf
+      ? 1
+      : c >= 0xe0 && c <= 0xef
+      ? 2
+      : c >= 0xf0 && c <= 0xf4
+      ? 3
+      : 0;
+    // Not a lead byte, or cut off by the end.
+    if (n === 0 || i + n >= bytes.length) return i;
+    // The second byte's range depends on the first (overlong, surrogate, too large).
+    const second = bytes[i + 1];
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= n; k++) {
+      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i;
+    }
+    i += n + 1;
+  }
+  return bytes.length;
 }
 
 /** Reads standard input to the end, as text. */
@@ -440,7 +510,7 @@ export function readTextFile(path: string): string {
     // Unless it grew meanwhile, that is the whole file. A byte order
     // mark stays, as readFileSync keeps it.
     if (at < bytes.length || file.read(new Uint8Array(1), 0, 1) === 0) {
-      return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, at));
+      return decodeUtf8(bytes.subarray(0, at));
     }
   } finally {
     if (whole) file.close();

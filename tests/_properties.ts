@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { checkProblem } from "../src/_check.ts";
 import { parseCsv } from "../src/csv_parse.ts";
+import { firstBadByte } from "../src/_outputs.ts";
 import { stringifyCsv } from "../src/csv_stringify.ts";
 import { CsvError, SolveError } from "../src/errors.ts";
 import {
@@ -618,5 +619,35 @@ describe("property: parsing any text throws nothing but CsvError", () => {
   });
   it("random CSV-like lines", () => {
     fc.assert(fc.property(csvLike, parsesOrCsvError), { numRuns: 1500 });
+  });
+});
+
+describe("property: firstBadByte finds where UTF-8 decoding fails", () => {
+  const decodes = (bytes: Uint8Array) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Valid text with a few bytes changed: bad sequences of every kind.
+  const bytesArb = fc.tuple(
+    fc.string({ unit: "binary", maxLength: 40 }),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+  ).map(([text, changes]) => {
+    const bytes = new TextEncoder().encode(text);
+    for (const [at, byte] of changes) if (bytes.length > 0) bytes[at % bytes.length] = byte;
+    return bytes;
+  });
+  it("the length exactly when the bytes decode, else where a valid prefix ends", () => {
+    fc.assert(
+      fc.property(bytesArb, (bytes) => {
+        const at = firstBadByte(bytes);
+        assert.equal(at === bytes.length, decodes(bytes));
+        assert.ok(decodes(bytes.subarray(0, at)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,0 +1,88 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// Input that is not UTF-8 is bad input: one line naming the file and the
+// line of the first bad byte, exit 2, no output written. Decoded leniently,
+// each bad byte became U+FFFD, so an id changed unseen (or two different
+// ids collided as "already used").
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { main } from "../cli.ts";
+import { firstBadByte } from "../src/_outputs.ts";
+
+async function cli(args: string[], stdin = "") {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (text) => stdout += text,
+    stderr: (text) => stderr += text,
+    stdin: () => stdin,
+    stderrIsTty: false,
+  });
+  return { code, stdout, lines: stderr.split("\n").filter((line) => line !== "") };
+}
+
+describe("input that is not UTF-8", () => {
+  it("is one line naming the file and line, exit 2, and the output is left alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "minimalloc-utf8-"));
+    try {
+      const input = join(dir, "in.csv");
+      const output = join(dir, "out.csv");
+      writeFileSync(output, "before\n");
+      const head = new TextEncoder().encode("id,lower,upper,size\na,0,1,2\nb");
+      writeFileSync(
+        input,
+        Uint8Array.from([...head, 0xff, ...new TextEncoder().encode(",0,1,2\n")]),
+      );
+      const { code, stdout, lines } = await cli([
+        "--capacity=8",
+        `--input=${input}`,
+        `--output=${output}`,
+      ]);
+      assert.equal(code, 2);
+      assert.equal(stdout, "");
+      assert.deepEqual(lines, [`minimalloc: ${input}:3: not UTF-8 text (byte 0xff)`]);
+      assert.equal(readFileSync(output, "utf8"), "before\n");
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("is not U+FFFD or any other character written as UTF-8", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "minimalloc-utf8-"));
+    try {
+      const input = join(dir, "in.csv");
+      writeFileSync(input, "id,lower,upper,size\n\ufffd,0,1,2\n€,0,1,2\n");
+      const { code, stdout } = await cli(["--capacity=8", `--input=${input}`]);
+      assert.equal(code, 0);
+      assert.equal(stdout, "id,lower,upper,size,offset\n\ufffd,0,1,2,0\n€,0,1,2,2\n");
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe("firstBadByte", () => {
+  const decodes = (bytes: Uint8Array) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  it("is the length exactly when the bytes decode, on every one and two bytes", () => {
+    for (let a = 0; a < 256; a++) {
+      assert.equal(firstBadByte(Uint8Array.of(a)) === 1, decodes(Uint8Array.of(a)), `${a}`);
+      for (let b = 0; b < 256; b++) {
+        const bytes = Uint8Array.of(a, b);
+        const at = firstBadByte(bytes);
+        assert.equal(at === 2, decodes(bytes), `${a} ${b}`);
+        assert.ok(decodes(bytes.subarray(0, at)), `${a} ${b}`);
+      }
+    }
+  });
+});
