@@ -2,7 +2,8 @@
 
 // The command line's input file is read into one array of the file's size
 // (src/_outputs.ts): the text must be what readFileSync(path, "utf8")
-// gives, whatever the bytes, and a pipe or a directory must still read,
+// gives, for any UTF-8 (bytes that are not UTF-8 are an error naming the
+// line of the first bad one), and a pipe or a directory must still read,
 // or fail, as a user expects.
 
 import { describe, it } from "node:test";
@@ -11,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readTextFile } from "../src/_outputs.ts";
+import { NotUtf8Error, readTextFile } from "../src/_outputs.ts";
 import { main } from "../cli.ts";
 
 function withDirectory(body: (dir: string) => void | Promise<void>): Promise<void> {
@@ -20,13 +21,12 @@ function withDirectory(body: (dir: string) => void | Promise<void>): Promise<voi
 }
 
 describe("readTextFile", () => {
-  it("gives what readFileSync gives: a byte order mark, bad UTF-8, non-ASCII, empty, large", () =>
+  it("gives what readFileSync gives: a byte order mark, non-ASCII, empty, large", () =>
     withDirectory((dir) => {
       const large = new Uint8Array(5_000_003);
       for (let i = 0; i < large.length; i++) large[i] = 32 + (i * 7919) % 95;
       const cases: [string, Uint8Array][] = [
         ["bom", Uint8Array.of(0xef, 0xbb, 0xbf, 0x61, 0x2c, 0x62, 0x0a)],
-        ["bad", Uint8Array.of(0x61, 0xff, 0xc3, 0x0a, 0xe2, 0x82)],
         ["utf8", new TextEncoder().encode("id,lower\n\u00e9\u4e2d\u{1f600},1\n")],
         ["empty", new Uint8Array(0)],
         ["large", large],
@@ -35,6 +35,27 @@ describe("readTextFile", () => {
         const path = join(dir, `${name}.csv`);
         writeFileSync(path, bytes);
         assert.equal(readTextFile(path), readFileSync(path, "utf8"), name);
+      }
+    }));
+
+  it("refuses bytes that are not UTF-8, naming the line of the first", () =>
+    withDirectory((dir) => {
+      const cases: [Uint8Array, number, number][] = [
+        [Uint8Array.of(0x61, 0xff, 0xc3, 0x0a, 0xe2, 0x82), 1, 0xff],
+        [Uint8Array.of(0x61, 0x0a, 0x0a, 0x62, 0xe2, 0x82), 3, 0xe2],
+        // A surrogate, and an overlong slash.
+        [Uint8Array.of(0x0a, 0xed, 0xa0, 0x80), 2, 0xed],
+        [Uint8Array.of(0xc0, 0xaf), 1, 0xc0],
+      ];
+      for (const [k, [bytes, line, byte]] of cases.entries()) {
+        const path = join(dir, `bad${k}.csv`);
+        writeFileSync(path, bytes);
+        assert.throws(() => readTextFile(path), (error) => {
+          assert.ok(error instanceof NotUtf8Error, `${error}`);
+          assert.equal(error.line, line);
+          assert.equal(error.byte, byte);
+          return true;
+        });
       }
     }));
 
