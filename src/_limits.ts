@@ -220,9 +220,9 @@ export const LOWER_BOUND_PROBE_BUDGET = 16;
 export const LOWER_BOUND_PROBE_TIME_SHARE = 0.1;
 
 /**
- * ... but at least this many milliseconds, where that is within
- * {@linkcode LOWER_BOUND_PROBE_MAX_SHARE} of the time left: a short limit
- * must not cut the probe that ends most minimizations. The nine
+ * ... but at least this many milliseconds, or
+ * {@linkcode LOWER_BOUND_PROBE_MAX_SHARE} of the time left where that is
+ * less: a short limit must not cut the probe that ends most minimizations. The nine
  * challenging instances that fit their peak load took 0.07-0.50 s in that
  * probe through the CLI at `--timeout=10s`; with only a tenth, at
  * `--timeout=1s` eight of the nine ended 0.2-6.5 % above the optimum they
@@ -232,7 +232,8 @@ export const LOWER_BOUND_PROBE_MIN_MS = 600;
 
 /**
  * The most of the time left that {@linkcode LOWER_BOUND_PROBE_MIN_MS}
- * may take: the rest goes to the best heuristic and the descents. At
+ * may take (at `--timeout=50ms`, 30 ms where a tenth gave 5): the rest goes
+ * to the best heuristic and the descents. At
  * `--timeout=1s` half was too little for E and F on a busy machine
  * (0.545 and 0.555 s).
  */

@@ -74,6 +74,27 @@ describe("firstBadByte", () => {
       return false;
     }
   };
+  it("finds overlong forms, surrogates and code points past U+10FFFF, and cut-off ends", () => {
+    const cases: [number[], number][] = [
+      [[0x61, 0xe0, 0x80, 0x80], 1], // overlong 3-byte
+      [[0xe0, 0xa0, 0x80], 3], // the smallest 3-byte form
+      [[0xed, 0xa0, 0x80], 0], // a surrogate
+      [[0xed, 0x9f, 0xbf], 3], // the last before the surrogates
+      [[0xf0, 0x80, 0x80, 0x80], 0], // overlong 4-byte
+      [[0xf0, 0x90, 0x80, 0x80], 4],
+      [[0xf4, 0x8f, 0xbf, 0xbf], 4], // U+10FFFF
+      [[0xf4, 0x90, 0x80, 0x80], 0], // past it
+      [[0xf5, 0x80, 0x80, 0x80], 0],
+      [[0x61, 0xe2, 0x82], 1], // cut off
+      [[0xe2, 0x82, 0xac, 0xe2, 0x28, 0xac], 3], // a bad continuation
+    ];
+    for (const [bytes, at] of cases) {
+      const array = Uint8Array.from(bytes);
+      assert.equal(firstBadByte(array), at, `${bytes}`);
+      assert.equal(decodes(array), at === bytes.length, `${bytes}`);
+    }
+  });
+
   it("is the length exactly when the bytes decode, on every one and two bytes", () => {
     for (let a = 0; a < 256; a++) {
       assert.equal(firstBadByte(Uint8Array.of(a)) === 1, decodes(Uint8Array.of(a)), `${a}`);

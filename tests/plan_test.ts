@@ -39,6 +39,7 @@ import {
   HEURISTIC_ROUNDS_AFTER_PROBE_SHARE,
   HEURISTIC_ROUNDS_AT_ONCE,
   HEURISTIC_ROUNDS_MAX,
+  HEURISTIC_TIME_SHARE,
   LOWER_BOUND_PROBE_BUDGET,
   LOWER_BOUND_PROBE_MAX_SHARE,
   LOWER_BOUND_PROBE_MIN_MS,
@@ -304,6 +305,30 @@ describe("the anytime minimization", () => {
     assert.equal(trace.result?.height, 11);
   });
 
+  it("gives the best heuristic the time to the limit after the probe, a share before it", () => {
+    // After the probe at the lower bound it ends on its own; cut by a short
+    // limit it would leave less than the heuristic's own answer. Before the
+    // probe (the quick heuristic misses the capacity), the probe needs time.
+    const bestDeadline = (problem: Problem) => {
+      const before = performance.now();
+      const trace = runPlan(
+        { peakLoad: 10, quick: 14, heuristic: 12, probe: () => "unknown", probes: 3 },
+        { minimizeCapacity: true, timeout: 60_000 },
+        problem,
+      );
+      const best = trace.requests.find((r) => r.kind === "heuristic" && r.name === "best");
+      assert.ok(best?.kind === "heuristic");
+      const kinds = trace.requests.map((r) => r.kind === "heuristic" ? r.name : r.kind);
+      return { own: best.deadline - before, kinds };
+    };
+    const after = bestDeadline(ONE);
+    assert.deepEqual(after.kinds.slice(0, 4), ["facts", "skyline", "probe", "best"]);
+    assert.ok(Math.abs(after.own - 60_000) < 1000, `${after.own}`);
+    const first = bestDeadline({ ...ONE, capacity: 13 });
+    assert.deepEqual(first.kinds.slice(0, 4), ["facts", "skyline", "best", "probe"]);
+    assert.ok(Math.abs(first.own - 60_000 * HEURISTIC_TIME_SHARE) < 1000, `${first.own}`);
+  });
+
   it("aims its descents at the capacity given while no solution fits it", () => {
     // Neither heuristic fits the capacity and the bisection's probes find
     // nothing: a descent may still fit, and the first aims at the capacity.
@@ -323,6 +348,32 @@ describe("the anytime minimization", () => {
     assert.ok(trace.result !== undefined && trace.result.height <= 250, `${trace.error}`);
     // Then below the solution, as ever.
     assert.ok(descents(trace).slice(1).every(([c]) => c < 250), `${descents(trace)}`);
+  });
+
+  it("aims at the capacity given on the problem's grain, never below a proved bound", () => {
+    // Sizes of 4: the largest multiple of 4 within 250 is 248.
+    const FOURS: Problem = { buffers: [{ id: "a", lower: 0, upper: 1, size: 4 }], capacity: 250 };
+    const grained = runPlan(
+      { peakLoad: 100, quick: 320, heuristic: 300, probe: () => "unknown", probes: 40 },
+      { minimizeCapacity: true, timeout: 60_000 },
+      FOURS,
+    );
+    assert.equal(descents(grained)[0]?.[0], 248);
+    // Every probe infeasible: no descent at a capacity already proved so.
+    const proved = runPlan(
+      { peakLoad: 240, quick: 320, heuristic: 300, probe: () => "infeasible", probes: 40 },
+      { minimizeCapacity: true, timeout: 60_000 },
+      FOURS,
+    );
+    let infeasibleUpTo = -Infinity;
+    for (const request of proved.requests) {
+      if (request.kind !== "probe") continue;
+      if (request.descents !== undefined) {
+        assert.ok(request.capacity > infeasibleUpTo, `${request.capacity} <= ${infeasibleUpTo}`);
+      } else infeasibleUpTo = Math.max(infeasibleUpTo, request.capacity);
+    }
+    assert.ok(descents(proved).length > 0);
+    assert.ok(proved.error instanceof SolveError && proved.error.code === "infeasible");
   });
 
   it("without a capacity, runs no descent before it has a solution, nor at a capacity that is not one", () => {
