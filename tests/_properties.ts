@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { checkProblem } from "../src/_check.ts";
 import { parseCsv } from "../src/csv_parse.ts";
 import { firstBadByte } from "../src/_outputs.ts";
+import { decodes } from "./_utf8.ts";
 import { stringifyCsv } from "../src/csv_stringify.ts";
 import { CsvError, SolveError } from "../src/errors.ts";
 import {
@@ -623,14 +624,6 @@ describe("property: parsing any text throws nothing but CsvError", () => {
 });
 
 describe("property: firstBadByte finds where UTF-8 decoding fails", () => {
-  const decodes = (bytes: Uint8Array) => {
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   // Valid text with a few bytes changed: bad sequences of every kind.
   const bytesArb = fc.tuple(
     fc.string({ unit: "binary", maxLength: 40 }),

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { main } from "../cli.ts";
 import { firstBadByte } from "../src/_outputs.ts";
+import { decodes } from "./_utf8.ts";
 
 async function cli(args: string[], stdin = "") {
   let stdout = "";
@@ -66,14 +67,6 @@ describe("input that is not UTF-8", () => {
 });
 
 describe("firstBadByte", () => {
-  const decodes = (bytes: Uint8Array) => {
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   it("finds overlong forms, surrogates and code points past U+10FFFF, and cut-off ends", () => {
     const cases: [number[], number][] = [
       [[0x61, 0xe0, 0x80, 0x80], 1], // overlong 3-byte
