@@ -222,11 +222,11 @@ export const LOWER_BOUND_PROBE_TIME_SHARE = 0.1;
 /**
  * ... but at least this many milliseconds, or
  * {@linkcode LOWER_BOUND_PROBE_MAX_SHARE} of the time left where that is
- * less: a short limit must not cut the probe that ends most minimizations. The nine
- * challenging instances that fit their peak load took 0.07-0.50 s in that
- * probe through the CLI at `--timeout=10s`; with only a tenth, at
- * `--timeout=1s` eight of the nine ended 0.2-6.5 % above the optimum they
- * prove in 0.15-0.6 s without a limit.
+ * less: a short limit must not cut the probe that ends most
+ * minimizations. The nine challenging instances that fit their peak load
+ * took 0.07-0.50 s in that probe through the CLI at `--timeout=10s`; with
+ * only a tenth, at `--timeout=1s` eight of the nine ended 0.2-6.5 % above
+ * the optimum they prove in 0.15-0.6 s without a limit.
  */
 export const LOWER_BOUND_PROBE_MIN_MS = 600;
 

@@ -499,9 +499,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       // descent may fit where the heuristics did not); without either, the
       // bisection alone.
       if (bisection.optimal) return undefined;
-      const below = bisection.best !== undefined;
-      const capacity = below
-        ? targets.target(bisection.provedLower, bisection.best!.height)
+      const best = bisection.best;
+      const capacity = best !== undefined
+        ? targets.target(bisection.provedLower, best.height)
         : bisection.ceiling;
       if (capacity === undefined || capacity < bisection.provedLower) return undefined;
       const outcome = yield* counted<ProbeOutcome>(counters, {
@@ -513,7 +513,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       });
       // Failures at the capacity given say nothing of how far below a
       // solution to aim.
-      if (below) targets.report(DESCENT_BATCH, outcome.status === "solved");
+      if (best !== undefined) targets.report(DESCENT_BATCH, outcome.status === "solved");
       else targets.begun += DESCENT_BATCH;
       if (outcome.status === "solved") {
         bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
