@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { main } from "../cli.ts";
+import { inProcess } from "./_in_process.ts";
 import { parseCsv } from "../src/csv_parse.ts";
 import { stringifyCsv } from "../src/csv_stringify.ts";
 import type { Problem } from "../src/problem.ts";
@@ -104,19 +104,6 @@ function cli(args: string[], limitMs?: number): Promise<Run> {
 function evaluate(code: string, limitMs?: number): Promise<Run> {
   const runtime = IS_DENO ? [process.execPath, "eval"] : [process.execPath, "-e"];
   return run([...runtime, code], { limitMs });
-}
-
-/** Runs the command in-process, collecting its output. */
-async function inProcess(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (text) => stdout += text,
-    stderr: (text) => stderr += text,
-    stdin: () => "",
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr };
 }
 
 /** A fresh directory holding an existing output file (and picture). */

@@ -10,21 +10,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { main } from "../cli.ts";
+import { inProcess } from "./_in_process.ts";
 import { firstBadByte } from "../src/_outputs.ts";
 import { decodes } from "./_utf8.ts";
-
-async function cli(args: string[], stdin = "") {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (text) => stdout += text,
-    stderr: (text) => stderr += text,
-    stdin: () => stdin,
-    stderrIsTty: false,
-  });
-  return { code, stdout, lines: stderr.split("\n").filter((line) => line !== "") };
-}
 
 describe("input that is not UTF-8", () => {
   it("is one line naming the file and line, exit 2, and the output is left alone", async () => {
@@ -38,7 +26,7 @@ describe("input that is not UTF-8", () => {
         input,
         Uint8Array.from([...head, 0xff, ...new TextEncoder().encode(",0,1,2\n")]),
       );
-      const { code, stdout, lines } = await cli([
+      const { code, stdout, lines } = await inProcess([
         "--capacity=8",
         `--input=${input}`,
         `--output=${output}`,
@@ -57,7 +45,7 @@ describe("input that is not UTF-8", () => {
     try {
       const input = join(dir, "in.csv");
       writeFileSync(input, "id,lower,upper,size\n\ufffd,0,1,2\n€,0,1,2\n");
-      const { code, stdout } = await cli(["--capacity=8", `--input=${input}`]);
+      const { code, stdout } = await inProcess(["--capacity=8", `--input=${input}`]);
       assert.equal(code, 0);
       assert.equal(stdout, "id,lower,upper,size,offset\n\ufffd,0,1,2,0\n€,0,1,2,2\n");
     } finally {

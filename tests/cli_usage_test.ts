@@ -8,26 +8,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { main } from "../cli.ts";
+import { inProcess } from "./_in_process.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../examples/input.12.csv", import.meta.url));
 
-/** Runs the command in this process, collecting its output. */
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (text) => stdout += text,
-    stderr: (text) => stderr += text,
-    stdin: () => "",
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr, lines: stderr.split("\n").filter((line) => line !== "") };
-}
-
 describe("asked for two things on standard output", () => {
   it("--json with --print_solution: one line, exit 2, nothing printed", async () => {
-    const { code, stdout, lines } = await cli([
+    const { code, stdout, lines } = await inProcess([
       `--input=${EXAMPLE}`,
       "--capacity=12",
       "--json",
@@ -40,10 +27,10 @@ describe("asked for two things on standard output", () => {
   });
 
   it("each alone prints what it says: --json one JSON object", async () => {
-    const json = await cli([`--input=${EXAMPLE}`, "--capacity=12", "--json"]);
+    const json = await inProcess([`--input=${EXAMPLE}`, "--capacity=12", "--json"]);
     assert.equal(json.code, 0);
     assert.equal(JSON.parse(json.stdout).status, "solved");
-    const picture = await cli([`--input=${EXAMPLE}`, "--capacity=12", "--print_solution"]);
+    const picture = await inProcess([`--input=${EXAMPLE}`, "--capacity=12", "--print_solution"]);
     assert.equal(picture.code, 0);
     assert.match(picture.stdout, /tikz/);
   });
@@ -51,7 +38,7 @@ describe("asked for two things on standard output", () => {
 
 describe("asked too little", () => {
   it("no arguments: the usage on stderr, nothing on stdout, exit 2", async () => {
-    const { code, stdout, stderr, lines } = await cli([]);
+    const { code, stdout, stderr, lines } = await inProcess([]);
     assert.equal(code, 2);
     assert.equal(stdout, "");
     assert.match(stderr, /^Usage: minimalloc --capacity=N --input=FILE/);
@@ -60,7 +47,7 @@ describe("asked too little", () => {
   });
 
   it("no --capacity, --minimize_capacity or --heuristic: one line saying what to add, exit 2", async () => {
-    const { code, stdout, lines } = await cli([`--input=${EXAMPLE}`]);
+    const { code, stdout, lines } = await inProcess([`--input=${EXAMPLE}`]);
     assert.equal(code, 2);
     assert.equal(stdout, "");
     assert.equal(lines.length, 1, lines.join("\n"));
@@ -70,7 +57,11 @@ describe("asked too little", () => {
   });
 
   it("--minimize_capacity --reference without --capacity: the bisection needs one, exit 2", async () => {
-    const { code, lines } = await cli([`--input=${EXAMPLE}`, "--minimize_capacity", "--reference"]);
+    const { code, lines } = await inProcess([
+      `--input=${EXAMPLE}`,
+      "--minimize_capacity",
+      "--reference",
+    ]);
     assert.equal(code, 2);
     assert.equal(lines.length, 1, lines.join("\n"));
     assert.match(lines[0], /^minimalloc: --minimize_capacity .* add --capacity=N$/);
@@ -78,7 +69,7 @@ describe("asked too little", () => {
 
   it("what does without a capacity still does: --minimize_capacity and --heuristic", async () => {
     for (const flag of ["--minimize_capacity", "--heuristic=best"]) {
-      const { code, stdout, stderr } = await cli([`--input=${EXAMPLE}`, flag]);
+      const { code, stdout, stderr } = await inProcess([`--input=${EXAMPLE}`, flag]);
       assert.equal(code, 0, `${flag}: ${stderr}`);
       assert.match(stdout, /^id,lower,upper,size,offset\n/);
     }
@@ -87,21 +78,21 @@ describe("asked too little", () => {
 
 describe("short flags", () => {
   it("-h prints what --help prints, exit 0", async () => {
-    const [short, long] = [await cli(["-h"]), await cli(["--help"])];
+    const [short, long] = [await inProcess(["-h"]), await inProcess(["--help"])];
     assert.equal(short.code, 0, short.stderr);
     assert.match(short.stdout, /^Usage: minimalloc /);
     assert.equal(short.stdout, long.stdout);
   });
 
   it("-V prints what --version prints, exit 0", async () => {
-    const [short, long] = [await cli(["-V"]), await cli(["--version"])];
+    const [short, long] = [await inProcess(["-V"]), await inProcess(["--version"])];
     assert.equal(short.code, 0, short.stderr);
     assert.match(short.stdout, /^minimalloc \d+\.\d+\.\d+\n$/);
     assert.equal(short.stdout, long.stdout);
   });
 
   it("a file named -h is still a file: --input -h reads it", async () => {
-    const { code, stderr } = await cli(["--capacity=12", "--input", "-h"]);
+    const { code, stderr } = await inProcess(["--capacity=12", "--input", "-h"]);
     assert.equal(code, 2);
     assert.match(stderr, /^minimalloc: cannot read -h: no such file\n$/);
   });

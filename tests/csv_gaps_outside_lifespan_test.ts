@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../cli.ts";
+import { inProcess } from "./_in_process.ts";
 import { parseCsv } from "../src/csv_parse.ts";
 import { solve } from "../src/solve.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
@@ -82,11 +82,12 @@ describe("the command line solves a file with gaps outside the lifespan", () => 
       const input = join(dir, "in.csv");
       const output = join(dir, "out.csv");
       writeFileSync(input, `start,size,buffer,upper,alignment,gaps\n${REFERENCE_ROW}`);
-      let stderr = "";
-      const code = await main(
-        ["--capacity=15", `--input=${input}`, `--output=${output}`, "--validate"],
-        { stdout: () => {}, stderr: (text) => stderr += text, stderrIsTty: false },
-      );
+      const { code, stderr } = await inProcess([
+        "--capacity=15",
+        `--input=${input}`,
+        `--output=${output}`,
+        "--validate",
+      ]);
       assert.equal(code, 0, stderr);
       assert.match(stderr, /Validation PASS, height 15/);
       assert.equal(

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { main } from "../cli.ts";
+import { inProcess } from "./_in_process.ts";
 import { parseCsv } from "../src/csv_parse.ts";
 import { CsvError, type CsvErrorCode } from "../src/errors.ts";
 
@@ -217,15 +217,12 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 async function runCli(path: string) {
   const dir = mkdtempSync(join(tmpdir(), "minimalloc-malformed-"));
   const output = join(dir, "out.csv");
-  let stdout = "";
-  let stderr = "";
   try {
-    const code = await main(["--capacity=100", `--input=${path}`, `--output=${output}`], {
-      stdout: (text) => stdout += text,
-      stderr: (text) => stderr += text,
-      stdin: () => "",
-      stderrIsTty: false,
-    });
+    const { code, stdout, stderr } = await inProcess([
+      "--capacity=100",
+      `--input=${path}`,
+      `--output=${output}`,
+    ]);
     return { code, stdout, stderr, left: readdirSync(dir) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -362,11 +359,12 @@ describe("a header without rows is a valid problem with no buffers", () => {
       const input = join(dir, "in.csv");
       const output = join(dir, "out.csv");
       writeFileSync(input, "id,lower,upper,size\n");
-      let stderr = "";
-      const code = await main(
-        ["--capacity=100", `--input=${input}`, `--output=${output}`, "--validate"],
-        { stdout: () => {}, stderr: (text) => stderr += text, stderrIsTty: false },
-      );
+      const { code, stderr } = await inProcess([
+        "--capacity=100",
+        `--input=${input}`,
+        `--output=${output}`,
+        "--validate",
+      ]);
       assert.equal(code, 0, stderr);
       assert.match(stderr, /Validation PASS, height 0/);
       assert.equal(readFileSync(output, "utf8"), "id,lower,upper,size,offset\n");

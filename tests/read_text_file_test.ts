@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotUtf8Error, readTextFile } from "../src/_outputs.ts";
-import { main } from "../cli.ts";
+import { inProcess } from "./_in_process.ts";
 
 function withDirectory(body: (dir: string) => void | Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "minimalloc-read-"));
@@ -84,13 +84,7 @@ describe("readTextFile", () => {
     withDirectory(async (dir) => {
       const file = join(dir, "file.csv");
       writeFileSync(file, "id,lower,upper,size\n");
-      let stderr = "";
-      const code = await main(["--capacity=4", `--input=${file}/x.csv`], {
-        stdout: () => {},
-        stderr: (text) => stderr += text,
-        stdin: () => "",
-        stderrIsTty: false,
-      });
+      const { code, stderr } = await inProcess(["--capacity=4", `--input=${file}/x.csv`]);
       assert.equal(code, 2);
       assert.equal(
         stderr,
@@ -100,13 +94,7 @@ describe("readTextFile", () => {
 
   it("a directory: one line saying so, exit 2", () =>
     withDirectory(async (dir) => {
-      let stderr = "";
-      const code = await main(["--capacity=4", `--input=${dir}`], {
-        stdout: () => {},
-        stderr: (text) => stderr += text,
-        stdin: () => "",
-        stderrIsTty: false,
-      });
+      const { code, stderr } = await inProcess(["--capacity=4", `--input=${dir}`]);
       assert.equal(code, 2);
       assert.equal(stderr, `minimalloc: cannot read ${dir}: it is a directory\n`);
     }));
