@@ -8,16 +8,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { inProcess } from "./_in_process.ts";
+import { withDirectory } from "./_temp.ts";
 import { firstBadByte } from "../src/_outputs.ts";
 import { decodes } from "./_utf8.ts";
 
 describe("input that is not UTF-8", () => {
-  it("is one line naming the file and line, exit 2, and the output is left alone", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "minimalloc-utf8-"));
-    try {
+  it("is one line naming the file and line, exit 2, and the output is left alone", () =>
+    withDirectory(async (dir) => {
       const input = join(dir, "in.csv");
       const output = join(dir, "out.csv");
       writeFileSync(output, "before\n");
@@ -35,23 +34,16 @@ describe("input that is not UTF-8", () => {
       assert.equal(stdout, "");
       assert.deepEqual(lines, [`minimalloc: ${input}:3: not UTF-8 text (byte 0xff)`]);
       assert.equal(readFileSync(output, "utf8"), "before\n");
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
-  });
+    }));
 
-  it("is not U+FFFD or any other character written as UTF-8", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "minimalloc-utf8-"));
-    try {
+  it("is not U+FFFD or any other character written as UTF-8", () =>
+    withDirectory(async (dir) => {
       const input = join(dir, "in.csv");
       writeFileSync(input, "id,lower,upper,size\n\ufffd,0,1,2\n€,0,1,2\n");
       const { code, stdout } = await inProcess(["--capacity=8", `--input=${input}`]);
       assert.equal(code, 0);
       assert.equal(stdout, "id,lower,upper,size,offset\n\ufffd,0,1,2,0\n€,0,1,2,2\n");
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
-  });
+    }));
 });
 
 describe("firstBadByte", () => {

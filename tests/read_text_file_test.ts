@@ -9,16 +9,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NotUtf8Error, readTextFile } from "../src/_outputs.ts";
 import { inProcess } from "./_in_process.ts";
-
-function withDirectory(body: (dir: string) => void | Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "minimalloc-read-"));
-  return Promise.resolve(body(dir)).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+import { withDirectory } from "./_temp.ts";
 
 describe("readTextFile", () => {
   it("gives what readFileSync gives: a byte order mark, non-ASCII, empty, large", () =>
