@@ -16,6 +16,7 @@ import type { Problem } from "./problem.ts";
 import { alignedLoadBefore, peakLoadBefore } from "./_peak_load.ts";
 import { sortNumbers } from "./_sort.ts";
 import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
+import { PairSearch } from "./_pair_search.ts";
 import { type SweepArrays, sweepArrays } from "./_sweep_arrays.ts";
 import { isValidColumns, validateColumnsOf } from "./_validate_columns.ts";
 import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
@@ -136,8 +137,11 @@ export class Prepared {
   #peakLoad: number | undefined;
   #sweep: SweepArrays | undefined;
   #model: SearchModel | undefined;
-  // The search states, one per member of a probe, reused across probes.
-  readonly #members = new Map<number, Search>();
+  // The search states, one per member of a probe, reused across probes,
+  // and the search each member runs now.
+  readonly #searches = new Map<number, Search>();
+  readonly #pairSearches = new Map<number, PairSearch>();
+  readonly #members = new Map<number, Search | PairSearch>();
 
   /**
    * @param problem The problem (its capacity is only the default).
@@ -219,7 +223,7 @@ export class Prepared {
       proof: true,
     });
     if (stop?.aborted) return result("stopped");
-    let search: Search;
+    let search: Search | PairSearch;
     if (job.begin !== undefined) {
       const early = this.#before(job.begin.capacity, deadline, stop);
       if (early !== undefined) return early;
@@ -228,9 +232,19 @@ export class Prepared {
       // resumes: one search state serves them all, so each member's trails
       // do not stay allocated beside the others'.
       const member = job.giveUp ? ONE_AT_A_TIME : job.member;
-      search = this.#members.get(member) ?? new Search(this.#model);
+      this.#members.get(member)?.abandon();
+      if (job.begin.relaxed && !this.#model.stackable) {
+        // Only the search by pairs proves "infeasible" here.
+        const pairs = this.#pairSearches.get(member) ?? new PairSearch(this.#model);
+        this.#pairSearches.set(member, pairs);
+        pairs.begin(job.begin.capacity);
+        search = pairs;
+      } else {
+        search = this.#searches.get(member) ?? new Search(this.#model);
+        this.#searches.set(member, search);
+        search.begin(job.begin.capacity, job.begin.heuristic, job.begin.relaxed);
+      }
       this.#members.set(member, search);
-      search.begin(job.begin.capacity, job.begin.heuristic, job.begin.relaxed);
     } else {
       // A round robin's run cut by its time slice resumes (the one state).
       const paused = this.#members.get(job.giveUp ? ONE_AT_A_TIME : job.member);

@@ -175,6 +175,13 @@ export class SearchModel {
   readonly shiftedFirst: boolean = false;
   /** Whether canonical order's "infeasible" is a proof here. */
   readonly canonicalIsProof: boolean;
+  /**
+   * Whether every solution orders the buffers by "above" (no cycle of
+   * effective sizes sums to zero or less), so that placing buffers one
+   * above another can reach it; where not, with sound pruning, a search
+   * by pairs (src/_pair_search.ts) gives the proofs.
+   */
+  readonly stackable: boolean;
   /** Whether hatless pruning applies. */
   readonly hatless: boolean;
   /**
@@ -286,8 +293,12 @@ export class SearchModel {
     const es = this.ovEs;
     if (es !== undefined) { for (let i = 0; i < es.length; i++) if (es[i] < minEs) minEs = es[i]; }
     this.loose = this.#looseFor(new Float64Array(n), sound);
-    this.canonicalIsProof = !(sound && switches.canonicalOnly && minEs < 0);
-    if (!this.canonicalIsProof) {
+    // Where a cycle of effective sizes sums to zero or less, a solution can
+    // stack buffers in a ring (each above the next), which no placement
+    // order reaches: only the search by pairs proves "infeasible" then.
+    this.stackable = !sound || minEs >= 1 || this.#cyclesPositive();
+    this.canonicalIsProof = !(sound && (!this.stackable || switches.canonicalOnly && minEs < 0));
+    if (this.stackable && !this.canonicalIsProof) {
       const shift = new Float64Array(n);
       if (this.#shifts(shift)) {
         this.shift = shift;
@@ -323,6 +334,38 @@ export class SearchModel {
           const limit = shift[this.ovBuf[i]] + (this.ovEs?.[i] ?? this.size[b]);
           if (shift[b] > limit) {
             shift[b] = limit;
+            changed = true;
+          }
+        }
+      }
+      if (!changed) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether every directed cycle of overlaps has a positive total of
+   * effective sizes: Bellman-Ford on e(b, q) - 1 / (n + 1), scaled to whole
+   * numbers, finds no negative cycle (whole totals of at least 1 are the
+   * positive ones). False past the work cap too (no proof either way).
+   */
+  #cyclesPositive(): boolean {
+    const n = this.n;
+    const es = this.ovEs!;
+    const scale = n + 1;
+    const potential = new Float64Array(n);
+    const edges = this.ovBuf.length;
+    const passes = Math.min(n, Math.floor(SHIFT_MAX_WORK / Math.max(edges, 1)));
+    for (let pass = 0; pass <= passes; pass++) {
+      let changed = false;
+      for (let b = 0; b < n; b++) {
+        if (this.size[b] === 0) continue;
+        for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
+          const q = this.ovBuf[i];
+          if (this.size[q] === 0) continue;
+          const limit = potential[q] + scale * es[i] - 1;
+          if (potential[b] > limit) {
+            potential[b] = limit;
             changed = true;
           }
         }
@@ -538,7 +581,10 @@ export class Search {
   // The section that last failed #checkOffset: a cache, checked before use.
   #heavy = -1;
   // Whether a candidate is first checked against the remembered section.
-  readonly #checkFirst: boolean;
+  #checkFirst: boolean;
+  readonly #placeFirstAllowed: boolean;
+  // The monotonic floor as it applies now (see begin).
+  #monotonic: boolean;
   // Whether the current partition needs the full check (see #rootCheck).
   #fullCheck = false;
   // Whether affected sections are checked against their slack rather than
@@ -592,7 +638,9 @@ export class Search {
     // listed there (see #slackScan).
     this.#slackChecks = limits.floorScans !== true && model.spansListed;
     // Only where #checkOffset reads the totals does a section fail it.
-    this.#checkFirst = limits.placeFirst !== true && model.switches.monotonicFloor &&
+    this.#placeFirstAllowed = limits.placeFirst !== true;
+    this.#monotonic = model.switches.monotonicFloor;
+    this.#checkFirst = this.#placeFirstAllowed && this.#monotonic &&
       model.switches.sectionInference;
     this.#sw = model.switches;
     const n = model.n;
@@ -676,7 +724,12 @@ export class Search {
     this.#shift = shifted ? model.shift! : this.#noShift;
     this.#loose = shifted ? model.shiftedLoose! : model.loose;
     this.#canonical = relaxed && !shifted ? false : this.#sw.canonicalOnly;
-    this.#canonicalIsProof = relaxed || shifted ? true : model.canonicalIsProof;
+    // (Without stacking, only the search by pairs proves anything.)
+    this.#canonicalIsProof = relaxed || shifted ? model.stackable : model.canonicalIsProof;
+    // Out of canonical order a later buffer may sit lower: the floor is
+    // then no bound (the reference raises it all the same).
+    this.#monotonic = this.#sw.monotonicFloor && (this.#canonical || !this.#sw.soundPruning);
+    this.#checkFirst = this.#placeFirstAllowed && this.#monotonic && this.#sw.sectionInference;
     const root = this.#push(ROOT);
     root.i = 0;
   }
@@ -1882,7 +1935,7 @@ export class Search {
    * without a look at every section.
    */
   #checkOffset(sectionLo: number, sectionHi: number, offset: number): boolean {
-    if (!this.#sw.monotonicFloor) return true;
+    if (!this.#monotonic) return true;
     if (!this.#sw.sectionInference) return offset <= this.#capacity;
     const capacity = this.#capacity;
     if (offset + this.#totalBound <= capacity) return true;
@@ -1939,7 +1992,7 @@ export class Search {
 
   /** The check of SPEC 5.6 over every section of the partition. */
   #checkAll(sectionLo: number, sectionHi: number, offset: number): boolean {
-    const monotonic = this.#sw.monotonicFloor;
+    const monotonic = this.#monotonic;
     const inference = this.#sw.sectionInference;
     for (let s = sectionLo; s < sectionHi; s++) {
       let f = this.#floor[s];
