@@ -44,6 +44,7 @@ import { heuristicNames } from "./src/heuristics.ts";
 import { peakLoad } from "./src/problem.ts";
 import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
 import {
+  checkWritable,
   NotUtf8Error,
   OutputError,
   OutputFiles,
@@ -273,6 +274,18 @@ async function run(
     return 2;
   }
 
+  // Found before the solve too: a file that cannot be written.
+  for (const path of [outputFile, flags.get("svg")]) {
+    if (typeof path !== "string" || path === "-" && path === outputFile) continue;
+    try {
+      checkWritable(path);
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      stderr(`minimalloc: ${error.message}\n`);
+      return 2;
+    }
+  }
+
   // A command line has no page to keep responsive: its own thread runs
   // searches too, and one worker fewer is started.
   sharedPool()?.useCallingThread();
@@ -418,6 +431,18 @@ function configure(
       "--json and --print_solution both print on standard output: drop one " +
         "(--svg=FILE draws the solution to a file)",
     );
+  }
+  const output = flags.get("output");
+  const svg = flags.get("svg");
+  if (output === "" || svg === "") {
+    throw new UsageError(`--${output === "" ? "output" : "svg"} expects a file name`);
+  }
+  if (svg === "-") {
+    // Standard output holds the CSV (or the JSON): a picture there would mix in.
+    throw new UsageError("--svg writes to a file: name one (--svg=FILE)");
+  }
+  if (typeof output === "string" && output !== "-" && output === svg) {
+    throw new UsageError(`--output and --svg both name ${output}: name two files`);
   }
   const input = flags.get("input");
   if (typeof input !== "string") {

@@ -119,6 +119,32 @@ interface Output {
 }
 
 /**
+ * Whether an output could be written, asked before a solve that may take
+ * an hour: a missing directory, a directory in the file's place or a file
+ * without write permission is an {@linkcode OutputError} now rather than
+ * after the search. A new file's directory is tried with a temporary file,
+ * removed at once; standard streams, links and special files are left to
+ * the write itself (opening a FIFO would wait for its reader).
+ */
+export function checkWritable(path: string): void {
+  const files = host();
+  if (descriptorOf(path) !== undefined) return;
+  try {
+    let link: FileInfo | undefined;
+    try {
+      link = files.lstat(path);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ENOENT") throw error;
+    }
+    if (link === undefined) files.temporaryBeside(path).remove();
+    else if (link.isDirectory) throw Object.assign(new Error(), { code: "EISDIR" });
+    else if (link.isFile) files.open(path, "write").close();
+  } catch (error) {
+    throw new OutputError(`cannot write ${path}: ${reason(error)}`);
+  }
+}
+
+/**
  * The files one run writes, written together or not at all: add each
  * output's path and text, then {@linkcode OutputFiles.write}.
  */
