@@ -479,8 +479,22 @@ function failureMessage(error: SolveError, problem: Problem, options: SolverOpti
   if (error.code === "too-large" || error.code === "no-fit") {
     return error.message.replace(/^\w/, (c) => c.toLowerCase());
   }
+  // Pins that break a rule on their own: which, and how.
+  const pinned = problem.buffers.filter((b) => b.offset !== undefined);
+  if (pinned.length > 0) {
+    const offsets = pinned.map((b) => b.offset!);
+    const height = Math.max(...pinned.map((b) => b.offset! + b.size));
+    const violation = findViolation(
+      { buffers: pinned, capacity: problem.capacity ?? height },
+      { offsets, height },
+    );
+    if (violation !== undefined) {
+      return `infeasible: the fixed offsets alone fail: ${violation.message}`;
+    }
+  }
+  if (problem.capacity === undefined) return "infeasible: no capacity fits";
   return options.minimizeCapacity
-    ? `no valid capacity: infeasible within ${problem.capacity ?? "any capacity"}`
+    ? `no valid capacity: infeasible within ${problem.capacity}`
     : `infeasible: no solution fits within capacity ${problem.capacity}`;
 }
 
