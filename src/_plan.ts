@@ -461,11 +461,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (
     !exact && context.settings.boundProbe && facts.pairs <= EXACT_SEARCH_MAX_PAIRS && !spent &&
     !context.signal?.aborted && bisection.best !== undefined && !bisection.optimal &&
-    // Only with a time limit: unbounded, a search that cannot reach the
-    // bound would never end, where the minimization without it always does.
-    Number.isFinite(deadline) &&
     // Its whole budget: begun with less, it would hold the time to the
-    // limit for nothing.
+    // limit for nothing. (Without a limit its budget ends it: a minimization
+    // without one found less than with one.)
     performance.now() + budget < deadline
   ) {
     // What the neighbourhood search could not gain, the exact search at the

@@ -184,7 +184,8 @@ export interface SolverOptions {
    * a time limit, once the neighbourhood search (if on) has nothing more to
    * gain and time is left, run one exact search at the proved lower bound
    * (ours), for at most 0.5 µs per pair of buffers live at once and only
-   * when that fits in the time left: a solution there is optimal. Only up to 50 million pairs live
+   * when that fits in the time left (with or without a time limit): a
+   * solution there is optimal. Only up to 50 million pairs live
    * at once, where the exact search fits in memory. Its first descent often finds one outright on
    * real models: pangu_2.6B's solves at its peak load with no backtrack.
    * @default {true}
