@@ -19,15 +19,30 @@ const SHARED = new URL("../../shared/", import.meta.url);
 const CHALLENGING = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K"];
 const CAPACITY = 1048576;
 
-/** Reads a file under ../shared, or undefined when it is not there. */
+/**
+ * Reads a file under ../shared, or undefined when it is not there or may
+ * not be read (a plain `deno bench` grants no read access: the groups
+ * that need it are skipped, with one line on stderr).
+ */
 function readShared(path: string): string | undefined {
   try {
     return Deno.readTextFileSync(new URL(path, SHARED));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      if (!warned) {
+        warned = true;
+        console.error(
+          "solve_bench: no read access to ../shared: its groups are skipped " +
+            "(deno task bench, or deno bench --allow-read)",
+        );
+      }
+      return undefined;
+    }
     throw error;
   }
 }
+let warned = false;
 
 /** A bench body that solves, checking the first solution it finds. */
 function solves(problem: Problem): () => void {
