@@ -75,6 +75,27 @@ export const FLAGS = [
   "heuristicRounds",
 ] as const;
 
+/** Every option's name. */
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
+  ...FLAGS,
+  "preorderingHeuristics",
+  "timeout",
+  "signal",
+  "heuristic",
+  "onProgress",
+]);
+
+/** Says an option is unknown, with the name meant where it is clear. */
+function unknownOption(key: string): string {
+  const camel = key.replace(/[_-]([a-z])/g, (_, c: string) => c.toUpperCase());
+  const hint = key === "reference"
+    ? " (spread REFERENCE_OPTIONS for the reference's search)"
+    : KNOWN_OPTIONS.has(camel)
+    ? ` (did you mean ${camel}?)`
+    : "";
+  return `unknown option ${JSON.stringify(key)}${hint}`;
+}
+
 /**
  * Whether a problem solved with these options may leave out its capacity:
  * an anytime minimization (no upper limit) or a heuristic alone (the
@@ -107,6 +128,11 @@ export function checkInput(
 export function resolveOptions(options: SolverOptions): Settings {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`Cannot solve: expected an options object, got ${describe(options)}`);
+  }
+  // A misspelt or CLI-style name would otherwise be dropped unseen (and
+  // `{ reference: true }` solve in the default mode).
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`Cannot solve: ${unknownOption(key)}`);
   }
   for (const flag of FLAGS) {
     const value = options[flag];

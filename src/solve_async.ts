@@ -59,7 +59,8 @@ import { heuristicJob } from "./_worker_host.ts";
  * @returns One offset per buffer and the height reached.
  * @throws {SolveError} With code `"infeasible"`, `"timeout"`, `"cancelled"`,
  * `"too-large"` or (with a heuristic alone) `"no-fit"`, and the counters spent.
- * @throws {TypeError} If the problem or the options have the wrong types.
+ * @throws {TypeError} If the problem or the options have the wrong types, or an
+ * option is unknown (a misspelt name would otherwise be ignored).
  * @throws {RangeError} If the problem or the options are out of range.
  */
 export async function solveAsync(

@@ -10,6 +10,7 @@ import { parseCsv } from "../src/csv_parse.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { SolveError } from "../src/errors.ts";
 import { type Buffer, effectiveSize, type Problem, type Solution } from "../src/problem.ts";
+import type { SolverOptions } from "../src/options.ts";
 import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
 
@@ -230,5 +231,61 @@ describe("the time limit counts the check and the measurements", () => {
     // With time, a small one is solved.
     const small = { buffers: problem.buffers.slice(0, 50), capacity: 4 };
     assert.equal(validate(small, solve(small, { timeout: 60_000 })), "good");
+  });
+});
+
+describe("an unknown option is a TypeError, not ignored", () => {
+  const problem: Problem = { capacity: 12, buffers: [ok] };
+  for (
+    const [options, message] of [
+      [
+        { reference: true },
+        'unknown option "reference" (spread REFERENCE_OPTIONS for the ' +
+        "reference's search)",
+      ],
+      [{ canonical_only: false }, 'unknown option "canonical_only" (did you mean canonicalOnly?)'],
+      [{ "sound-pruning": true }, 'unknown option "sound-pruning" (did you mean soundPruning?)'],
+      [{ timeLimit: 5 }, 'unknown option "timeLimit"'],
+    ] as const
+  ) {
+    it(Object.keys(options)[0], () => {
+      assert.throws(() => solve(problem, options as never), {
+        name: "TypeError",
+        message: `Cannot solve: ${message}`,
+      });
+    });
+  }
+
+  it("every documented option is known", () => {
+    // One of each (the type asks for every one): no TypeError.
+    const all: Required<SolverOptions> = {
+      canonicalOnly: true,
+      sectionInference: true,
+      dynamicOrdering: true,
+      checkDominance: true,
+      unallocatedFloor: true,
+      staticPreordering: true,
+      dynamicDecomposition: true,
+      monotonicFloor: true,
+      hatlessPruning: true,
+      minimizeCapacity: false,
+      preorderingHeuristics: ["WAT", "TAW", "TWA"],
+      timeout: 10_000,
+      signal: new AbortController().signal,
+      portfolio: true,
+      anytimeMinimize: true,
+      soundPruning: true,
+      restarts: true,
+      descents: true,
+      loadBound: true,
+      tightSections: true,
+      heuristicFirst: true,
+      neighbourhoodSearch: true,
+      boundProbe: true,
+      heuristicRounds: true,
+      heuristic: "best",
+      onProgress: () => {},
+    };
+    assert.equal(solve(problem, all).height, 2);
   });
 });
