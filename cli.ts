@@ -387,6 +387,12 @@ function configure(
   if (typeof heuristics === "string") {
     const list = heuristics.split(",").map((h) => h.trim());
     for (const h of list) {
+      if (h === "") {
+        throw new UsageError(
+          `--preordering_heuristics has an empty item in "${heuristics}": ` +
+            "letters from ACLOTUWZ, comma-separated",
+        );
+      }
       if (!/^[ACLOTUWZ]+$/.test(h)) {
         throw new UsageError(
           `--preordering_heuristics expects letters from ACLOTUWZ, comma-separated, got "${h}"`,
@@ -471,9 +477,12 @@ function configure(
 /** One line saying why the solve failed. */
 function failureMessage(error: SolveError, problem: Problem, options: SolverOptions): string {
   if (error.code === "timeout") {
-    return `the time limit of ${
-      (options.timeout ?? 0) / 1000
-    }s was hit before a solution was found`;
+    const ms = options.timeout ?? 0;
+    // Short, whatever the flag's unit was: 1s, 1.5s, 0.0001ms.
+    const limit = ms >= 1000
+      ? `${Number((ms / 1000).toPrecision(6))}s`
+      : `${Number(ms.toPrecision(3))}ms`;
+    return `the time limit of ${limit} was hit before a solution was found`;
   }
   if (error.code === "cancelled") return "the solve was cancelled";
   if (error.code === "too-large" || error.code === "no-fit") {

@@ -66,9 +66,9 @@ export function parseFlags(
     }
     if (kind === undefined) {
       const hint = suggest(name, Object.keys(spec));
-      throw new UsageError(
-        `unknown flag --${rawName}${hint ? ` (did you mean --${hint}?)` : ""}`,
-      );
+      // Named as it was given (-x, --x).
+      const given = eq === -1 ? arg : arg.slice(0, arg.indexOf("="));
+      throw new UsageError(`unknown flag ${given}${hint ? ` (did you mean --${hint}?)` : ""}`);
     }
     if (kind === "boolean") {
       if (inline === undefined) {

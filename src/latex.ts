@@ -58,6 +58,13 @@ function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
+// `\^` and `\~` alone are accents over the next character: their text forms.
+const LATEX_ESCAPES: Record<string, string> = {
+  "\\": "\\textbackslash{}",
+  "^": "\\textasciicircum{}",
+  "~": "\\textasciitilde{}",
+};
+
 function escape(text: string): string {
-  return text.replace(/[\\{}$&#^_%~]/g, (c) => c === "\\" ? "\\textbackslash{}" : `\\${c}`);
+  return text.replace(/[\\{}$&#^_%~]/g, (c) => LATEX_ESCAPES[c] ?? `\\${c}`);
 }

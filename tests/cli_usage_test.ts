@@ -97,3 +97,40 @@ describe("short flags", () => {
     assert.match(stderr, /^minimalloc: cannot read -h: no such file\n$/);
   });
 });
+
+describe("a time limit in the failure's message", () => {
+  // 100 buffers all live at once: no solve ends within a fraction of a microsecond.
+  const csv = "id,lower,upper,size\n" +
+    Array.from({ length: 100 }, (_, i) => `b${i},0,10,${i + 1}\n`).join("");
+  for (const [flag, said] of [["0.0001ms", "0.0001ms"], ["1ns", "0.000001ms"]]) {
+    it(`--timeout=${flag} reads ${said}, not in exponent notation`, async () => {
+      const run = await inProcess(["--capacity=100000", "--input=-", `--timeout=${flag}`], csv);
+      assert.equal(run.code, 1);
+      assert.equal(
+        run.lines.at(-1),
+        `minimalloc: the time limit of ${said} was hit before a solution was found`,
+      );
+    });
+  }
+});
+
+describe("flag mistakes named as typed", () => {
+  it("-x is -x, not --x", async () => {
+    const run = await inProcess(["-x"]);
+    assert.equal(run.code, 2);
+    assert.deepEqual(run.lines, ["minimalloc: unknown flag -x; try --help"]);
+  });
+
+  it("a trailing comma in --preordering_heuristics says where the empty item is", async () => {
+    const run = await inProcess([
+      `--input=${EXAMPLE}`,
+      "--capacity=12",
+      "--preordering_heuristics=WAT,",
+    ]);
+    assert.equal(run.code, 2);
+    assert.deepEqual(run.lines, [
+      'minimalloc: --preordering_heuristics has an empty item in "WAT,": letters from ' +
+      "ACLOTUWZ, comma-separated",
+    ]);
+  });
+});
