@@ -156,9 +156,10 @@ $("file").addEventListener("change", async () => {
   setStatus("Ready.");
 });
 
-// Once the example is edited it is no longer the example.
+// Once edited, the text is no longer the example or the file opened:
+// errors name no file, and downloads take a generic name.
 $("csv").addEventListener("input", () => {
-  if (fileName !== EXAMPLE_NAME) return;
+  if (fileName === undefined) return;
   fileName = undefined;
   $("file-name").textContent = "or edit the buffers below";
 });
