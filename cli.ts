@@ -306,7 +306,9 @@ async function run(
     solveMs = performance.now() - start;
     if (error instanceof RangeError || error instanceof TypeError) {
       // The input read, but the solver refuses it (heights past 2^53, say).
-      stderr(`minimalloc: ${error.message.replace(/^Cannot solve: /, "")}\n`);
+      const input = flags.get("input");
+      const file = input === "-" ? "<stdin>" : input;
+      stderr(`minimalloc: ${file}: ${error.message.replace(/^Cannot solve: /, "")}\n`);
       return 2;
     }
     note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);

@@ -14,6 +14,7 @@ import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { validate } from "../src/validate.ts";
+import { inProcess } from "./_in_process.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -94,5 +95,15 @@ describe("validate flags tops past 2^53 - 1", () => {
     const problem = { buffers: overlapping(MAX) };
     assert.equal(validate(problem, { offsets: [2], height: 2 ** 53 }), "bad offset");
     assert.equal(validate(problem, { offsets: [0], height: MAX }), "good");
+  });
+});
+
+describe("the command line's refusal", () => {
+  it("names the input: one line, exit 2", async () => {
+    const csv = "id,lower,upper,size\nb1,0,3,4503599627370496\nb2,0,3,4503599627370496\n";
+    const run = await inProcess(["--minimize_capacity", "--input=-"], csv);
+    assert.equal(run.code, 2);
+    assert.equal(run.lines.length, 1, run.stderr);
+    assert.match(run.lines[0], /^minimalloc: <stdin>: heights could reach 9007199254740992 \(/);
   });
 });
