@@ -206,6 +206,10 @@ export function checkProblem(
   }
   if (capacityOptional && problem.capacity === undefined) {
     // A minimization without an upper limit.
+  } else if (typeof problem.capacity !== "number") {
+    throw new TypeError(
+      `Cannot solve: expected a capacity that is a number, got ${describe(problem.capacity)}`,
+    );
   } else if (!isInt(problem.capacity) || problem.capacity < 0) {
     throw new RangeError(
       `Cannot solve: expected a capacity that is a safe integer >= 0, got ${problem.capacity}`,

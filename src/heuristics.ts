@@ -10,8 +10,8 @@
  */
 
 import { SolveError } from "./errors.ts";
-import { peakLoad, type Problem, type Solution } from "./problem.ts";
-import { alignedLoadBefore } from "./_peak_load.ts";
+import type { Problem, Solution } from "./problem.ts";
+import { alignedLoadBefore, peakLoadBefore } from "./_peak_load.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
 
@@ -146,7 +146,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
         `The time limit of ${limit} ms was hit before the heuristic "${name}" placed every buffer`,
       );
   // Measured first, within the time limit as it always was.
-  const lowerBound = alignedLoadBefore(problem, Infinity, peakLoad(problem));
+  const lowerBound = alignedLoadBefore(problem, Infinity, peakLoadBefore(problem, Infinity));
   // The time limit and the signal cut a heuristic short: it then returns
   // the best complete placement so far, or fails when it has none.
   const found = runHeuristic(problem, {

@@ -9,6 +9,7 @@
  */
 
 import { peakLoadBefore } from "./_peak_load.ts";
+import { checkProblem } from "./_check.ts";
 
 /** A range of bytes `[lower, upper)` relative to a buffer's offset. */
 export interface Window {
@@ -237,7 +238,11 @@ function pushEvents(
  *
  * @param problem The problem (its capacity is not used).
  * @returns The peak load, 0 for no buffers.
+ * @throws {TypeError} If the problem has the wrong types (checked as the solvers check it).
+ * @throws {RangeError} If a buffer's numbers are out of range.
  */
 export function peakLoad(problem: Problem): number {
+  // Checked as the solvers check it: a string size would be added as text.
+  checkProblem({ buffers: problem?.buffers }, true);
   return peakLoadBefore(problem, Infinity);
 }

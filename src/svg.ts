@@ -32,7 +32,8 @@
  * @module
  */
 
-import { peakLoad, type Problem, type Solution } from "./problem.ts";
+import type { Problem, Solution } from "./problem.ts";
+import { peakLoadBefore } from "./_peak_load.ts";
 
 /** Options for {@linkcode renderSvg}. */
 export interface RenderSvgOptions {
@@ -162,7 +163,8 @@ export function renderSvg(
     tMin = 0;
     tMax = 1;
   }
-  const peak = peakLoad(problem);
+  // Unchecked: a picture draws what it is given.
+  const peak = peakLoadBefore(problem, Infinity);
   const capacity = problem.capacity;
   top = Math.max(top, solution.height, peak);
   const capacityShown = capacity !== undefined && (capacity <= top * 1.25 || top === 0);

@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { parseCsv } from "../src/csv_parse.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 import { SolveError } from "../src/errors.ts";
-import { type Buffer, effectiveSize, type Problem, type Solution } from "../src/problem.ts";
+import {
+  type Buffer,
+  effectiveSize,
+  peakLoad,
+  type Problem,
+  type Solution,
+} from "../src/problem.ts";
 import type { SolverOptions } from "../src/options.ts";
 import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
@@ -287,5 +293,30 @@ describe("an unknown option is a TypeError, not ignored", () => {
       onProgress: () => {},
     };
     assert.equal(solve(problem, all).height, 2);
+  });
+});
+
+describe("the capacity's type, and peakLoad's problem", () => {
+  it("a string capacity is a TypeError that shows the string", () => {
+    assert.throws(() => solve({ capacity: "12" as unknown as number, buffers: [ok] }), {
+      name: "TypeError",
+      message: 'Cannot solve: expected a capacity that is a number, got the string "12"',
+    });
+  });
+
+  it("peakLoad checks its problem as the solvers do", () => {
+    assert.throws(() => peakLoad(null as unknown as Problem), {
+      name: "TypeError",
+      message: "Cannot solve: expected a problem with a buffers array",
+    });
+    // A string size was added as text ("5" + 7 = 57).
+    assert.throws(() => peakLoad(problemOf({ id: "a", lower: 0, upper: 2, size: "5" })), {
+      name: "TypeError",
+    });
+    assert.throws(() => peakLoad(problemOf({ id: "a", lower: 2, upper: 0, size: 5 })), {
+      name: "RangeError",
+    });
+    // Its capacity is not used, nor checked.
+    assert.equal(peakLoad({ buffers: [ok], capacity: "x" as unknown as number }), 2);
   });
 });
