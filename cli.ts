@@ -442,6 +442,13 @@ function configure(
   }
   const output = flags.get("output");
   const svg = flags.get("svg");
+  if (flags.get("json") === true && output === "-") {
+    // The JSON replaces the CSV on standard output: the CSV would be dropped unseen.
+    throw new UsageError(
+      "--json and --output=- both print on standard output: drop one, or name a file " +
+        "(--output=FILE)",
+    );
+  }
   if (output === "" || svg === "") {
     throw new UsageError(`--${output === "" ? "output" : "svg"} expects a file name`);
   }

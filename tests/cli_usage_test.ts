@@ -134,3 +134,15 @@ describe("flag mistakes named as typed", () => {
     ]);
   });
 });
+
+describe("--json with --output=-", () => {
+  it("is a usage error: the CSV would be dropped unseen", async () => {
+    const run = await inProcess([`--input=${EXAMPLE}`, "--capacity=12", "--json", "--output=-"]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, "");
+    assert.deepEqual(run.lines, [
+      "minimalloc: --json and --output=- both print on standard output: drop one, or name a " +
+      "file (--output=FILE)",
+    ]);
+  });
+});
