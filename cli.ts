@@ -552,11 +552,13 @@ function progressTicker(
 ): { update: NonNullable<SolverOptions["onProgress"]>; stop: () => void } {
   let lowerBound: number | undefined;
   let best: number | undefined;
+  let nodes: number | undefined;
   const live = !quiet && (tty || flags.get("progress") === true);
   let shown = false;
   const line = () => {
     const elapsed = ((performance.now() - start) / 1000).toFixed(1);
     let text = `[minimalloc] ${elapsed}s`;
+    if (nodes !== undefined) text += `, ${nodes} nodes`;
     if (lowerBound !== undefined) text += `, lower bound ${lowerBound}`;
     if (best !== undefined) text += `, best height ${best}`;
     if (lowerBound !== undefined && best !== undefined && lowerBound > 0) {
@@ -571,6 +573,7 @@ function progressTicker(
     update(progress: MinimizeProgress) {
       lowerBound = progress.lowerBound;
       best = progress.bestHeight;
+      nodes = progress.nodes;
     },
     stop() {
       if (timer !== undefined) clearInterval(timer);

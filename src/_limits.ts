@@ -19,6 +19,13 @@ export const WORKERS_MIN_BUFFERS = 64;
 export const WORKERS_MIN_TIMEOUT_MS = 200;
 
 /**
+ * The least time (ms) between two progress reports of nodes alone
+ * (SolverOptions.onProgress): a page that redraws on each is not kept
+ * busy by runs that end every few milliseconds.
+ */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/**
  * The calling thread (the command line's) runs searches of a problem only
  * up to this many pairs of buffers live at once: the sweep and the search
  * model a search begins with cannot pause, and on 3·10^6 pairs they held

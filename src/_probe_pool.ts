@@ -19,7 +19,7 @@ import { WORKERS_JOIN_MS } from "./_limits.ts";
  * the worker that holds it. Where the calling thread runs searches, a
  * probe that begins before any worker served the call runs there alone
  * until WORKERS_JOIN_MS from the call's `start` (one search at a time, for
- * good).
+ * good). `onSlice` hears each run's nodes as it ends.
  */
 export function probeOnPool(
   session: Session,
@@ -27,6 +27,7 @@ export function probeOnPool(
   buffers: number,
   request: ProbeRequest,
   start: number,
+  onSlice?: (nodes: number) => void,
 ): Promise<ProbeOutcome> {
   const probe = probeSettingsOf(request, settings, buffers);
   // With too many pairs for a model and a search's trails per worker, one
@@ -56,6 +57,7 @@ export function probeOnPool(
       for (const job of schedule.next(lanes - schedule.running, ready)) {
         session.run({ kind: "search", search: job }, request.deadline).result.then((result) => {
           schedule.report(job, result as SearchResult);
+          onSlice?.((result as SearchResult).nodes);
           fill();
         }, reject);
       }

@@ -212,7 +212,11 @@ export interface SolverOptions {
    * `"infeasible"` when the peak load proves it, else with `"no-fit"`.
    */
   heuristic?: string;
-  /** Called when a minimization's bounds improve. */
+  /**
+   * Called when a minimization's bounds improve, and (with
+   * {@linkcode solveAsync}, any solve) as its searches advance, at most
+   * about ten times a second.
+   */
   onProgress?: (progress: MinimizeProgress) => void;
 }
 
@@ -224,6 +228,8 @@ export interface MinimizeProgress {
   lowerBound: number;
   /** The best height found so far, if any. */
   bestHeight: number | undefined;
+  /** Search nodes visited so far, where counted (by {@linkcode solveAsync}). */
+  nodes?: number;
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 
 import type { Problem, Solution } from "./problem.ts";
-import type { SolverOptions } from "./options.ts";
+import type { MinimizeProgress, SolverOptions } from "./options.ts";
 import { solve } from "./solve.ts";
 import { SolveError } from "./errors.ts";
 import { checkInput, type Settings } from "./_options.ts";
@@ -24,7 +24,7 @@ import {
   sharedPool,
   WorkersUnavailableError,
 } from "./_pool.ts";
-import { WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "./_limits.ts";
+import { PROGRESS_INTERVAL_MS, WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "./_limits.ts";
 import { heuristicJob } from "./_worker_host.ts";
 
 /**
@@ -98,12 +98,15 @@ async function runOnPool(
   session: Session,
   start: number,
 ): Promise<Solution> {
+  const progress = options.onProgress === undefined
+    ? undefined
+    : new NodeProgress(options.onProgress, start, () => session.facts?.lowerBound ?? 0);
   const steps = plan({
     problem,
     settings,
     start,
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress: progress?.bounds,
     isValid: (offsets, height) => isValidColumns(session.columns(), offsets, height),
     heuristicsAtOnce: session.width,
   });
@@ -137,8 +140,18 @@ async function runOnPool(
         }
         return await result as HeuristicResult;
       }
-      case "probe":
-        return await probeOnPool(session, settings, problem.buffers.length, request, start);
+      case "probe": {
+        const outcome = await probeOnPool(
+          session,
+          settings,
+          problem.buffers.length,
+          request,
+          start,
+          progress?.slice,
+        );
+        progress?.done(outcome.nodes);
+        return outcome;
+      }
       case "lns": {
         const job = {
           kind: "lns" as const,
@@ -146,7 +159,9 @@ async function runOnPool(
           lowerBound: request.lowerBound,
           settings: { switches: settings.switches, heuristics: settings.heuristics },
         };
-        return await session.run(job, request.deadline).result as LnsResult;
+        const result = await session.run(job, request.deadline).result as LnsResult;
+        progress?.done(result.nodes);
+        return result;
       }
     }
   };
@@ -156,6 +171,61 @@ async function runOnPool(
       if (solution.stats) solution.stats.workers = session.used.size;
       return solution;
     }
+  }
+}
+
+/**
+ * Progress with the nodes counted: the plan's bounds as they improve, and
+ * the searches' nodes as their runs end, at most every
+ * PROGRESS_INTERVAL_MS between bounds.
+ */
+class NodeProgress {
+  readonly #listener: (progress: MinimizeProgress) => void;
+  readonly #start: number;
+  readonly #lowerBound: () => number;
+  #last: MinimizeProgress | undefined;
+  // Nodes of the requests answered, and of the current probe's runs.
+  #done = 0;
+  #live = 0;
+  #said = -Infinity;
+
+  constructor(
+    listener: (progress: MinimizeProgress) => void,
+    start: number,
+    lowerBound: () => number,
+  ) {
+    this.#listener = listener;
+    this.#start = start;
+    this.#lowerBound = lowerBound;
+  }
+
+  /** The plan's bounds, passed on at once. */
+  bounds = (progress: MinimizeProgress): void => {
+    this.#last = progress;
+    this.#say(performance.now());
+  };
+
+  /** A run of the current probe ended, with these nodes. */
+  slice = (nodes: number): void => {
+    this.#live += nodes;
+    const now = performance.now();
+    if (now - this.#said >= PROGRESS_INTERVAL_MS) this.#say(now);
+  };
+
+  /** A request ended, with these nodes in all (its runs' included). */
+  done(nodes: number): void {
+    this.#done += nodes;
+    this.#live = 0;
+  }
+
+  #say(now: number): void {
+    this.#said = now;
+    this.#listener({
+      elapsedMs: now - this.#start,
+      lowerBound: this.#last?.lowerBound ?? this.#lowerBound(),
+      bestHeight: this.#last?.bestHeight,
+      nodes: this.#done + this.#live,
+    });
   }
 }
 
