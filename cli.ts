@@ -25,7 +25,9 @@
  * of one run are written together or not at all, and SIGINT or SIGTERM
  * while they are written leaves no temporary file. A reader that stops
  * reading standard output (`| head -1`) ends the printing quietly; a closed
- * standard output (`>&-`) is an error.
+ * standard output (`>&-`) is an error. SIGINT during a solve stops it: a
+ * minimization writes the best solution it has; otherwise the exit code is
+ * 130 and nothing is written.
  *
  * @module
  */
@@ -170,7 +172,8 @@ Output on stderr:
   --help, -h, --version, -V
 
 Dashed spellings (--canonical-only, --no-canonical-only) work too.
-Exit codes: 0 solved, 1 solve or validation failed, 2 usage, input or output error.
+Exit codes: 0 solved, 1 solve or validation failed, 2 usage, input or output error,
+130 interrupted (Ctrl-C stops a minimization with its best solution written).
 `;
 
 /**
@@ -292,6 +295,14 @@ async function run(
   const start = performance.now();
   const ticker = progressTicker(flags, tty, quiet, start, stderr);
   options.onProgress = ticker.update;
+  // Ctrl-C stops the search: a minimization then answers with the best
+  // solution it has, as at a time limit; a second one ends the process.
+  const interrupt = new AbortController();
+  options.signal = interrupt.signal;
+  const stopListening = host().onSignal("SIGINT", () => {
+    if (interrupt.signal.aborted) host().exit(130);
+    interrupt.abort();
+  });
   let solution: Solution;
   // The solve's own time, for --json: without the output's rendering.
   let solveMs: number;
@@ -316,11 +327,18 @@ async function run(
     if (flags.get("json")) {
       stdout(JSON.stringify(jsonOf(problem, undefined, error, solveMs)) + "\n");
     }
+    if (interrupt.signal.aborted) {
+      stderr("minimalloc: interrupted (SIGINT) before a solution was found; nothing was written\n");
+      return 130;
+    }
     stderr(`minimalloc: ${failureMessage(error, problem, options)}\n`);
     return 1;
+  } finally {
+    stopListening();
   }
   ticker.stop();
   note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
+  if (interrupt.signal.aborted) note("Interrupted (SIGINT): the best solution found is written\n");
   if (options.minimizeCapacity && solution.lowerBound !== undefined && !quiet) {
     const gap = solution.lowerBound > 0
       ? ((solution.height - solution.lowerBound) / solution.lowerBound * 100).toFixed(2)

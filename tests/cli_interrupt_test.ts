@@ -1,0 +1,113 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+
+// Ctrl-C (SIGINT) during a solve, in real processes: a minimization stops
+// and writes the best solution it has (exit 0, as at a time limit); a solve
+// with nothing to show exits 130 and leaves the output as it was.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseCsv } from "../src/csv_parse.ts";
+import { stringifyCsv } from "../src/csv_stringify.ts";
+import { validate } from "../src/validate.ts";
+import { hardProblem } from "./_problems.ts";
+import { withDirectory } from "./_temp.ts";
+
+const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
+const COMMAND = "Deno" in globalThis
+  ? [process.execPath, "run", "-A", CLI]
+  : [process.execPath, CLI];
+const PRECIOUS = "precious\n";
+
+/**
+ * Runs the command, sends SIGINT once its first progress line is out. Under
+ * Deno through Deno.Command: its node:child_process reports a child it sent
+ * a signal to as killed by it, though the child handled it and exited.
+ */
+async function interrupted(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const argv = [...COMMAND.slice(1), ...args, "--progress"];
+  let stderr = "";
+  if ("Deno" in globalThis) {
+    const child = new Deno.Command(COMMAND[0], { args: argv, stdout: "null", stderr: "piped" })
+      .spawn();
+    let sent = false;
+    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr += text;
+      if (!sent && stderr.includes("[minimalloc]")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    }
+    const status = await child.status;
+    return { code: status.signal === null ? status.code : null, stderr };
+  }
+  const child = spawn(COMMAND[0], argv, { stdio: ["ignore", "ignore", "pipe"] });
+  let sent = false;
+  child.stderr.setEncoding("utf8").on("data", (text: string) => {
+    stderr += text;
+    if (!sent && stderr.includes("[minimalloc]")) {
+      sent = true;
+      child.kill("SIGINT");
+    }
+  });
+  return await new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
+}
+
+describe("SIGINT during a solve", () => {
+  // 400 buffers the exact search does not settle for many seconds.
+  const { problem } = hardProblem();
+
+  it(
+    "a minimization writes the best solution it has",
+    { timeout: 60_000 },
+    () =>
+      withDirectory(async (dir) => {
+        const input = join(dir, "in.csv");
+        const output = join(dir, "out.csv");
+        writeFileSync(input, stringifyCsv({ buffers: problem.buffers }));
+        writeFileSync(output, PRECIOUS);
+        const run = await interrupted([
+          "--minimize_capacity",
+          `--input=${input}`,
+          `--output=${output}`,
+        ]);
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stderr, /Interrupted \(SIGINT\): the best solution found is written/);
+        assert.match(run.stderr, /not proved optimal/);
+        const written = parseCsv(readFileSync(output, "utf8"));
+        const offsets = written.buffers.map((b) => b.offset!);
+        const height = Math.max(...written.buffers.map((b) => b.offset! + b.size));
+        assert.equal(
+          validate({ buffers: problem.buffers, capacity: height }, { offsets, height }),
+          "good",
+        );
+      }),
+  );
+
+  it(
+    "a solve with no solution yet: exit 130, the output untouched",
+    { timeout: 60_000 },
+    () =>
+      withDirectory(async (dir) => {
+        const input = join(dir, "in.csv");
+        const output = join(dir, "out.csv");
+        writeFileSync(input, stringifyCsv(problem));
+        writeFileSync(output, PRECIOUS);
+        const run = await interrupted([
+          `--capacity=${problem.capacity}`,
+          `--input=${input}`,
+          `--output=${output}`,
+        ]);
+        assert.equal(run.code, 130, run.stderr);
+        assert.match(
+          run.stderr,
+          /interrupted \(SIGINT\) before a solution was found; nothing was written/,
+        );
+        assert.equal(readFileSync(output, "utf8"), PRECIOUS);
+      }),
+  );
+});
