@@ -233,7 +233,7 @@ export class Prepared {
       // do not stay allocated beside the others'.
       const member = job.giveUp ? ONE_AT_A_TIME : job.member;
       this.#members.get(member)?.abandon();
-      if (job.begin.relaxed && !this.#model.stackable) {
+      if (job.begin.relaxed && this.#model.pairsProve) {
         // Only the search by pairs proves "infeasible" here.
         const pairs = this.#pairSearches.get(member) ?? new PairSearch(this.#model);
         this.#pairSearches.set(member, pairs);

@@ -182,6 +182,11 @@ export class SearchModel {
    * by pairs (src/_pair_search.ts) gives the proofs.
    */
   readonly stackable: boolean;
+  /**
+   * Whether only the search by pairs proves "infeasible" (with sound
+   * pruning: no stacking, or negative effective sizes and no shifts).
+   */
+  readonly pairsProve: boolean;
   /** Whether hatless pruning applies. */
   readonly hatless: boolean;
   /**
@@ -297,8 +302,11 @@ export class SearchModel {
     // stack buffers in a ring (each above the next), which no placement
     // order reaches: only the search by pairs proves "infeasible" then.
     this.stackable = !sound || minEs >= 1 || this.#cyclesPositive();
-    this.canonicalIsProof = !(sound && (!this.stackable || switches.canonicalOnly && minEs < 0));
-    if (this.stackable && !this.canonicalIsProof) {
+    // Out of canonical order (the switch off) a search proves nothing
+    // either: its other rules assume that order (a pinned buffer under
+    // another was cut), so the proof runs in canonical order.
+    this.canonicalIsProof = !sound || (switches.canonicalOnly && this.stackable && minEs >= 0);
+    if (sound && this.stackable && minEs < 0) {
       const shift = new Float64Array(n);
       if (this.#shifts(shift)) {
         this.shift = shift;
@@ -308,6 +316,7 @@ export class SearchModel {
         this.shiftedFirst = moved <= SHIFTED_FIRST_SHARE * n;
       }
     }
+    this.pairsProve = sound && (!this.stackable || minEs < 0 && this.shift === undefined);
     this.hatless = switches.hatlessPruning && !(sound && !switches.dynamicOrdering);
     this.tight = switches.tightSections && es === undefined;
     this.secStart = sweep.secStart;
@@ -710,22 +719,25 @@ export class Search {
    *
    * @param capacity No buffer may reach above this.
    * @param heuristic Letters of the preordering heuristic.
-   * @param relaxed Search so that "infeasible" is a proof where canonical
-   *   order on offsets is not: in canonical order on offset + shift where
-   *   the model has shifts, else without canonical order.
+   * @param relaxed Search so that "infeasible" is a proof where the first
+   *   search's is not: in canonical order, on offset + shift where the model
+   *   has shifts (where only the search by pairs proves, it runs instead).
    */
   begin(capacity: number, heuristic: string, relaxed = false): void {
     if (this.#depth >= 0) this.abandon();
     this.#capacity = capacity;
     this.#heuristic = heuristic;
     const model = this.#model;
-    const shifted = model.shift !== undefined && (relaxed || model.shiftedFirst);
+    const shifted = model.shift !== undefined &&
+      (relaxed || model.shiftedFirst && this.#sw.canonicalOnly);
     this.#shifted = shifted;
     this.#shift = shifted ? model.shift! : this.#noShift;
     this.#loose = shifted ? model.shiftedLoose! : model.loose;
-    this.#canonical = relaxed && !shifted ? false : this.#sw.canonicalOnly;
-    // (Without stacking, only the search by pairs proves anything.)
-    this.#canonicalIsProof = relaxed || shifted ? model.stackable : model.canonicalIsProof;
+    // The proof's search is in canonical order (on offset + shift where
+    // effective sizes are negative); where that proves nothing, the search
+    // by pairs runs instead (src/_prepared.ts).
+    this.#canonical = relaxed || shifted ? true : this.#sw.canonicalOnly;
+    this.#canonicalIsProof = relaxed || shifted ? !model.pairsProve : model.canonicalIsProof;
     // Out of canonical order a later buffer may sit lower: the floor is
     // then no bound (the reference raises it all the same).
     this.#monotonic = this.#sw.monotonicFloor && (this.#canonical || !this.#sw.soundPruning);

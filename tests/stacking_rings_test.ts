@@ -168,6 +168,23 @@ describe("rings of buffers that no placement order stacks", () => {
     assert.equal(best.height, 6);
     assert.equal(best.height, solve(wide, { minimizeCapacity: true }).height);
   });
+
+  it("out of canonical order, infeasible is proved in canonical order", () => {
+    // r2, pinned at 1, sits under r0 (effective size -2): the search out of
+    // canonical order cut it (a fuzzer's find, seed 817), though the
+    // problem stacks (no ring).
+    const problem = parseCsv(
+      "id,lower,upper,size,gaps,offset\nr0,0,4,4,0-2@0:2 2-3 3-4@3:4,\nr1,0,4,1,3-4,\n" +
+        "r2,2,4,1,,1\n",
+    );
+    assert.equal(modelOf(problem).stackable, true);
+    assert.ok(bruteForce({ ...problem, capacity: 4 }));
+    for (const options of [{ canonicalOnly: false }, { canonicalOnly: false, portfolio: false }]) {
+      const at = { ...problem, capacity: 4 };
+      assert.equal(validate(at, solve(at, options)), "good");
+      assert.equal(solve(problem, { ...options, minimizeCapacity: true }).height, 4);
+    }
+  });
 });
 
 describe("PairSearch", () => {
