@@ -19,7 +19,7 @@
 // solution. Frames and a trail on typed arrays, so a run pauses anywhere
 // and resumes (the probe's slices), as the canonical search does.
 
-import type { SearchModel } from "./search.ts";
+import type { ResumableSearch, SearchModel } from "./search.ts";
 import { INFEASIBLE, OK, PAUSED, type SearchStatus, TIMEOUT } from "./search.ts";
 
 const NONE = -1;
@@ -36,7 +36,7 @@ const BACKTRACK = 2;
 const DONE = 3;
 
 /** A complete search by pairs; the same run/pause protocol as Search. */
-export class PairSearch {
+export class PairSearch implements ResumableSearch {
   /** Offsets of the solution, after OK. */
   readonly solution: Float64Array;
   /** Nodes visited over the search's life. */

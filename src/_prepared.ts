@@ -15,7 +15,15 @@ import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
 import { alignedLoadBefore, peakLoadBefore } from "./_peak_load.ts";
 import { sortNumbers } from "./_sort.ts";
-import { INFEASIBLE, OK, PAUSED, Search, SearchModel, type SearchSwitches } from "./search.ts";
+import {
+  INFEASIBLE,
+  OK,
+  PAUSED,
+  type ResumableSearch,
+  Search,
+  SearchModel,
+  type SearchSwitches,
+} from "./search.ts";
 import { PairSearch } from "./_pair_search.ts";
 import { type SweepArrays, sweepArrays } from "./_sweep_arrays.ts";
 import { isValidColumns, validateColumnsOf } from "./_validate_columns.ts";
@@ -141,7 +149,7 @@ export class Prepared {
   // and the search each member runs now.
   readonly #searches = new Map<number, Search>();
   readonly #pairSearches = new Map<number, PairSearch>();
-  readonly #members = new Map<number, Search | PairSearch>();
+  readonly #members = new Map<number, ResumableSearch>();
 
   /**
    * @param problem The problem (its capacity is only the default).
@@ -223,7 +231,7 @@ export class Prepared {
       proof: true,
     });
     if (stop?.aborted) return result("stopped");
-    let search: Search | PairSearch;
+    let search: ResumableSearch;
     if (job.begin !== undefined) {
       const early = this.#before(job.begin.capacity, deadline, stop);
       if (early !== undefined) return early;
@@ -240,9 +248,10 @@ export class Prepared {
         pairs.begin(job.begin.capacity);
         search = pairs;
       } else {
-        search = this.#searches.get(member) ?? new Search(this.#model);
-        this.#searches.set(member, search);
-        search.begin(job.begin.capacity, job.begin.heuristic, job.begin.relaxed);
+        const canonical = this.#searches.get(member) ?? new Search(this.#model);
+        this.#searches.set(member, canonical);
+        canonical.begin(job.begin.capacity, job.begin.heuristic, job.begin.relaxed);
+        search = canonical;
       }
       this.#members.set(member, search);
     } else {

@@ -479,11 +479,37 @@ class Frame {
 }
 
 /**
+ * What a probe runs: a search begun at a capacity, run in slices until it
+ * ends ({@linkcode Search}, or the search by pairs of src/_pair_search.ts).
+ */
+export interface ResumableSearch {
+  /** Offsets found, per buffer (valid after {@linkcode OK}). */
+  readonly solution: Float64Array;
+  /** Nodes visited so far, over every run. */
+  readonly nodes: number;
+  /** Backtracks so far, over every run. */
+  readonly backtracks: number;
+  /** Whether a search is under way (paused), to be resumed or abandoned. */
+  readonly paused: boolean;
+  /** Whether its "infeasible" is a proof. */
+  readonly provesInfeasible: boolean;
+  /** Runs it until it ends or pauses (see {@linkcode Search.run}). */
+  run(
+    budget: number,
+    deadline: number,
+    signal?: { readonly aborted: boolean },
+    pauseAt?: number,
+  ): SearchStatus;
+  /** Gives a paused search up. */
+  abandon(): void;
+}
+
+/**
  * One search's state over a {@linkcode SearchModel}: it searches with one
  * preordering heuristic at one capacity, and can pause when its node
  * budget is spent and resume later.
  */
-export class Search {
+export class Search implements ResumableSearch {
   /** Offsets found, per buffer (valid after {@linkcode OK}). */
   readonly solution: Float64Array;
   /** Nodes visited so far, over every run. */
