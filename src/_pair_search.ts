@@ -75,7 +75,6 @@ export class PairSearch implements ResumableSearch {
   readonly #queued: Uint8Array;
   #capacity = 0;
   #next = DONE;
-  #ticks = 0;
   #deadline = Infinity;
   #pauseAt = Infinity;
   #signal: { readonly aborted: boolean } | undefined;
@@ -91,9 +90,26 @@ export class PairSearch implements ResumableSearch {
     this.#fixed = model.fixed;
     this.solution = new Float64Array(n);
     // Each unordered pair once, with both effective sizes (the largest of
-    // any repeated entry, as the validator's maximum over stretches).
+    // any repeated entry, as the validator's maximum over stretches). The
+    // entries naming b (each e(q, b)) come from the lists transposed, so
+    // that this is linear in the overlaps.
     const es = model.ovEs;
+    const entries = model.ovBuf.length;
+    const inStart = new Int32Array(n + 1);
+    for (let i = 0; i < entries; i++) inStart[model.ovBuf[i] + 1]++;
+    for (let b = 0; b < n; b++) inStart[b + 1] += inStart[b];
+    const inFill = inStart.slice(0, n);
+    const inFrom = new Int32Array(entries);
+    const inEs = new Float64Array(entries);
+    for (let q = 0; q < n; q++) {
+      for (let i = model.ovStart[q]; i < model.ovStart[q + 1]; i++) {
+        const at = inFill[model.ovBuf[i]]++;
+        inFrom[at] = q;
+        inEs[at] = es === undefined ? model.size[q] : es[i];
+      }
+    }
     const seen = new Float64Array(n).fill(NaN);
+    const back = new Float64Array(n).fill(NaN);
     const first: number[] = [];
     const second: number[] = [];
     const up: number[] = [];
@@ -105,25 +121,26 @@ export class PairSearch implements ResumableSearch {
         const e = es === undefined ? model.size[b] : es[i];
         if (Number.isNaN(seen[q]) || e > seen[q]) seen[q] = e;
       }
+      for (let j = inStart[b]; j < inStart[b + 1]; j++) {
+        const q = inFrom[j];
+        if (Number.isNaN(back[q]) || inEs[j] > back[q]) back[q] = inEs[j];
+      }
       for (let i = model.ovStart[b]; i < model.ovStart[b + 1]; i++) {
         const q = model.ovBuf[i];
         if (q <= b || model.size[q] === 0 || Number.isNaN(seen[q])) continue;
-        let back = NaN;
-        for (let j = model.ovStart[q]; j < model.ovStart[q + 1]; j++) {
-          if (model.ovBuf[j] !== b) continue;
-          const e = es === undefined ? model.size[q] : es[j];
-          if (Number.isNaN(back) || e > back) back = e;
-        }
         // Undefined one way: the two never conflict (SPEC 8).
-        if (!Number.isNaN(back)) {
+        if (!Number.isNaN(back[q])) {
+          // Aligned offsets differ by a multiple of the alignments' gcd.
+          const g = gcd(model.align[b], model.align[q]);
           first.push(b);
           second.push(q);
-          up.push(seen[q]);
-          down.push(back);
+          up.push(ceilTo(seen[q], g));
+          down.push(ceilTo(back[q], g));
         }
         seen[q] = NaN;
       }
       for (let i = model.ovStart[b]; i < model.ovStart[b + 1]; i++) seen[model.ovBuf[i]] = NaN;
+      for (let j = inStart[b]; j < inStart[b + 1]; j++) back[inFrom[j]] = NaN;
     }
     const pairs = first.length;
     this.#first = Int32Array.from(first);
@@ -199,9 +216,14 @@ export class PairSearch implements ResumableSearch {
     this.#signal = signal;
     this.#pauseAt = pauseAt;
     const end = this.nodes + budget;
+    // A run does at least one node before its slice can pause it: a slice
+    // shorter than one node's work would otherwise pause it forever.
+    const first = this.nodes;
     for (;;) {
       if (this.#next === START) {
-        if (!this.#start()) return this.#finish(INFEASIBLE);
+        // (A time limit there is no proof: TIMEOUT, not INFEASIBLE.)
+        const started = this.#start();
+        if (started !== OK) return this.#finish(started);
         this.#next = EXPAND;
         continue;
       }
@@ -213,7 +235,7 @@ export class PairSearch implements ResumableSearch {
           return this.#finish(OK);
         }
         if (this.nodes >= end) return PAUSED;
-        const clock = this.#clock();
+        const clock = this.#clock(first);
         if (clock === PAUSED) return PAUSED;
         if (clock !== OK) return this.#finish(clock);
         this.nodes++;
@@ -239,7 +261,7 @@ export class PairSearch implements ResumableSearch {
           this.#next = BACKTRACK;
           return PAUSED;
         }
-        const clock = this.#clock();
+        const clock = this.#clock(first);
         if (clock === PAUSED) {
           this.#next = BACKTRACK;
           return PAUSED;
@@ -271,16 +293,16 @@ export class PairSearch implements ResumableSearch {
   }
 
   /** PAUSED past the slice, TIMEOUT past the deadline or when stopped, else OK. */
-  #clock(): SearchStatus {
+  #clock(first: number): SearchStatus {
     if (this.#signal?.aborted) return TIMEOUT;
     const now = performance.now();
     if (now > this.#deadline) return TIMEOUT;
-    if (now > this.#pauseAt) return PAUSED;
+    if (now > this.#pauseAt && this.nodes > first) return PAUSED;
     return OK;
   }
 
-  /** The domains at the root, propagated; false when empty. */
-  #start(): boolean {
+  /** The domains at the root, propagated: OK, INFEASIBLE or TIMEOUT. */
+  #start(): SearchStatus {
     const n = this.#n;
     this.#depth = 0;
     this.#trail = 0;
@@ -294,16 +316,41 @@ export class PairSearch implements ResumableSearch {
         continue;
       }
       if (fixed !== NONE) {
-        if (fixed > top) return false;
+        if (fixed > top) return INFEASIBLE;
         this.#lo[b] = this.#hi[b] = fixed;
       } else {
         this.#lo[b] = 0;
         this.#hi[b] = Math.floor(top / a) * a;
-        if (this.#hi[b] < 0) return false;
+        if (this.#hi[b] < 0) return INFEASIBLE;
       }
     }
     for (let b = 0; b < n; b++) this.#enqueue(b);
-    return this.#propagate() === OK;
+    return this.#propagate();
+  }
+
+  /**
+   * Whether the decided pairs hold a cycle whose effective sizes add up to
+   * more than 0 (no offsets satisfy it): Bellman-Ford for longest paths.
+   */
+  #cycleAddsUp(): boolean {
+    const n = this.#n;
+    const reach = new Float64Array(n);
+    for (let pass = 0; pass <= n; pass++) {
+      let changed = false;
+      for (let k = 0; k < this.#first.length; k++) {
+        const state = this.#state[k];
+        if (state === OPEN) continue;
+        const below = state === SECOND_ABOVE ? this.#first[k] : this.#second[k];
+        const above = state === SECOND_ABOVE ? this.#second[k] : this.#first[k];
+        const e = state === SECOND_ABOVE ? this.#up[k] : this.#down[k];
+        if (reach[below] + e > reach[above]) {
+          reach[above] = reach[below] + e;
+          changed = true;
+        }
+      }
+      if (!changed) return false;
+    }
+    return true;
   }
 
   /** A pair the lowest offsets violate, or NONE. */
@@ -354,6 +401,7 @@ export class PairSearch implements ResumableSearch {
     const align = this.#align;
     let head = 0;
     let status: SearchStatus = OK;
+    let ticks = 0;
     this.#epoch++;
     while (this.#pending > 0) {
       const x = queue[head];
@@ -370,11 +418,17 @@ export class PairSearch implements ResumableSearch {
         this.#seenIn[x] = this.#epoch;
         this.#visits[x] = 0;
       }
-      if (++this.#visits[x] > 2 * n + 2 && this.#unaligned) {
-        status = INFEASIBLE;
-        continue;
+      if (++this.#visits[x] > 2 * n + 2) {
+        // With alignments, only a cycle of decided pairs whose effective
+        // sizes add up proves it; else rounding may still settle it.
+        if (this.#unaligned || this.#cycleAddsUp()) {
+          status = INFEASIBLE;
+          continue;
+        }
+        this.#epoch++;
       }
-      if (++this.#ticks % CLOCK_EVERY === 0) {
+      // On the first buffer and every CLOCK_EVERY after.
+      if (ticks++ % CLOCK_EVERY === 0) {
         if (this.#signal?.aborted || performance.now() > this.#deadline) {
           status = TIMEOUT;
           continue;
@@ -485,6 +539,11 @@ export class PairSearch implements ResumableSearch {
     }
     this.#trail = mark;
   }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }
 
 /** The least multiple of `a` at or above x. */

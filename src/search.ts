@@ -354,17 +354,19 @@ export class SearchModel {
 
   /**
    * Whether every directed cycle of overlaps has a positive total of
-   * effective sizes: Bellman-Ford on e(b, q) - 1 / (n + 1), scaled to whole
-   * numbers, finds no negative cycle (whole totals of at least 1 are the
-   * positive ones). False past the work cap too (no proof either way).
+   * effective sizes: Bellman-Ford on e(b, q) - epsilon finds no negative
+   * cycle (whole totals of at least 1 are the positive ones). A potential
+   * is a sum of effective sizes and a count of edges, compared as sum -
+   * epsilon * edges: exact, where (n + 1) * e scaled to whole numbers
+   * passed 2^53. False past the work cap too (no proof either way).
    */
   #cyclesPositive(): boolean {
     const n = this.n;
     const es = this.ovEs!;
-    const scale = n + 1;
-    const potential = new Float64Array(n);
-    const edges = this.ovBuf.length;
-    const passes = Math.min(n, Math.floor(SHIFT_MAX_WORK / Math.max(edges, 1)));
+    const sum = new Float64Array(n);
+    const edges = new Float64Array(n);
+    const work = this.ovBuf.length;
+    const passes = Math.min(n, Math.floor(SHIFT_MAX_WORK / Math.max(work, 1)));
     for (let pass = 0; pass <= passes; pass++) {
       let changed = false;
       for (let b = 0; b < n; b++) {
@@ -372,9 +374,11 @@ export class SearchModel {
         for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
           const q = this.ovBuf[i];
           if (this.size[q] === 0) continue;
-          const limit = potential[q] + scale * es[i] - 1;
-          if (potential[b] > limit) {
-            potential[b] = limit;
+          const s = sum[q] + es[i];
+          const k = edges[q] + 1;
+          if (s < sum[b] || s === sum[b] && k > edges[b]) {
+            sum[b] = s;
+            edges[b] = k;
             changed = true;
           }
         }

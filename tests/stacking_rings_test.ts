@@ -15,7 +15,7 @@ import type { SolverOptions } from "../src/options.ts";
 import type { Buffer, Problem } from "../src/problem.ts";
 import { solve } from "../src/solve.ts";
 import { solveAsync } from "../src/solve_async.ts";
-import { INFEASIBLE, OK, PAUSED, SearchModel } from "../src/search.ts";
+import { INFEASIBLE, OK, PAUSED, SearchModel, TIMEOUT } from "../src/search.ts";
 import { PairSearch } from "../src/_pair_search.ts";
 import { sweepArrays } from "../src/_sweep_arrays.ts";
 import { validate } from "../src/validate.ts";
@@ -188,6 +188,37 @@ describe("rings of buffers that no placement order stacks", () => {
 });
 
 describe("PairSearch", () => {
+  it("stopped or out of time at its root: TIMEOUT, never a proof", () => {
+    const model = modelOf(parseCsv(NEGATIVE_RING));
+    const search = new PairSearch(model);
+    search.begin(3);
+    assert.equal(search.run(Infinity, Infinity, { aborted: true }), TIMEOUT);
+    search.begin(3);
+    assert.equal(search.run(Infinity, performance.now() - 1), TIMEOUT);
+    search.begin(3);
+    assert.equal(search.run(Infinity, Infinity), OK);
+  });
+
+  it("a slice already over still lets each run do a node", () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const problem = ringed(seed);
+      const model = modelOf(problem);
+      const best = solve(problem, { minimizeCapacity: true }).height;
+      const whole = new PairSearch(model);
+      whole.begin(best);
+      assert.equal(whole.run(Infinity, Infinity), OK);
+      const sliced = new PairSearch(model);
+      sliced.begin(best);
+      let status = PAUSED;
+      for (let runs = 0; status === PAUSED; runs++) {
+        assert.ok(runs <= whole.nodes, `seed ${seed}: no progress`);
+        status = sliced.run(Infinity, Infinity, undefined, performance.now() - 1);
+      }
+      assert.equal(status, OK);
+      assert.deepEqual(sliced.solution, whole.solution);
+    }
+  });
+
   it("paused after every node, ends as one run does", () => {
     let compared = 0;
     for (let seed = 1; seed <= 40; seed++) {
