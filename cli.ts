@@ -474,7 +474,10 @@ function configure(
     // Standard output holds the CSV (or the JSON): a picture there would mix in.
     throw new UsageError("--svg writes to a file: name one (--svg=FILE)");
   }
-  if (typeof output === "string" && output !== "-" && output === svg) {
+  if (
+    typeof output === "string" && output !== "-" && typeof svg === "string" &&
+    host().resolve(output) === host().resolve(svg)
+  ) {
     throw new UsageError(`--output and --svg both name ${output}: name two files`);
   }
   const input = flags.get("input");

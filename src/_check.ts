@@ -190,8 +190,8 @@ export function bufferIssue(
 
 /**
  * Throws a RangeError or TypeError naming the first malformed buffer, or
- * a repeated id, or a bad capacity, or heights that could pass 2^53 − 1;
- * a SolveError with code "timeout" once `performance.now()` passes
+ * a repeated id, or a bad capacity, or (with `heights`) heights that
+ * could pass 2^53 − 1; a SolveError with code "timeout" once `performance.now()` passes
  * `deadline` (at 10^6 buffers the check alone takes a third of a second).
  * The clock is read every 8,192 buffers, so a problem that small is always
  * checked in full: its input errors win over the time limit.
@@ -200,12 +200,17 @@ export function checkProblem(
   problem: Problem,
   capacityOptional = false,
   deadline = Infinity,
+  heights = true,
 ): void {
   if (problem === null || typeof problem !== "object" || !Array.isArray(problem.buffers)) {
     throw new TypeError("Cannot solve: expected a problem with a buffers array");
   }
   if (capacityOptional && problem.capacity === undefined) {
     // A minimization without an upper limit.
+  } else if (problem.capacity === undefined) {
+    throw new TypeError(
+      "Cannot solve: no capacity: give one, or minimize (minimizeCapacity) or run a heuristic",
+    );
   } else if (typeof problem.capacity !== "number") {
     throw new TypeError(
       `Cannot solve: expected a capacity that is a number, got ${describe(problem.capacity)}`,
@@ -253,7 +258,7 @@ export function checkProblem(
   // that never meet are refused as well, but only past 9 PB in total.
   if (!idsChecked.has(problem.buffers)) checkIds(problem.buffers, deadline);
   bound += pinnedMax;
-  if (bound > Number.MAX_SAFE_INTEGER) {
+  if (heights && bound > Number.MAX_SAFE_INTEGER) {
     throw new RangeError(
       `Cannot solve: heights could reach ${exactBound(problem.buffers)} (the sum of size + ` +
         `alignment - 1 over the buffers plus the largest fixed offset), past 2^53 - 1 = ` +

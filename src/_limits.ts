@@ -114,6 +114,14 @@ export const BOUND_PROBE_MS_PER_PAIR = 0.0004;
 export const BOUND_PROBE_BUDGET = 1.25;
 
 /**
+ * Without a time limit, the exact search at the lower bound runs only where
+ * its budget is at most this (ms): pangu_2.6B's 6.1 s proves its peak load,
+ * where S_1's 21.6 s took 0.9 GiB for nothing (a minimization of S_1
+ * without a limit went from 2.8 s to 24 s).
+ */
+export const BOUND_PROBE_UNLIMITED_MAX_MS = 10_000;
+
+/**
  * Where windows make effective sizes negative, the search looks for
  * canonical-order shifts (Bellman-Ford, one step per overlap per pass) for
  * at most this many steps, a fraction of a second; past it, it falls back

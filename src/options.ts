@@ -184,7 +184,8 @@ export interface SolverOptions {
    * a time limit, once the neighbourhood search (if on) has nothing more to
    * gain and time is left, run one exact search at the proved lower bound
    * (ours), for at most 0.5 µs per pair of buffers live at once and only
-   * when that fits in the time left (with or without a time limit): a
+   * when that fits in the time left (without a time limit, where that is at
+   * most 10 s): a
    * solution there is optimal. Only up to 50 million pairs live
    * at once, where the exact search fits in memory. Its first descent often finds one outright on
    * real models: pangu_2.6B's solves at its peak load with no backtrack.
@@ -213,9 +214,10 @@ export interface SolverOptions {
    */
   heuristic?: string;
   /**
-   * Called when a minimization's bounds improve, and (with
-   * {@linkcode solveAsync}, any solve) as its searches advance, at most
-   * about ten times a second.
+   * Called when a minimization's bounds improve, and, where
+   * {@linkcode solveAsync} runs the searches on its pool (64 buffers or
+   * more, a time limit of 200 ms or more, workers available), with the
+   * nodes searched as they advance, at most about ten times a second.
    */
   onProgress?: (progress: MinimizeProgress) => void;
 }

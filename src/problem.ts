@@ -243,6 +243,7 @@ function pushEvents(
  */
 export function peakLoad(problem: Problem): number {
   // Checked as the solvers check it: a string size would be added as text.
-  checkProblem({ buffers: problem?.buffers }, true);
+  // (Not the solvers' bound on heights: no height is computed here.)
+  checkProblem({ buffers: problem?.buffers }, true, Infinity, false);
   return peakLoadBefore(problem, Infinity);
 }

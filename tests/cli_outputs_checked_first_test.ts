@@ -66,6 +66,11 @@ describe("outputs checked before the solve", () => {
         ["--output=same", "--svg=same"],
         "--output and --svg both name same: name two files",
       ],
+      [
+        "one file for both, spelt two ways",
+        ["--output=./same", "--svg=same"],
+        "--output and --svg both name ./same: name two files",
+      ],
     ]
   ) {
     it(`${name}: a usage error`, async () => {

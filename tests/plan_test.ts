@@ -31,6 +31,7 @@ import {
   ANYTIME_BUDGET_PER_BUFFER,
   BOUND_PROBE_BUDGET,
   BOUND_PROBE_MS_PER_PAIR,
+  BOUND_PROBE_UNLIMITED_MAX_MS,
   DESCENT_BATCH,
   DESCENT_BUDGET_PER_BUFFER,
   DESCENT_TRIES_PER_STEP,
@@ -1127,6 +1128,14 @@ describe("the exact search at the lower bound after the neighbourhood search", (
     assert.equal(probe?.kind === "probe" && probe.maxNodes, Infinity);
     assert.equal(trace.result?.height, 10);
     assert.equal(trace.result?.optimal, true);
+  });
+
+  it("without a time limit, only where its budget is a few seconds", () => {
+    // 21.6 s of budget (S_1's 43 million pairs): not run.
+    const pairs = 43_218_991;
+    assert.ok(pairs * BOUND_PROBE_MS_PER_PAIR * BOUND_PROBE_BUDGET > BOUND_PROBE_UNLIMITED_MAX_MS);
+    const trace = stuckAt20(() => "solved", { minimizeCapacity: true }, pairs);
+    assert.deepEqual(probes(trace), []);
   });
 
   it("runs without a time limit too, within its own budget", () => {

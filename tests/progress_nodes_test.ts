@@ -44,10 +44,10 @@ describe("progress with nodes", () => {
   it("the CLI's progress line shows them", async () => {
     const { problem } = hardProblem();
     const run = await inProcess(
-      [`--capacity=${problem.capacity}`, "--input=-", "--timeout=1.5s", "--progress"],
+      [`--capacity=${problem.capacity}`, "--input=-", "--timeout=2.5s", "--progress"],
       stringifyCsv(problem),
     );
     assert.equal(run.code, 1);
-    assert.match(run.lines[0], /^\[minimalloc\] 1\.\ds, \d+ nodes, lower bound \d+$/);
+    assert.match(run.lines[0], /^\[minimalloc\] \d+\.\ds, \d+ nodes, lower bound \d+$/);
   });
 });

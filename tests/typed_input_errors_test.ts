@@ -320,3 +320,26 @@ describe("the capacity's type, and peakLoad's problem", () => {
     assert.equal(peakLoad({ buffers: [ok], capacity: "x" as unknown as number }), 2);
   });
 });
+
+describe("peakLoad's limits, and a missing capacity", () => {
+  it("peakLoad takes sizes whose sum passes 2^53 where none are live together", () => {
+    const half = 2 ** 52;
+    const problem = {
+      buffers: [{ id: "a", lower: 0, upper: 1, size: half }, {
+        id: "b",
+        lower: 1,
+        upper: 2,
+        size: half,
+      }],
+    };
+    assert.equal(peakLoad(problem), half);
+  });
+
+  it("a missing capacity says what to give", () => {
+    assert.throws(() => solve({ buffers: [ok] }), {
+      name: "TypeError",
+      message:
+        "Cannot solve: no capacity: give one, or minimize (minimizeCapacity) or run a heuristic",
+    });
+  });
+});
