@@ -187,6 +187,55 @@ describe("rings of buffers that no placement order stacks", () => {
   });
 });
 
+describe("an aligned ring", () => {
+  /** Effective sizes 1, 1 and -2 around a ring of size-S buffers, at 2S - 1. */
+  const ring = (S: number, alignment: number): Problem => ({
+    capacity: 2 * S - 1,
+    buffers: [
+      {
+        id: "a",
+        lower: 1,
+        upper: 6,
+        size: S,
+        alignment,
+        gaps: [
+          { lower: 1, upper: 2, window: { lower: 0, upper: 1 } },
+          { lower: 2, upper: 5 },
+          { lower: 5, upper: 6, window: { lower: 5, upper: S } },
+        ],
+      },
+      {
+        id: "b",
+        lower: 1,
+        upper: 4,
+        size: S,
+        alignment,
+        gaps: [{ lower: 2, upper: 3 }, { lower: 3, upper: 4, window: { lower: 0, upper: 1 } }],
+      },
+      {
+        id: "c",
+        lower: 3,
+        upper: 6,
+        size: S,
+        alignment,
+        gaps: [{ lower: 4, upper: 5 }, { lower: 5, upper: 6, window: { lower: 0, upper: 3 } }],
+      },
+    ],
+  });
+
+  it("fits unaligned, and with alignment 2 is infeasible, as the brute force says", () => {
+    assert.deepEqual(Array.from(solve(ring(10, 1)).offsets), [0, 1, 2]);
+    assert.deepEqual(bruteForce(ring(10, 1)), [0, 1, 2]);
+    assert.equal(bruteForce(ring(10, 2)), undefined);
+    assert.equal(failure(ring(10, 2)), "infeasible");
+  });
+
+  it("is proved infeasible at once at S = 2^26 + 1 (the bounds crept to the capacity)", () => {
+    // Before, 24.7 s: within this limit it would end "timeout".
+    assert.equal(failure(ring(2 ** 26 + 1, 2), { timeout: 10_000 }), "infeasible");
+  });
+});
+
 describe("PairSearch", () => {
   it("stopped or out of time at its root: TIMEOUT, never a proof", () => {
     const model = modelOf(parseCsv(NEGATIVE_RING));
