@@ -74,6 +74,7 @@ export class PairSearch implements ResumableSearch {
   readonly #queue: Int32Array;
   readonly #queued: Uint8Array;
   #capacity = 0;
+  #rotate = 0;
   #next = DONE;
   #deadline = Infinity;
   #pauseAt = Infinity;
@@ -185,9 +186,14 @@ export class PairSearch implements ResumableSearch {
    * Starts a search at a capacity; run it with {@linkcode PairSearch.run}.
    *
    * @param capacity No buffer may reach above this.
+   * @param seed Where the look for a violated pair starts (any integer).
    */
-  begin(capacity: number): void {
+  begin(capacity: number, seed = 0): void {
     this.#capacity = capacity;
+    // Members of a race differ in where the look for a violated pair
+    // starts, so that they search different trees, not one tree each.
+    const pairs = this.#first.length;
+    this.#rotate = pairs === 0 ? 0 : (seed >>> 0) % pairs;
     this.#next = START;
   }
 
@@ -356,12 +362,24 @@ export class PairSearch implements ResumableSearch {
   /** A pair the lowest offsets violate, or NONE. */
   #violated(): number {
     const lo = this.#lo;
-    for (let k = 0; k < this.#first.length; k++) {
+    const pairs = this.#first.length;
+    // The pair furthest from holding either way: its choice matters most.
+    let pick = NONE;
+    let most = 0;
+    for (let j = 0, k = this.#rotate; j < pairs; j++, k = k + 1 === pairs ? 0 : k + 1) {
       const b = this.#first[k];
       const q = this.#second[k];
-      if (lo[q] < lo[b] + this.#up[k] && lo[b] < lo[q] + this.#down[k]) return k;
+      const upBy = lo[b] + this.#up[k] - lo[q];
+      const downBy = lo[q] + this.#down[k] - lo[b];
+      if (upBy > 0 && downBy > 0) {
+        const by = upBy < downBy ? upBy : downBy;
+        if (by > most) {
+          most = by;
+          pick = k;
+        }
+      }
     }
-    return NONE;
+    return pick;
   }
 
   /** Opens a frame for a choice on `pair`. */

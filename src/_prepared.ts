@@ -245,7 +245,7 @@ export class Prepared {
         // Only the search by pairs proves "infeasible" here.
         const pairs = this.#pairSearches.get(member) ?? new PairSearch(this.#model);
         this.#pairSearches.set(member, pairs);
-        pairs.begin(job.begin.capacity);
+        pairs.begin(job.begin.capacity, stringSeed(job.begin.heuristic));
         search = pairs;
       } else {
         const canonical = this.#searches.get(member) ?? new Search(this.#model);
@@ -484,4 +484,11 @@ export function overlappingPairs(problem: Problem, deadline = Infinity): number 
 /** Whether offsets place a problem's buffers validly (its capacity aside). */
 export function isValid(problem: Problem, offsets: Float64Array, height: number): boolean {
   return isValidColumns(validateColumnsOf(problem.buffers), offsets, height);
+}
+
+/** A whole number from a string (FNV-1a): a member's seed from its heuristic. */
+function stringSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
