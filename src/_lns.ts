@@ -38,6 +38,7 @@
 // the same problem and solution always give the same result.
 
 import type { Problem } from "./problem.ts";
+import { lcm } from "./_gcd.ts";
 import type { SearchSwitches } from "./search.ts";
 import { Prepared, type StopFlag } from "./_prepared.ts";
 import { runProbe } from "./_probe.ts";
@@ -484,15 +485,6 @@ function mergeIntervals(lows: number[], highs: number[], narrow: number): number
     }
   }
   return merged;
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
-
-function lcm(a: number, b: number): number {
-  return a / gcd(a, b) * b;
 }
 
 /**

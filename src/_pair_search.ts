@@ -20,6 +20,7 @@
 // and resumes (the probe's slices), as the canonical search does.
 
 import type { ResumableSearch, SearchModel } from "./search.ts";
+import { gcd } from "./_gcd.ts";
 import { INFEASIBLE, OK, PAUSED, type SearchStatus, TIMEOUT } from "./search.ts";
 
 const NONE = -1;
@@ -557,11 +558,6 @@ export class PairSearch implements ResumableSearch {
     }
     this.#trail = mark;
   }
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
 }
 
 /** The least multiple of `a` at or above x. */

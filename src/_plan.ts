@@ -23,6 +23,7 @@
 //   large neighbourhood search from the best heuristic's solution instead.
 
 import { SolveError } from "./errors.ts";
+import { gcd } from "./_gcd.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { MinimizeProgress } from "./options.ts";
 import type { Settings } from "./_options.ts";
@@ -939,11 +940,6 @@ export function grainOf(problem: Problem): number {
     }
   }
   return g;
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
 }
 
 /** The solve's deadline, in `performance.now()` time. */

@@ -23,36 +23,54 @@ const COMMAND = "Deno" in globalThis
   : [process.execPath, CLI];
 const PRECIOUS = "precious\n";
 
+/** What an interrupted run ended with, and its output file's text. */
+interface Interrupted {
+  code: number | null;
+  stderr: string;
+  output: string;
+}
+
 /**
- * Runs the command, sends SIGINT once its first progress line is out. Under
- * Deno through Deno.Command: its node:child_process reports a child it sent
- * a signal to as killed by it, though the child handled it and exited.
+ * Runs the command on `csv` with an output file holding PRECIOUS, and
+ * sends SIGINT once its first progress line is out. Under Deno through
+ * Deno.Command: its node:child_process reports a child it sent a signal
+ * to as killed by it, though the child handled it and exited.
  */
-async function interrupted(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const argv = [...COMMAND.slice(1), ...args, "--progress"];
+async function interrupted(csv: string, flags: string[]): Promise<Interrupted> {
+  let result: Interrupted | undefined;
+  await withDirectory(async (dir) => {
+    const input = join(dir, "in.csv");
+    const output = join(dir, "out.csv");
+    writeFileSync(input, csv);
+    writeFileSync(output, PRECIOUS);
+    const args = [...COMMAND.slice(1), ...flags, `--input=${input}`, `--output=${output}`];
+    const { code, stderr } = await run([...args, "--progress"]);
+    result = { code, stderr, output: readFileSync(output, "utf8") };
+  });
+  return result!;
+}
+
+/** Runs the command; SIGINT once stderr shows a progress line. */
+async function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
   let stderr = "";
+  let sent = false;
+  // Takes what came on stderr; true once the signal is to be sent.
+  const heard = (text: string): boolean => {
+    stderr += text;
+    if (sent || !stderr.includes("[minimalloc]")) return false;
+    return sent = true;
+  };
   if ("Deno" in globalThis) {
-    const child = new Deno.Command(COMMAND[0], { args: argv, stdout: "null", stderr: "piped" })
-      .spawn();
-    let sent = false;
+    const child = new Deno.Command(COMMAND[0], { args, stdout: "null", stderr: "piped" }).spawn();
     for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
-      stderr += text;
-      if (!sent && stderr.includes("[minimalloc]")) {
-        sent = true;
-        child.kill("SIGINT");
-      }
+      if (heard(text)) child.kill("SIGINT");
     }
     const status = await child.status;
     return { code: status.signal === null ? status.code : null, stderr };
   }
-  const child = spawn(COMMAND[0], argv, { stdio: ["ignore", "ignore", "pipe"] });
-  let sent = false;
+  const child = spawn(COMMAND[0], args, { stdio: ["ignore", "ignore", "pipe"] });
   child.stderr.setEncoding("utf8").on("data", (text: string) => {
-    stderr += text;
-    if (!sent && stderr.includes("[minimalloc]")) {
-      sent = true;
-      child.kill("SIGINT");
-    }
+    if (heard(text)) child.kill("SIGINT");
   });
   return await new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
 }
@@ -61,53 +79,31 @@ describe("SIGINT during a solve", () => {
   // 400 buffers the exact search does not settle for many seconds.
   const { problem } = hardProblem();
 
-  it(
-    "a minimization writes the best solution it has",
-    { timeout: 60_000 },
-    () =>
-      withDirectory(async (dir) => {
-        const input = join(dir, "in.csv");
-        const output = join(dir, "out.csv");
-        writeFileSync(input, stringifyCsv({ buffers: problem.buffers }));
-        writeFileSync(output, PRECIOUS);
-        const run = await interrupted([
-          "--minimize_capacity",
-          `--input=${input}`,
-          `--output=${output}`,
-        ]);
-        assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stderr, /Interrupted \(SIGINT\): the best solution found is written/);
-        assert.match(run.stderr, /not proved optimal/);
-        const written = parseCsv(readFileSync(output, "utf8"));
-        const offsets = written.buffers.map((b) => b.offset!);
-        const height = Math.max(...written.buffers.map((b) => b.offset! + b.size));
-        assert.equal(
-          validate({ buffers: problem.buffers, capacity: height }, { offsets, height }),
-          "good",
-        );
-      }),
-  );
+  it("a minimization writes the best solution it has", { timeout: 60_000 }, async () => {
+    const run = await interrupted(stringifyCsv({ buffers: problem.buffers }), [
+      "--minimize_capacity",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /Interrupted \(SIGINT\): the best solution found is written/);
+    assert.match(run.stderr, /not proved optimal/);
+    const written = parseCsv(run.output);
+    const offsets = written.buffers.map((b) => b.offset!);
+    const height = Math.max(...written.buffers.map((b) => b.offset! + b.size));
+    assert.equal(
+      validate({ buffers: problem.buffers, capacity: height }, { offsets, height }),
+      "good",
+    );
+  });
 
-  it(
-    "a solve with no solution yet: exit 130, the output untouched",
-    { timeout: 60_000 },
-    () =>
-      withDirectory(async (dir) => {
-        const input = join(dir, "in.csv");
-        const output = join(dir, "out.csv");
-        writeFileSync(input, stringifyCsv(problem));
-        writeFileSync(output, PRECIOUS);
-        const run = await interrupted([
-          `--capacity=${problem.capacity}`,
-          `--input=${input}`,
-          `--output=${output}`,
-        ]);
-        assert.equal(run.code, 130, run.stderr);
-        assert.match(
-          run.stderr,
-          /interrupted \(SIGINT\) before a solution was found; nothing was written/,
-        );
-        assert.equal(readFileSync(output, "utf8"), PRECIOUS);
-      }),
-  );
+  it("a solve with no solution yet: exit 130, the output untouched", {
+    timeout: 60_000,
+  }, async () => {
+    const run = await interrupted(stringifyCsv(problem), [`--capacity=${problem.capacity}`]);
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(
+      run.stderr,
+      /interrupted \(SIGINT\) before a solution was found; nothing was written/,
+    );
+    assert.equal(run.output, PRECIOUS);
+  });
 });
