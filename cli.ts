@@ -25,7 +25,8 @@
  * of one run are written together or not at all, and SIGINT or SIGTERM
  * while they are written leaves no temporary file. A reader that stops
  * reading standard output (`| head -1`) ends the printing quietly; a closed
- * standard output (`>&-`) is an error. SIGINT during a solve stops it: a
+ * standard output (`>&-`) gets a note on stderr, and the result printed
+ * there is discarded. SIGINT during a solve stops it: a
  * minimization writes the best solution it has; otherwise the exit code is
  * 130 and nothing is written.
  *
@@ -206,7 +207,7 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
       stderrIsTty: io.stderrIsTty ?? stderrIsTerminal(),
     }, standardOutput);
   } catch (error) {
-    // Standard output failed (closed, or full): one line, as for any
+    // Standard output failed (full, say): one line, as for any
     // output that cannot be written.
     if (!(error instanceof OutputError)) throw error;
     stderr(`minimalloc: ${error.message}\n`);
@@ -269,12 +270,14 @@ async function run(
     standardOutput?.closed &&
     (printsCsv || flags.get("json") === true || flags.get("print_solution") === true)
   ) {
-    // Found before the solve: an hour's search whose answer would vanish.
-    stderr(
-      "minimalloc: standard output is closed, so the result would be lost: " +
-        "write it with --output=FILE, or redirect standard output\n",
+    // Said before the solve, so that an hour's answer is not lost unseen.
+    // Not an error: a caller that discards standard output through a
+    // read-write /dev/null (Python's subprocess.DEVNULL, Node's "ignore")
+    // looks just like a closed one.
+    note(
+      "minimalloc: standard output is closed or a read-write /dev/null, so the result " +
+        "printed there is discarded: write it with --output=FILE to keep it\n",
     );
-    return 2;
   }
 
   // Found before the solve too: a file that cannot be written.

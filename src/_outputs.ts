@@ -27,8 +27,10 @@
 //   and leave every output untouched; the writing yields between chunks so
 //   that the signal handler runs.
 // - Standard output: a reader that goes away (`| head -1`, EPIPE) ends the
-//   printing quietly; a closed standard output (`>&-`) is an error, since
-//   the runtimes hand such a process /dev/null, where output would vanish.
+//   printing quietly. The runtimes hand a process started with it closed
+//   (`>&-`) a read-write /dev/null, which is what a caller discarding it
+//   (Python's subprocess.DEVNULL) gives too: the command line says, before
+//   solving, that the result printed there is discarded.
 
 import { type FileInfo, host, type OpenFile, type Temporary } from "./_host.ts";
 // A macrotask turn, in which signal listeners can run.
@@ -359,7 +361,9 @@ export function stdoutClosed(): boolean {
 /**
  * The process's standard output, written synchronously (so that the exit
  * code can depend on it): quiet once the reader has gone (EPIPE), an
- * {@linkcode OutputError} when it is closed or fails otherwise.
+ * {@linkcode OutputError} when it fails otherwise. Where the process
+ * started with it closed (the runtime's read-write /dev/null in its place)
+ * writes go there, discarded, as the caller asked.
  */
 export class StandardOutput {
   #gone = false;
@@ -373,9 +377,6 @@ export class StandardOutput {
   /** Prints text, or its UTF-8 bytes; ignored after the reader has gone. */
   write(content: string | Uint8Array): void {
     if (this.#gone) return;
-    if (this.closed) {
-      throw new OutputError("cannot write to standard output: it is closed");
-    }
     try {
       writeAll(
         host().std(1),
