@@ -215,6 +215,13 @@ export async function main(args: string[], io: Partial<CliIo> = {}): Promise<num
   }
 }
 
+/** Whether an output name is standard output: `-`, or its names in /dev and /proc. */
+function namesStdout(output: string): boolean {
+  if (output === "-") return true;
+  const path = host().resolve(output);
+  return path === "/dev/stdout" || path === "/dev/fd/1" || path === "/proc/self/fd/1";
+}
+
 /** {@linkcode main} once its streams are settled. */
 async function run(
   args: string[],
@@ -463,10 +470,11 @@ function configure(
   }
   const output = flags.get("output");
   const svg = flags.get("svg");
-  if (flags.get("json") === true && output === "-") {
-    // The JSON replaces the CSV on standard output: the CSV would be dropped unseen.
+  if (flags.get("json") === true && typeof output === "string" && namesStdout(output)) {
+    // The JSON replaces the CSV on standard output: the CSV would be dropped
+    // unseen, or (/dev/stdout) mixed into the JSON.
     throw new UsageError(
-      "--json and --output=- both print on standard output: drop one, or name a file " +
+      `--json and --output=${output} both print on standard output: drop one, or name a file ` +
         "(--output=FILE)",
     );
   }

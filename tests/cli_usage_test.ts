@@ -135,14 +135,21 @@ describe("flag mistakes named as typed", () => {
   });
 });
 
-describe("--json with --output=-", () => {
-  it("is a usage error: the CSV would be dropped unseen", async () => {
-    const run = await inProcess([`--input=${EXAMPLE}`, "--capacity=12", "--json", "--output=-"]);
-    assert.equal(run.code, 2);
-    assert.equal(run.stdout, "");
-    assert.deepEqual(run.lines, [
-      "minimalloc: --json and --output=- both print on standard output: drop one, or name a " +
-      "file (--output=FILE)",
-    ]);
-  });
+describe("--json with --output naming standard output", () => {
+  for (const output of ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/dev/../dev/stdout"]) {
+    it(`--output=${output} is a usage error: the CSV would be dropped or mixed in`, async () => {
+      const run = await inProcess([
+        `--input=${EXAMPLE}`,
+        "--capacity=12",
+        "--json",
+        `--output=${output}`,
+      ]);
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, "");
+      assert.deepEqual(run.lines, [
+        `minimalloc: --json and --output=${output} both print on standard output: drop one, or ` +
+        "name a file (--output=FILE)",
+      ]);
+    });
+  }
 });
