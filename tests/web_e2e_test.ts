@@ -19,6 +19,7 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -352,5 +353,27 @@ describe("the web page", { skip }, () => {
     // The picture of the earlier solve does not stay under the error.
     assert.equal(await page.isHidden("#result"), true);
     await page.fill("#capacity", "12");
+  });
+
+  it("names an opened file in its errors until its text is edited", async () => {
+    // A file chosen in the page: its errors point at its own lines.
+    await page.setInputFiles("#file", {
+      name: "mine.12.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("id,lower,upper,size\nb1,0,3,4x\n"),
+    });
+    assert.equal(await page.textContent("#file-name"), "mine.12.csv");
+    await page.click("#solve");
+    await page.waitForSelector("#status.error");
+    assert.match(await page.textContent("#status") ?? "", /mine\.12\.csv/);
+    // Typed over, the text is no longer that file's: its errors name none.
+    await page.fill("#csv", "id,lower,upper,size\nb1,0,3,5y\n");
+    assert.doesNotMatch(await page.textContent("#file-name") ?? "", /mine/);
+    await page.click("#solve");
+    await page.waitForSelector("#status.error");
+    const status = await page.textContent("#status") ?? "";
+    assert.match(status, /5y/);
+    assert.doesNotMatch(status, /mine\.12\.csv/);
+    await page.fill("#csv", EXAMPLE);
   });
 });
