@@ -25,7 +25,7 @@
 import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
-import type { Facts, StopFlag } from "./_prepared.ts";
+import type { Facts, SearchJob, SearchResult, StopFlag } from "./_prepared.ts";
 import {
   outOfTime,
   packBuffers,
@@ -60,8 +60,11 @@ interface Ticket {
   /** Its id; a new one when taken back from a late worker (see Pool.#late). */
   id: number;
   readonly session: Session;
-  readonly job: WorkerJob;
+  /** The job as sent: a lost search's is replaced by its replay (see Pool.#dispatch). */
+  job: WorkerJob;
   readonly deadline: number;
+  /** A replay's nodes and backtracks still to run again before its own count. */
+  replayed?: { nodes: number; backtracks: number };
   readonly resolve: (result: WorkerResult) => void;
   readonly reject: (error: Error) => void;
   slot?: Slot;
@@ -214,6 +217,8 @@ export interface PoolStats {
   mostBusy: number;
   /** The most workers there were at once. */
   mostWorkers: number;
+  /** Paused searches run again from their beginning, their worker having been ended. */
+  replays: number;
 }
 
 /** Workers cannot start here: the solve falls back to the calling thread. */
@@ -236,7 +241,14 @@ export class Pool {
   /** How many workers at most. */
   readonly size: number;
   /** Counters. */
-  readonly stats: PoolStats = { spawned: 0, jobs: 0, localJobs: 0, mostBusy: 0, mostWorkers: 0 };
+  readonly stats: PoolStats = {
+    spawned: 0,
+    jobs: 0,
+    localJobs: 0,
+    mostBusy: 0,
+    mostWorkers: 0,
+    replays: 0,
+  };
   readonly #slots: Slot[] = [];
   // Whether the calling thread also runs searches (see useCallingThread).
   #callingThread = false;
@@ -338,9 +350,21 @@ export class Pool {
       const fits = (s: Slot) => !s.ticket && (s.local ? local : !(local && s.late));
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
+        // Its worker was ended (it overran a time limit, maybe another
+        // call's, or broke): the state is gone, and waiting for it would
+        // wait forever. The search runs again from its beginning to where
+        // this run would end it, on any executor: node for node the same.
+        const replay = slot === undefined && !this.#expired(ticket)
+          ? session.replay(job.search)
+          : undefined;
+        if (replay !== undefined) {
+          ticket.job = { kind: "search", search: replay.search };
+          ticket.replayed = { nodes: replay.nodes, backtracks: replay.backtracks };
+          this.stats.replays++;
+          i--;
+          continue;
+        }
         if (slot === undefined) {
-          // Its worker was ended (it overran the time limit, or broke):
-          // the state is gone, and waiting for it would wait forever.
           this.#queue.splice(i--, 1);
           this.#lost(ticket);
           continue;
@@ -407,7 +431,11 @@ export class Pool {
       } satisfies WorkerRequest,
       transfer,
     );
-    this.#watch(ticket, ticket.deadline + WORKER_GRACE_MS);
+    // A job sent after its deadline (queued behind other calls' jobs) ends
+    // at once as out of time: it gets the grace from now, not from its
+    // deadline, or its worker, with other calls' paused searches, would
+    // be ended before it could answer.
+    this.#watch(ticket, Math.max(ticket.deadline, performance.now()) + WORKER_GRACE_MS);
   }
 
   /** Replaces the ticket's worker if it has not answered by `time`. */
@@ -461,6 +489,11 @@ export class Pool {
     } else {
       this.#fail(ticket, new SolveError("cancelled", "The solve was cancelled"));
     }
+  }
+
+  /** Whether a ticket's call was cancelled or its deadline has passed. */
+  #expired(ticket: Ticket): boolean {
+    return ticket.session.signal?.aborted === true || performance.now() > ticket.deadline;
   }
 
   /** Settles a paused search whose worker was ended before it resumed. */
@@ -640,10 +673,46 @@ export class Pool {
     const ticket = slot.ticket;
     if (ticket === undefined || ticket.id !== reply.id) return;
     slot.ticket = undefined;
+    if (reply.ok && ticket.replayed !== undefined) {
+      if (this.#replaying(ticket, reply.result as SearchResult)) {
+        this.#dispatch();
+        return;
+      }
+    }
     if (reply.ok) this.#settle(ticket, reply.result);
     else this.#fail(ticket, new Error(`Internal error in a worker: ${reply.message}`));
     this.#dispatch();
     this.#idle();
+  }
+
+  /**
+   * Takes a replay's run off its result's counts, so that the caller sees
+   * the run it asked for. A replay paused by its time slice before it got
+   * back to where the lost search was goes on (true): queued again, to
+   * resume where it now lives.
+   */
+  #replaying(ticket: Ticket, result: SearchResult): boolean {
+    const replayed = ticket.replayed!;
+    if (ticket.watchdog !== undefined) clearTimeout(ticket.watchdog);
+    if (result.status === "paused" && result.nodes < replayed.nodes) {
+      const search = (ticket.job as { search: SearchJob }).search;
+      ticket.job = {
+        kind: "search",
+        search: { ...search, begin: undefined, budget: search.budget - result.nodes },
+      };
+      ticket.replayed = {
+        nodes: replayed.nodes - result.nodes,
+        backtracks: Math.max(0, replayed.backtracks - result.backtracks),
+      };
+      ticket.slot = undefined;
+      ticket.id = this.#nextId++;
+      this.#queue.push(ticket);
+      return true;
+    }
+    result.nodes = Math.max(0, result.nodes - replayed.nodes);
+    result.backtracks = Math.max(0, result.backtracks - replayed.backtracks);
+    ticket.replayed = undefined;
+    return false;
   }
 
   /** Fails every job, queued or running, and ends the workers. */
@@ -756,6 +825,44 @@ export class Session {
     return true;
   }
 
+  // How each member's search began and what it has run since: enough to
+  // run it again to where it paused, should its worker be ended.
+  readonly #runs = new Map<
+    number,
+    { begin: NonNullable<SearchJob["begin"]>; nodes: number; backtracks: number }
+  >();
+
+  /** Notes what a run of a member's search cost (see replay). */
+  record(job: SearchJob, result: SearchResult): void {
+    if (job.begin !== undefined) {
+      this.#runs.set(job.member, {
+        begin: job.begin,
+        nodes: result.nodes,
+        backtracks: result.backtracks,
+      });
+      return;
+    }
+    const run = this.#runs.get(job.member);
+    if (run === undefined) return;
+    run.nodes += result.nodes;
+    run.backtracks += result.backtracks;
+  }
+
+  /**
+   * The job that begins a paused search again and runs it through where
+   * it paused to where `job` would end it, with the nodes and backtracks
+   * it runs again; undefined where the search's beginning is unknown.
+   */
+  replay(job: SearchJob): { search: SearchJob; nodes: number; backtracks: number } | undefined {
+    const run = this.#runs.get(job.member);
+    if (run === undefined || job.begin !== undefined) return undefined;
+    return {
+      search: { ...job, begin: run.begin, budget: run.nodes + job.budget },
+      nodes: run.nodes,
+      backtracks: run.backtracks,
+    };
+  }
+
   /** Records where a job's search lives (a begun search resumes only there). */
   bind(job: WorkerJob, slot: Slot): void {
     if (job.kind === "search") this.#bound.set(job.search.member, slot);
@@ -821,7 +928,11 @@ export class Session {
     const handle = this.#pool.submit(this, job, deadline);
     this.#handles.add(handle);
     const forget = () => this.#handles.delete(handle);
-    handle.result.then(forget, forget);
+    // Before the caller's own reactions, which may resume the search.
+    handle.result.then((result) => {
+      forget();
+      if (job.kind === "search") this.record(job.search, result as SearchResult);
+    }, forget);
     if (this.#signal?.aborted) handle.cancel();
     return handle;
   }
