@@ -533,7 +533,8 @@ function failureMessage(error: SolveError, problem: Problem, options: SolverOpti
   const pinned = problem.buffers.filter((b) => b.offset !== undefined);
   if (pinned.length > 0) {
     const offsets = pinned.map((b) => b.offset!);
-    const height = Math.max(...pinned.map((b) => b.offset! + b.size));
+    // A loop, not Math.max(...): 200,000 arguments overflow the stack.
+    const height = pinned.reduce((top, b) => Math.max(top, b.offset! + b.size), 0);
     const violation = findViolation(
       { buffers: pinned, capacity: problem.capacity ?? height },
       { offsets, height },

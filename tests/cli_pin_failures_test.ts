@@ -31,6 +31,17 @@ describe("failures the pins cause", () => {
     ]);
   });
 
+  it("200,000 pins, one above the capacity (it overflowed the stack)", async () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => `b${i},${i},${i + 1},4,0`);
+    const csv = `id,lower,upper,size,offset\n${rows.join("\n")}\nz,0,1,4,100\n`;
+    const run = await inProcess(["--capacity=50", "--input=-", "--quiet"], csv);
+    assert.equal(run.code, 1);
+    assert.deepEqual(run.lines, [
+      'minimalloc: infeasible: the fixed offsets alone fail: bad offset: buffer "z" at 100 ' +
+      "reaches 104, above the capacity 50",
+    ]);
+  });
+
   it("pins that fit say nothing of them", async () => {
     const csv = "id,lower,upper,size,offset\na,0,5,4,0\nb,0,5,4,\nc,0,5,4,\n";
     const run = await inProcess(["--capacity=11", "--input=-", "--quiet"], csv);
