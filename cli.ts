@@ -222,6 +222,38 @@ function namesStdout(output: string): boolean {
   return path === "/dev/stdout" || path === "/dev/fd/1" || path === "/proc/self/fd/1";
 }
 
+/**
+ * Whether two paths name one file: spelled alike, hard links or symlinks
+ * to one file, or symlinks to one path where nothing is yet.
+ */
+function sameFile(a: string, b: string): boolean {
+  const files = host();
+  if (files.resolve(a) === files.resolve(b)) return true;
+  const identity = files.identity(a);
+  if (identity !== undefined && identity === files.identity(b)) return true;
+  return landing(a) === landing(b);
+}
+
+/** Where writing to a path lands: its symlinks followed, its directory's resolved. */
+function landing(path: string): string {
+  const files = host();
+  let at = files.resolve(path);
+  // As the kernel does, at most 40 links.
+  for (let hop = 0; hop < 40; hop++) {
+    try {
+      if (!files.lstat(at).isSymlink) break;
+      at = files.resolve(files.dirname(at), files.readLink(at));
+    } catch {
+      break;
+    }
+  }
+  try {
+    return files.join(files.realPath(files.dirname(at)), files.basename(at));
+  } catch {
+    return at;
+  }
+}
+
 /** {@linkcode main} once its streams are settled. */
 async function run(
   args: string[],
@@ -487,9 +519,9 @@ function configure(
   }
   if (
     typeof output === "string" && output !== "-" && typeof svg === "string" &&
-    host().resolve(output) === host().resolve(svg)
+    sameFile(output, svg)
   ) {
-    throw new UsageError(`--output and --svg both name ${output}: name two files`);
+    throw new UsageError(`--output=${output} and --svg=${svg} name one file: name two files`);
   }
   const input = flags.get("input");
   if (typeof input !== "string") {

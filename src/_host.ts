@@ -68,6 +68,11 @@ export interface Host {
   exists(path: string): boolean;
   /** The path with every symlink resolved. */
   realPath(path: string): string;
+  /**
+   * The device and inode a path names, following symlinks (two names of
+   * one file, hard links too, share them); undefined where nothing is there.
+   */
+  identity(path: string): string | undefined;
   /** A symlink's target. */
   readLink(path: string): string;
   /** Renames, replacing what `to` names. */
@@ -208,6 +213,14 @@ function denoHost(): Host | undefined {
       }
     },
     realPath: (path) => Deno.realPathSync(path),
+    identity(path) {
+      try {
+        const { dev, ino } = Deno.statSync(path);
+        return ino === null ? undefined : `${dev}:${ino}`;
+      } catch {
+        return undefined;
+      }
+    },
     readLink: (path) => Deno.readLinkSync(path),
     rename: (from, to) => Deno.renameSync(from, to),
     remove(path) {
@@ -331,6 +344,14 @@ function nodeHost(): Host {
     lstat: (at) => info(fs.lstatSync(at)),
     exists: (at) => fs.existsSync(at),
     realPath: (at) => fs.realpathSync(at),
+    identity(at) {
+      try {
+        const { dev, ino } = fs.statSync(at);
+        return `${dev}:${ino}`;
+      } catch {
+        return undefined;
+      }
+    },
     readLink: (at) => fs.readlinkSync(at),
     rename: (from, to) => fs.renameSync(from, to),
     remove: (at) => fs.rmSync(at, { force: true }),

@@ -7,7 +7,16 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inProcess } from "./_in_process.ts";
@@ -64,12 +73,12 @@ describe("outputs checked before the solve", () => {
       [
         "one file for both",
         ["--output=same", "--svg=same"],
-        "--output and --svg both name same: name two files",
+        "--output=same and --svg=same name one file: name two files",
       ],
       [
         "one file for both, spelt two ways",
         ["--output=./same", "--svg=same"],
-        "--output and --svg both name ./same: name two files",
+        "--output=./same and --svg=same name one file: name two files",
       ],
     ]
   ) {
@@ -78,5 +87,32 @@ describe("outputs checked before the solve", () => {
       assert.equal(run.code, 2);
       assert.deepEqual(run.lines, [`minimalloc: ${message}`]);
     });
+  }
+
+  // The SVG was written, then replaced by the CSV through the other name.
+  for (
+    const [name, make] of [
+      ["a symlink to it", (dir: string) => symlinkSync("out.csv", join(dir, "link"))],
+      ["a hard link to it", (dir: string) => linkSync(join(dir, "out.csv"), join(dir, "link"))],
+      ["a symlink to it, not there yet", (dir: string) => {
+        rmSync(join(dir, "out.csv"));
+        symlinkSync("out.csv", join(dir, "link"));
+      }],
+      ["a symlink to its directory", (dir: string) => symlinkSync(".", join(dir, "here"))],
+    ] as const
+  ) {
+    it(`one file for both, through ${name}: a usage error, the file kept`, () =>
+      withDirectory(async (dir) => {
+        const output = join(dir, "out.csv");
+        writeFileSync(output, PRECIOUS);
+        make(dir);
+        const svg = name.endsWith("directory") ? join(dir, "here", "out.csv") : join(dir, "link");
+        const run = await inProcess([...MINIMIZE, `--output=${output}`, `--svg=${svg}`]);
+        assert.equal(run.code, 2);
+        assert.deepEqual(run.lines, [
+          `minimalloc: --output=${output} and --svg=${svg} name one file: name two files`,
+        ]);
+        if (existsSync(output)) assert.equal(readFileSync(output, "utf8"), PRECIOUS);
+      }));
   }
 });
