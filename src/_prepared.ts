@@ -28,6 +28,7 @@ import { PairSearch } from "./_pair_search.ts";
 import { type SweepArrays, sweepArrays } from "./_sweep_arrays.ts";
 import { isValidColumns, validateColumnsOf } from "./_validate_columns.ts";
 import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
+import { type PinHoles, pinHolesFail, pinHolesOf } from "./_pin_holes.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
 import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
 
@@ -144,6 +145,8 @@ export class Prepared {
   #facts: Facts | undefined;
   #peakLoad: number | undefined;
   #sweep: SweepArrays | undefined;
+  // Moments with pinned buffers (null: none to check), found once.
+  #pinHoles: PinHoles | null | undefined;
   #model: SearchModel | undefined;
   // The search states, one per member of a probe, reused across probes,
   // and the search each member runs now.
@@ -312,6 +315,13 @@ export class Prepared {
     // partition search: say so before spending any (ours).
     const facts = this.facts();
     if (this.#switches.loadBound && facts.lowerBound > capacity) return result("infeasible");
+    // The holes pinned buffers leave (part of the load bound).
+    if (this.#switches.loadBound) {
+      if (this.#pinHoles === undefined) this.#pinHoles = pinHolesOf(this.problem.buffers) ?? null;
+      if (this.#pinHoles !== null && pinHolesFail(this.#pinHoles, capacity)) {
+        return result("infeasible");
+      }
+    }
     if (facts.pairs > EXACT_SEARCH_MAX_PAIRS) {
       return {
         ...result("too-large"),

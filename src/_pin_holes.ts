@@ -1,0 +1,138 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// Holes between pinned buffers (part of the load bound, ours). At a moment
+// when buffers with fixed offsets are live, the others live then must each
+// fit in one of the holes those leave below the capacity: a small bin
+// packing. The search finds that out too, but without learning from a
+// failure it proves it again under every arrangement of the rest of the
+// problem (20 buffers, two pinned, ran 25 million nodes unsettled). Only
+// buffers without gaps count, on either side, and alignment is ignored:
+// leaving buffers or rules out only relaxes the problem, so a packing that
+// cannot exist proves that no solution does.
+
+import type { BufferSpec } from "./problem.ts";
+
+/** The moments worth checking, with their pinned and free buffers. */
+export interface PinHoles {
+  /** Per moment: the pinned buffers' [low, high) byte ranges, sorted by low. */
+  readonly obstacles: Float64Array[];
+  /** Per moment: the other buffers' sizes, largest first. */
+  readonly items: Float64Array[];
+}
+
+/** Moments, and the free buffers live at them, collected at most. */
+const MAX_ENTRIES = 1_000_000;
+/** Nodes of one moment's packing search before it gives up (no proof). */
+const PACKING_BUDGET = 20_000;
+/** Nodes of all the moments' packing searches at one capacity. */
+const TOTAL_BUDGET = 200_000;
+/** Free buffers at one moment beyond which it is not checked (the search recurses per buffer). */
+const MAX_ITEMS = 2_000;
+
+/**
+ * The moments at which pinned buffers are live (each start of a buffer's
+ * lifespan), or undefined when no buffer is pinned (or there are too many
+ * to collect cheaply).
+ */
+export function pinHolesOf(buffers: readonly BufferSpec[]): PinHoles | undefined {
+  const plain = (b: BufferSpec) => b.size > 0 && (b.gaps?.length ?? 0) === 0 && b.lower < b.upper;
+  if (!buffers.some((b) => b.offset !== undefined && plain(b))) return undefined;
+  const starts = [...new Set(buffers.map((b) => b.lower))].sort((a, b) => a - b);
+  const byLower = buffers.map((_, i) => i).sort((a, b) => buffers[a].lower - buffers[b].lower);
+  const obstacles: Float64Array[] = [];
+  const items: Float64Array[] = [];
+  const active = new Set<number>();
+  let next = 0;
+  let entries = 0;
+  for (const t of starts) {
+    while (next < byLower.length && buffers[byLower[next]].lower <= t) {
+      if (plain(buffers[byLower[next]])) active.add(byLower[next]);
+      next++;
+    }
+    const pinned: number[] = [];
+    const free: number[] = [];
+    for (const i of active) {
+      const b = buffers[i];
+      if (b.upper <= t) active.delete(i);
+      else if (b.offset !== undefined) pinned.push(i);
+      else free.push(b.size);
+    }
+    if (pinned.length === 0 || free.length === 0 || free.length > MAX_ITEMS) continue;
+    entries += free.length + pinned.length;
+    if (entries > MAX_ENTRIES) return undefined;
+    pinned.sort((a, c) => buffers[a].offset! - buffers[c].offset!);
+    const ranges = new Float64Array(2 * pinned.length);
+    pinned.forEach((i, k) => {
+      ranges[2 * k] = buffers[i].offset!;
+      ranges[2 * k + 1] = buffers[i].offset! + buffers[i].size;
+    });
+    obstacles.push(ranges);
+    items.push(Float64Array.from(free).sort().reverse());
+  }
+  return obstacles.length === 0 ? undefined : { obstacles, items };
+}
+
+/**
+ * Whether some moment's free buffers cannot be packed into the holes its
+ * pinned buffers leave below `capacity` (a proof that nothing fits). A
+ * packing search that runs out of budget proves nothing.
+ */
+export function pinHolesFail(holes: PinHoles, capacity: number): boolean {
+  const spent = { nodes: 0 };
+  for (let m = 0; m < holes.obstacles.length && spent.nodes < TOTAL_BUDGET; m++) {
+    if (cannotPack(holes.items[m], holesBelow(holes.obstacles[m], capacity), spent)) return true;
+  }
+  return false;
+}
+
+/** The free byte ranges' lengths below `capacity`, around sorted obstacles. */
+function holesBelow(ranges: Float64Array, capacity: number): number[] {
+  const holes: number[] = [];
+  let at = 0;
+  for (let k = 0; k < ranges.length; k += 2) {
+    const low = Math.min(ranges[k], capacity);
+    if (low > at) holes.push(low - at);
+    at = Math.max(at, ranges[k + 1]);
+  }
+  if (capacity > at) holes.push(capacity - at);
+  return holes;
+}
+
+/** Whether `items` (largest first) provably cannot be packed into `holes`. */
+function cannotPack(items: Float64Array, holes: number[], spent: { nodes: number }): boolean {
+  let room = 0;
+  for (const h of holes) room += h;
+  let need = 0;
+  for (const s of items) need += s;
+  if (need > room) return true;
+  if (items.length > 0 && !holes.some((h) => h >= items[0])) return true;
+  let budget = Math.min(PACKING_BUDGET, TOTAL_BUDGET - spent.nodes);
+  const start = budget;
+  const left = holes.slice();
+  // 1: packed, 0: cannot be, -1: out of budget.
+  const place = (k: number, need: number, room: number): number => {
+    if (k === items.length) return 1;
+    if (need > room) return 0;
+    if (--budget < 0) return -1;
+    const size = items[k];
+    // Holes with the same room left are interchangeable: try one of them.
+    const tried = new Set<number>();
+    for (let h = 0; h < left.length; h++) {
+      const r = left[h];
+      if (r < size || tried.has(r)) continue;
+      tried.add(r);
+      left[h] = r - size;
+      // What is left of a hole smaller than every item still to place is lost.
+      const smallest = items[items.length - 1];
+      const lost = k + 1 < items.length && left[h] < smallest ? left[h] : 0;
+      const outcome = place(k + 1, need - size, room - size - lost);
+      left[h] = r;
+      if (outcome !== 0) return outcome;
+    }
+    return 0;
+  };
+  const outcome = place(0, need, room);
+  spent.nodes += start - Math.max(budget, 0);
+  return outcome === 0;
+}
