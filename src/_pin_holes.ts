@@ -23,6 +23,8 @@ export interface PinHoles {
 
 /** Moments, and the free buffers live at them, collected at most. */
 const MAX_ENTRIES = 1_000_000;
+/** Live buffers read over all the moments, at most. */
+const MAX_WORK = 10_000_000;
 /** Nodes of one moment's packing search before it gives up (no proof). */
 const PACKING_BUDGET = 20_000;
 /** Nodes of all the moments' packing searches at one capacity. */
@@ -45,7 +47,12 @@ export function pinHolesOf(buffers: readonly BufferSpec[]): PinHoles | undefined
   const active = new Set<number>();
   let next = 0;
   let entries = 0;
+  let work = 0;
   for (const t of starts) {
+    // The live set is read at every start: on large problems that alone
+    // could take long, and the check is a shortcut, not needed.
+    work += active.size;
+    if (work > MAX_WORK) return undefined;
     while (next < byLower.length && buffers[byLower[next]].lower <= t) {
       if (plain(buffers[byLower[next]])) active.add(byLower[next]);
       next++;
