@@ -29,7 +29,7 @@
 
 import { compactSpan, sortedOrder, wholeOrder } from "./_sort.ts";
 import { SolveError } from "./errors.ts";
-import { COMPARATOR_SORT_MS } from "./_limits.ts";
+import { COMPARATOR_SORT_MS, PIN_CEILINGS_MAX_ENTRIES } from "./_limits.ts";
 
 /** What {@linkcode Prepared} throws when its stop test says to stop. */
 export const PREPARE_STOPPED: Error = new Error("Internal: the heuristics' set-up was stopped");
@@ -814,10 +814,22 @@ export class Skyline {
   #held = false;
   // Stamps only grow, so a stale heap entry never matches a revived segment.
   #stamp = 0;
-  // Base skyline from the pins, per elementary interval.
+  // Base skyline from the pins, per elementary interval: the highest
+  // pinned top, where the pins are too many for their ceilings.
   readonly #base: Float64Array | undefined;
+  // The pins as ceilings (see PinCeilings), where there are pins.
+  readonly #pins: PinCeilings | undefined;
+  // The current segment's height and the lowest pin bottom above it
+  // (Infinity: none), read by the scans' fit test.
+  #h = 0;
+  #ceil = Infinity;
 
-  constructor(p: Prepared) {
+  /**
+   * @param p The problem.
+   * @param maxPinEntries Above this many (moment, pinned buffer) pairs the
+   *   pins make a floor instead of ceilings (a test's hook).
+   */
+  constructor(p: Prepared, maxPinEntries: number = PIN_CEILINGS_MAX_ENTRIES) {
     this.#p = p;
     const free = p.free;
     const cnt = free.length;
@@ -857,7 +869,9 @@ export class Skyline {
     this.#heapH = new Float64Array(1024);
     this.#heapS = new Int32Array(1024);
     this.#heapT = new Int32Array(1024);
-    this.#base = pinFloor(p);
+    const pins = p.fixed.length === 0 ? undefined : PinCeilings.of(p, maxPinEntries);
+    this.#pins = pins;
+    this.#base = pins === undefined ? pinFloor(p) : pins.base;
   }
 
   /**
@@ -885,6 +899,9 @@ export class Skyline {
       tree[2 * node + 1] = tree[l + 1] < tree[l + 3] ? tree[l + 1] : tree[l + 3];
     }
     // Segments from the base skyline.
+    const pins = this.#pins;
+    pins?.reset();
+    this.#ceil = Infinity;
     const seg = this.#seg;
     const segH = this.#segH;
     seg.fill(0);
@@ -921,6 +938,12 @@ export class Skyline {
       // of a pass), or is popped after.
       this.#held = true;
       const e = seg[3 * s];
+      // Under pins, a buffer fits only below the lowest pin over the
+      // segment (conservative: some of it may hang over none of the buffer).
+      if (pins !== undefined) {
+        this.#h = h;
+        this.#ceil = pins.lowest(s, e);
+      }
       let k = leftFirst ? this.#query(startPos[s], startPos[s + 1], s, s + 1, e) : -1;
       if (k < 0) k = this.#query(startPos[s], startPos[e], s, e, e);
       if (k < 0) {
@@ -928,10 +951,13 @@ export class Skyline {
         const ps = seg[3 * s + 1];
         const hl = ps >= 0 ? segH[ps] : Infinity;
         const hr = e < m ? segH[e] : Infinity;
-        const nh = hl < hr ? hl : hr;
+        let nh = hl < hr ? hl : hr;
+        if (this.#ceil < nh) nh = this.#ceil;
         if (nh === Infinity) break; // cannot happen while buffers are left
         segH[s] = nh;
-        this.#settle(s);
+        // Raised to a pin's bottom: where it hangs, it is the floor now.
+        if (nh === this.#ceil) this.#lift(s, e, nh);
+        else this.#settle(s);
         if (this.#held) this.#pop();
         continue;
       }
@@ -960,6 +986,8 @@ export class Skyline {
         this.#mark(bu);
         if (e < m) seg[3 * e + 1] = bu;
       } else if (e < m) seg[3 * e + 1] = mid;
+      // (Placed right under a pin, it leaves no room there: the segment
+      // rises by nothing, to that pin's bottom, and is lifted then.)
       this.#settle(mid);
       if (this.#held) this.#pop();
     }
@@ -1062,8 +1090,9 @@ export class Skyline {
     const posU = this.#posU;
     const z = Math.min(key.length, (block + 1) * BLOCK);
     const bestKey = best < 0 ? -Infinity : key[best];
+    const ceil = this.#ceil;
     for (let k = block * BLOCK; k < z && key[k] > bestKey; k++) {
-      if (posU[k] <= e) return k;
+      if (posU[k] <= e && (ceil === Infinity || this.#under(k, ceil))) return k;
     }
     return best;
   }
@@ -1075,10 +1104,69 @@ export class Skyline {
     const posU = this.#posU;
     const z = Math.min(key.length, (block + 1) * BLOCK);
     const bestKey = best < 0 ? -Infinity : key[best];
+    const ceil = this.#ceil;
     for (let k = block * BLOCK; k < z && key[k] > bestKey; k++) {
-      if (posU[k] <= e && posL[k] >= s && posL[k] < to) return k;
+      if (
+        posU[k] <= e && posL[k] >= s && posL[k] < to &&
+        (ceil === Infinity || this.#under(k, ceil))
+      ) return k;
     }
     return best;
+  }
+
+  /** Whether position k, placed at the current height, stays under `ceil`. */
+  #under(k: number, ceil: number): boolean {
+    const h = this.#h;
+    const o = this.#posAlign === undefined ? h : alignUp(h, this.#posAlign[k]);
+    return o + this.#posOcc[k] <= ceil;
+  }
+
+  /**
+   * Segment s, over [s, e) at height h, reached the bottom of a pin
+   * somewhere: there its floor is that pin's top (and of any pin that
+   * meets it), so it splits into runs of equal height, which merge with
+   * equal neighbours and are queued.
+   */
+  #lift(s: number, e: number, h: number): void {
+    const pins = this.#pins!;
+    const seg = this.#seg;
+    const segH = this.#segH;
+    const m = this.#p.m;
+    const count = pins.lift(s, e, h);
+    const at = pins.liftedAt;
+    const to = pins.liftedTo;
+    const prev = seg[3 * s + 1];
+    // The runs, left to right, each linked to the one before.
+    let last = prev;
+    let first = -1;
+    const run = (from: number, end: number, height: number): void => {
+      seg[3 * from] = end;
+      seg[3 * from + 1] = last;
+      segH[from] = height;
+      if (first < 0) first = from;
+      last = from;
+    };
+    let cur = s;
+    for (let i = 0; i < count;) {
+      const t = at[i];
+      if (t > cur) run(cur, t, h);
+      let j = i + 1;
+      while (j < count && at[j] === at[j - 1] + 1 && to[j] === to[i]) j++;
+      run(t, at[j - 1] + 1, to[i]);
+      cur = at[j - 1] + 1;
+      i = j;
+    }
+    if (cur < e) run(cur, e, h);
+    if (e < m) seg[3 * e + 1] = last;
+    // Neighbouring runs differ in height; only the outer ones may merge.
+    for (let r = first; r !== last; r = seg[3 * r]) {
+      if (r !== first) this.#mark(r);
+    }
+    this.#settle(first);
+    if (last !== first) {
+      // The first may have merged leftwards; the last is still its own.
+      this.#settle(last);
+    }
   }
 
   /** Orders a block by key, the largest first (an insertion sort of at most BLOCK). */
@@ -1206,4 +1294,157 @@ function swapAt(a: Float64Array | Int32Array, x: number, y: number): void {
   const t = a[x];
   a[x] = a[y];
   a[y] = t;
+}
+
+/**
+ * The pins as the skyline sees them: per elementary interval, the pinned
+ * pieces live there by bottom, and a pointer to the first one still above
+ * the skyline there. Below a pin the skyline may still place buffers (it
+ * used to start every interval at its highest pinned top, which left the
+ * room under the pins empty: twice the peak load with 1 % of 20,000
+ * buffers pinned); once the skyline reaches a pin's bottom, the pin's top
+ * is the floor there. A min-tree over the intervals gives the lowest pin
+ * bottom over a segment.
+ */
+class PinCeilings {
+  /** The floor per interval where nothing is placed yet (refilled by reset). */
+  readonly base: Float64Array;
+  /** Scratch for lift(): the intervals lifted, in order, and their new heights. */
+  readonly liftedAt: Int32Array;
+  readonly liftedTo: Float64Array;
+  readonly #m: number;
+  readonly #first: Int32Array;
+  readonly #bottom: Float64Array;
+  readonly #top: Float64Array;
+  readonly #ptr: Int32Array;
+  // Leaves at #size + t: the bottom of the first pin above the skyline at t.
+  readonly #size: number;
+  readonly #tree: Float64Array;
+  readonly #stack: Int32Array;
+
+  /** The ceilings of p's pins, or undefined where they are too many to list. */
+  static of(p: Prepared, maxEntries: number): PinCeilings | undefined {
+    const m = p.m;
+    let total = 0;
+    for (let k = 0; k < p.fixed.length; k++) {
+      const i = p.fixed[k];
+      for (let e = p.pieceFirst[i]; e < p.pieceFirst[i + 1]; e++) total += p.pU[e] - p.pL[e];
+    }
+    if (total > maxEntries) return undefined;
+    const pieces: number[] = [];
+    for (let k = 0; k < p.fixed.length; k++) {
+      const i = p.fixed[k];
+      for (let e = p.pieceFirst[i]; e < p.pieceFirst[i + 1]; e++) pieces.push(e);
+    }
+    pieces.sort((x, y) => p.pin[p.pBuf[x]] - p.pin[p.pBuf[y]] || x - y);
+    const first = new Int32Array(m + 1);
+    for (const e of pieces) {
+      for (let t = p.pL[e]; t < p.pU[e]; t++) first[t + 1]++;
+    }
+    for (let t = 0; t < m; t++) first[t + 1] += first[t];
+    const fill = first.slice(0, m);
+    const bottom = new Float64Array(total);
+    const top = new Float64Array(total);
+    // By bottom overall, so by bottom within each interval.
+    for (const e of pieces) {
+      const i = p.pBuf[e];
+      for (let t = p.pL[e]; t < p.pU[e]; t++) {
+        bottom[fill[t]] = p.pin[i];
+        top[fill[t]++] = p.pin[i] + p.occ[i];
+      }
+    }
+    return new PinCeilings(m, first, bottom, top);
+  }
+
+  private constructor(m: number, first: Int32Array, bottom: Float64Array, top: Float64Array) {
+    this.#m = m;
+    this.#first = first;
+    this.#bottom = bottom;
+    this.#top = top;
+    this.#ptr = new Int32Array(m);
+    this.base = new Float64Array(m);
+    this.liftedAt = new Int32Array(m);
+    this.liftedTo = new Float64Array(m);
+    let size = 1;
+    while (size < m) size *= 2;
+    this.#size = size;
+    this.#tree = new Float64Array(2 * size).fill(Infinity);
+    this.#stack = new Int32Array(64);
+  }
+
+  /** Back to an empty skyline: every interval at the floor the pins from 0 make. */
+  reset(): void {
+    const tree = this.#tree;
+    for (let t = 0; t < this.#m; t++) {
+      this.#ptr[t] = this.#first[t];
+      this.base[t] = this.#climb(t, 0);
+    }
+    for (let node = this.#size - 1; node > 0; node--) {
+      tree[node] = Math.min(tree[2 * node], tree[2 * node + 1]);
+    }
+  }
+
+  /** The lowest pin bottom above the skyline over the intervals [a, b). */
+  lowest(a: number, b: number): number {
+    const tree = this.#tree;
+    let least = Infinity;
+    for (let l = a + this.#size, r = b + this.#size; l < r; l >>= 1, r >>= 1) {
+      if (l & 1) least = Math.min(least, tree[l++]);
+      if (r & 1) least = Math.min(least, tree[--r]);
+    }
+    return least;
+  }
+
+  /**
+   * The skyline over [a, b) rose to h: where that reaches a pin's bottom,
+   * the floor is the top of the pins it meets. Lists those intervals in
+   * liftedAt (in order) with their floors in liftedTo; returns how many.
+   */
+  lift(a: number, b: number, h: number): number {
+    const tree = this.#tree;
+    const size = this.#size;
+    const stack = this.#stack;
+    let count = 0;
+    // Left to right down the tree, into the nodes whose least bottom is reached.
+    let sp = 0;
+    stack[sp++] = 1;
+    while (sp > 0) {
+      const node = stack[--sp];
+      if (tree[node] > h) continue;
+      const depth = 31 - Math.clz32(node);
+      const span = size >> depth;
+      const lo = (node - (1 << depth)) * span;
+      if (lo >= b || lo + span <= a) continue;
+      if (node >= size) {
+        this.liftedAt[count++] = node - size;
+        continue;
+      }
+      stack[sp++] = 2 * node + 1;
+      stack[sp++] = 2 * node;
+    }
+    if (count === 0) return 0;
+    for (let k = 0; k < count; k++) this.liftedTo[k] = this.#climb(this.liftedAt[k], h);
+    // The nodes above, level by level over the span lifted: a pin lifts
+    // runs of neighbouring intervals, and each node is then redone once.
+    let l = (this.liftedAt[0] + size) >> 1;
+    let r = (this.liftedAt[count - 1] + size) >> 1;
+    for (; l > 0; l >>= 1, r >>= 1) {
+      for (let node = l; node <= r; node++) {
+        tree[node] = Math.min(tree[2 * node], tree[2 * node + 1]);
+      }
+    }
+    return count;
+  }
+
+  /** From height h at interval t, over the pins it meets; sets t's leaf. */
+  #climb(t: number, h: number): number {
+    const bottom = this.#bottom;
+    const top = this.#top;
+    const z = this.#first[t + 1];
+    let k = this.#ptr[t];
+    for (; k < z && bottom[k] <= h; k++) if (top[k] > h) h = top[k];
+    this.#ptr[t] = k;
+    this.#tree[this.#size + t] = k < z ? bottom[k] : Infinity;
+    return h;
+  }
 }

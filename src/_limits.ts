@@ -149,6 +149,14 @@ export const SHIFTED_FIRST_SHARE = 0.125;
 export const BEST_FIT_MAX_PAIRS = 3_000_000;
 
 /**
+ * The skyline lists, per moment, the pinned buffers live then, to place
+ * buffers under them (16 bytes an entry). Above this many entries it
+ * starts every moment at its highest pinned top instead, as it did before
+ * (which leaves the room under the pins empty).
+ */
+export const PIN_CEILINGS_MAX_ENTRIES = 4_000_000;
+
+/**
  * The skyline's passes cost about n log n each; `"skyline"` and `"best"`
  * run at most this many buffers' worth of them (all nine below 166,667
  * free buffers, one at 10^6, where a pass takes seconds). A fixed amount,

@@ -430,26 +430,58 @@ describe("a heuristic run for the solver", () => {
  * leftmost of equal ones) takes the preferred unplaced buffer whose
  * lifespan fits in it (with leftFirst, those starting where it starts
  * first), or rises to its lower neighbour when none fits; neighbours of
- * equal height merge. Pinned buffers make the floor.
+ * equal height merge. With `ceilings`, a moment starts at 0 and a pinned
+ * buffer is a ceiling until the skyline reaches its bottom, then the floor
+ * (its top): a buffer fits only under the lowest pin over the segment, and
+ * a segment with nothing to fit rises at most to that pin's bottom.
+ * Without, pinned buffers make the floor (their highest top).
  */
-function plainSkyline(p: Prepared, pref: Float64Array, leftFirst: boolean): Float64Array {
+function plainSkyline(
+  p: Prepared,
+  pref: Float64Array,
+  leftFirst: boolean,
+  ceilings = true,
+): Float64Array {
   const offsets = new Float64Array(p.n);
-  const floor = new Float64Array(p.m);
+  const pins: { t: number; bottom: number; top: number }[] = [];
   for (let i = 0; i < p.n; i++) {
     if (!p.pinned[i]) continue;
     offsets[i] = p.pin[i];
     for (let e = p.pieceFirst[i]; e < p.pieceFirst[i + 1]; e++) {
       for (let t = p.pL[e]; t < p.pU[e]; t++) {
-        floor[t] = Math.max(floor[t], p.pin[i] + p.occ[i]);
+        pins.push({ t, bottom: p.pin[i], top: p.pin[i] + p.occ[i] });
       }
     }
   }
+  // Where the skyline at h stands at moment t, once over the pins it meets.
+  const climb = (t: number, h: number): number => {
+    for (let again = true; again;) {
+      again = false;
+      for (const pin of pins) {
+        if (pin.t === t && (ceilings ? pin.bottom <= h : true) && pin.top > h) {
+          h = pin.top;
+          again = true;
+        }
+      }
+    }
+    return h;
+  };
+  // The lowest pin bottom above the skyline at h over [s, e).
+  const ceiling = (s: number, e: number, h: number): number => {
+    let least = Infinity;
+    if (!ceilings) return least;
+    for (const pin of pins) {
+      if (pin.t >= s && pin.t < e && pin.bottom > h) least = Math.min(least, pin.bottom);
+    }
+    return least;
+  };
   let segments: { s: number; e: number; h: number }[] = [];
-  for (let t = 0; t < p.m; t++) {
-    const last = segments.at(-1);
-    if (last !== undefined && last.h === floor[t]) last.e = t + 1;
-    else segments.push({ s: t, e: t + 1, h: floor[t] });
-  }
+  // Each moment of [s, e) at h, over the pins it meets.
+  const lifted = (s: number, e: number, h: number) => {
+    const parts: typeof segments = [];
+    for (let t = s; t < e; t++) parts.push({ s: t, e: t + 1, h: climb(t, h) });
+    return parts;
+  };
   const merge = () => {
     const merged: typeof segments = [];
     for (const g of segments) {
@@ -459,15 +491,21 @@ function plainSkyline(p: Prepared, pref: Float64Array, leftFirst: boolean): Floa
     }
     segments = merged;
   };
+  segments = lifted(0, p.m, 0);
+  merge();
   const placed = new Set<number>();
   while (placed.size < p.free.length) {
     let at = 0;
     for (let k = 1; k < segments.length; k++) if (segments[k].h < segments[at].h) at = k;
     const { s, e, h } = segments[at];
+    const ceil = ceiling(s, e, h);
+    const align = (i: number) => p.align?.[i] ?? 1;
+    const offsetOf = (i: number) => Math.ceil(h / align(i)) * align(i);
     let pick = -1;
     const consider = (onlyAtStart: boolean) => {
       for (const i of p.free) {
         if (placed.has(i) || p.bL[i] < s || p.bU[i] > e || (onlyAtStart && p.bL[i] !== s)) continue;
+        if (offsetOf(i) + p.occ[i] > ceil) continue;
         if (pick < 0 || pref[i] > pref[pick]) pick = i;
       }
     };
@@ -476,17 +514,16 @@ function plainSkyline(p: Prepared, pref: Float64Array, leftFirst: boolean): Floa
     if (pick < 0) {
       const left = at > 0 ? segments[at - 1].h : Infinity;
       const right = at + 1 < segments.length ? segments[at + 1].h : Infinity;
-      segments[at].h = Math.min(left, right);
+      segments.splice(at, 1, ...lifted(s, e, Math.min(left, right, ceil)));
       merge();
       continue;
     }
-    const align = p.align?.[pick] ?? 1;
-    const offset = Math.ceil(h / align) * align;
+    const offset = offsetOf(pick);
     offsets[pick] = offset;
     placed.add(pick);
     const parts = [
       { s, e: p.bL[pick], h },
-      { s: p.bL[pick], e: p.bU[pick], h: offset + p.occ[pick] },
+      ...lifted(p.bL[pick], p.bU[pick], offset + p.occ[pick]),
       { s: p.bU[pick], e, h },
     ].filter((g) => g.s < g.e);
     segments.splice(at, 1, ...parts);
@@ -519,6 +556,8 @@ describe("the skyline pass", () => {
       const problem = round % 3 === 2 ? withPins(spread, round) : spread;
       const p = new Prepared(problem);
       const sky = new Skyline(p);
+      // Pins too many to list (none allowed here): they make the floor.
+      const floored = new Skyline(p, 0);
       for (let run = 0; run < 3; run++) {
         const pref = new Float64Array(p.n);
         for (let i = 0; i < p.n; i++) pref[i] = random() + i * 1e-9;
@@ -526,7 +565,45 @@ describe("the skyline pass", () => {
         const offsets = new Float64Array(p.n);
         sky.run(pref, offsets, () => false, leftFirst);
         assert.deepEqual(offsets, plainSkyline(p, pref, leftFirst), `round ${round}, run ${run}`);
+        if (p.fixed.length === 0) continue;
+        floored.run(pref, offsets, () => false, leftFirst);
+        assert.deepEqual(offsets, plainSkyline(p, pref, leftFirst, false), `floor, round ${round}`);
       }
+    }
+  });
+});
+
+describe("the skyline under pinned buffers", () => {
+  it("places buffers in the room under a pinned one", () => {
+    // Ten buffers fit exactly under the pinned one: with pins as mere
+    // floors, they went above it, to 210.
+    const buffers: Buffer[] = [{ id: "pin", lower: 0, upper: 10, size: 10, offset: 100 }];
+    for (let i = 0; i < 10; i++) buffers.push({ id: `b${i}`, lower: 0, upper: 10, size: 10 });
+    const solution = solveHeuristic({ buffers }, { heuristic: "skyline" });
+    assert.equal(solution.height, 110);
+    assert.equal(solution.offsets[0], 100);
+    assert.equal(validate({ buffers }, solution), "good");
+  });
+
+  it("stays near the peak load with 1 % of a generated problem pinned", () => {
+    // The pins are a valid placement's offsets. Measured: 1.09-1.15 times
+    // the peak load on these seeds, against 2.1 with pins as floors only.
+    for (const seed of [1, 2, 3]) {
+      const { problem } = generateProblem({
+        seed,
+        buffers: 2000,
+        construction: "planted",
+        gaps: 0.1,
+      });
+      const placed = solveHeuristic(problem, { heuristic: "size" }).offsets;
+      const random = mulberry32(seed);
+      const pinned = {
+        buffers: problem.buffers.map((b, i) => random() < 0.01 ? { ...b, offset: placed[i] } : b),
+      };
+      const solution = solveHeuristic(pinned, { heuristic: "skyline" });
+      assert.equal(validate(pinned, solution), "good");
+      const ratio = solution.height / peakLoad(pinned);
+      assert.ok(ratio < 1.3, `seed ${seed}: ${ratio.toFixed(3)} times the peak load`);
     }
   });
 });
