@@ -418,6 +418,32 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     return false;
   }
   let spent = !exact && (yield* lowered());
+  // Nothing found fits the capacity given: the exact search at that
+  // capacity for the time left, as a solve at that capacity does (the
+  // minimization used to give up here with most of its time unused), then
+  // lowered from what it finds.
+  if (
+    !exact && bisection.best === undefined && Number.isFinite(limit) &&
+    facts.pairs <= EXACT_SEARCH_MAX_PAIRS && !context.signal?.aborted &&
+    performance.now() < deadline
+  ) {
+    const outcome = yield* counted<ProbeOutcome>(counters, {
+      kind: "probe",
+      capacity: limit,
+      maxNodes: Infinity,
+      deadline,
+    });
+    if (outcome.status === "solved") {
+      bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
+      progress();
+      spent = yield* lowered();
+    } else if (outcome.status === "infeasible") {
+      bisection.infeasibleAt(limit);
+      progress();
+    } else {
+      stopped = outcome;
+    }
+  }
   // The heuristic's later rounds, with the time left (only with a time
   // limit: each round may take a minute), several at once where workers
   // run them; each lower answer lowered again by the neighbourhood search.

@@ -545,6 +545,38 @@ describe("the anytime minimization", () => {
     }
   });
 
+  it("above the pairs where the exact search pays, probes the capacity given when no heuristic fits it", () => {
+    // It used to end at once with "not a proof that none fits", its time
+    // unused, where a solve at that capacity searches.
+    const pairs = EXACT_SEARCH_PAYS_MAX_PAIRS + 1;
+    const world = (probe: ProbeOutcome["status"]): World => ({
+      peakLoad: 10,
+      pairs,
+      heuristic: 30,
+      probe: () => probe,
+      lns: (height) =>
+        height > 15 ? { height: 15, status: "improved" } : { height, status: "stuck" },
+    });
+    const options = { minimizeCapacity: true, boundProbe: false, timeout: 60_000 };
+    const found = runPlan(world("solved"), options, { ...ONE, capacity: 20 });
+    assert.deepEqual(probes(found), [20]);
+    // What the probe found is lowered from there.
+    assert.deepEqual(searches(found), [20, 15]);
+    assert.equal(found.result?.height, 15);
+    const none = runPlan(world("infeasible"), options, { ...ONE, capacity: 20 });
+    assert.equal((none.error as SolveError).code, "infeasible");
+    const late = runPlan(world("timeout"), options, { ...ONE, capacity: 20 });
+    assert.equal((late.error as SolveError).code, "timeout");
+    // Where a heuristic fits, no such probe; nor above the pairs the exact
+    // search can take, nor without a capacity.
+    assert.deepEqual(probes(runPlan(world("solved"), options, { ...ONE, capacity: 40 })), []);
+    const huge = { ...world("solved"), pairs: EXACT_SEARCH_MAX_PAIRS + 1 };
+    const refused = runPlan(huge, options, { ...ONE, capacity: 20 });
+    assert.deepEqual(probes(refused), []);
+    assert.equal((refused.error as SolveError).code, "no-fit");
+    assert.deepEqual(probes(runPlan(world("solved"), options)), []);
+  });
+
   it("reports progress as the bounds move", () => {
     const seen: [number, number | undefined][] = [];
     runPlan(
