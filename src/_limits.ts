@@ -6,10 +6,18 @@
 
 /**
  * Below this many buffers {@linkcode solveAsync} solves on the calling
- * thread: such solves take milliseconds, less than a round trip to a
- * worker.
+ * thread first: such solves mostly take milliseconds, less than a round
+ * trip to a worker (see SMALL_ON_CALLING_THREAD_MS).
  */
 export const WORKERS_MIN_BUFFERS = 64;
+
+/**
+ * How long (ms) {@linkcode solveAsync} solves a small problem on the
+ * calling thread before it gives it to the workers instead: a hard one
+ * held the caller's event loop, and its abort signal unseen, for its whole
+ * time limit (a 60-buffer minimization for 8 s).
+ */
+export const SMALL_ON_CALLING_THREAD_MS = 100;
 
 /**
  * Below this time limit (ms) {@linkcode solveAsync} solves on the calling

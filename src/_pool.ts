@@ -264,6 +264,8 @@ export class Pool {
   // Whether any worker ever answered: until one has, a failing worker
   // means workers cannot run here at all.
   #answered = false;
+  // Fires when the first queued job's deadline passes (see #expire).
+  #expiry: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param size How many workers at most.
@@ -302,6 +304,7 @@ export class Pool {
   closed(session: Session): void {
     this.#sessions.delete(session);
     this.#queue = this.#queue.filter((ticket) => ticket.session !== session);
+    this.#armExpiry();
     for (const slot of this.#slots) {
       if (slot.keys.delete(session.key)) {
         slot.worker.postMessage({ type: "release", key: session.key } satisfies WorkerRequest);
@@ -335,6 +338,7 @@ export class Pool {
    * began on a worker resumes only there, where its state is.
    */
   #dispatch(): void {
+    this.#expire();
     if (this.#queue.length === 0) return;
     this.#queue.sort((a, b) => a.session.key - b.session.key || a.id - b.id);
     for (let i = 0; i < this.#queue.length; i++) {
@@ -392,6 +396,37 @@ export class Pool {
       this.#queue.splice(i--, 1);
       this.#send(slot, ticket);
     }
+    this.#armExpiry();
+  }
+
+  /**
+   * Settles as out of time each queued job whose deadline has passed: a
+   * call whose jobs wait behind other calls' ends at its own time limit,
+   * not when a worker frees up (a 200 ms call behind two 3 s ones
+   * answered after 1.4 s).
+   */
+  #expire(): void {
+    const now = performance.now();
+    const expired = this.#queue.filter((ticket) => ticket.deadline < now || ticket.done);
+    if (expired.length === 0) return;
+    this.#queue = this.#queue.filter((ticket) => !(ticket.deadline < now || ticket.done));
+    for (const ticket of expired) this.#settle(ticket, outOfTime(ticket.job));
+  }
+
+  /** Sets the timer for the first deadline among the queued jobs. */
+  #armExpiry(): void {
+    if (this.#expiry !== undefined) clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    let first = Infinity;
+    for (const ticket of this.#queue) first = Math.min(first, ticket.deadline);
+    if (!Number.isFinite(first)) return;
+    // Just past it (a timer may fire a little early), in steps of at most
+    // MAX_TIMER_MS.
+    const delay = Math.min(Math.max(0, first - performance.now()) + 1, MAX_TIMER_MS);
+    this.#expiry = setTimeout(() => {
+      this.#expiry = undefined;
+      this.#dispatch();
+    }, delay);
   }
 
   #send(slot: Slot, ticket: Ticket): void {
@@ -749,6 +784,7 @@ export class Pool {
       for (const slot of this.#slots) this.#end(slot);
       this.#slots.length = 0;
       this.#queue = [];
+      this.#armExpiry();
     });
   }
 }

@@ -24,7 +24,12 @@ import {
   sharedPool,
   WorkersUnavailableError,
 } from "./_pool.ts";
-import { PROGRESS_INTERVAL_MS, WORKERS_MIN_BUFFERS, WORKERS_MIN_TIMEOUT_MS } from "./_limits.ts";
+import {
+  PROGRESS_INTERVAL_MS,
+  SMALL_ON_CALLING_THREAD_MS,
+  WORKERS_MIN_BUFFERS,
+  WORKERS_MIN_TIMEOUT_MS,
+} from "./_limits.ts";
 import { heuristicJob } from "./_worker_host.ts";
 
 /**
@@ -36,8 +41,9 @@ import { heuristicJob } from "./_worker_host.ts";
  * as {@linkcode solve}'s, since the winner is decided by the round robin's
  * order, not by the clock. The time limit counts from the call; it and
  * the abort signal stop the workers promptly, wherever they are. Small
- * problems (under 64 buffers), time limits under 200 ms, and runtimes
- * without workers solve on the calling thread.
+ * problems (under 64 buffers) solve on the calling thread for up to
+ * 100 ms, and go to the workers if they need longer; time limits under
+ * 200 ms, and runtimes without workers, solve on the calling thread.
  *
  * @example Usage
  * ```ts
@@ -69,10 +75,14 @@ export async function solveAsync(
 ): Promise<Solution> {
   const start = performance.now();
   const settings = checkInput(problem, options, start);
-  const pool = problem.buffers.length >= WORKERS_MIN_BUFFERS &&
-      settings.timeout >= WORKERS_MIN_TIMEOUT_MS
-    ? sharedPool()
-    : undefined;
+  const workersPay = settings.timeout >= WORKERS_MIN_TIMEOUT_MS;
+  if (workersPay && problem.buffers.length < WORKERS_MIN_BUFFERS) {
+    // The caller has its promise before any work is done.
+    await Promise.resolve();
+    const quick = onThisThreadBriefly(problem, options, settings, start);
+    if (quick !== undefined) return quick();
+  }
+  const pool = workersPay ? sharedPool() : undefined;
   if (pool !== undefined) {
     let session: Session | undefined;
     try {
@@ -88,6 +98,56 @@ export async function solveAsync(
   }
   await Promise.resolve();
   return solve(problem, { ...options, timeout: remaining(settings, start) });
+}
+
+/**
+ * Solves a small problem on the calling thread for at most
+ * SMALL_ON_CALLING_THREAD_MS: most take milliseconds, less than a round
+ * trip to a worker. Returns its outcome (a function that returns the
+ * solution or throws), or undefined where that time ran out: the problem
+ * then goes to the workers, where neither the caller's event loop nor its
+ * abort signal is held (a 60-buffer minimization held both for its whole
+ * 8 s limit). A run the cut never reached is the run the caller asked
+ * for, so its answer stands as it is; its progress reports are passed on
+ * once it ends, since a run cut short would report bounds the workers'
+ * run starts over from.
+ */
+function onThisThreadBriefly(
+  problem: Problem,
+  options: SolverOptions,
+  settings: Settings,
+  start: number,
+): (() => Solution) | undefined {
+  const signal = options.signal;
+  const until = performance.now() + SMALL_ON_CALLING_THREAD_MS;
+  let cut = false;
+  const flag = {
+    get aborted(): boolean {
+      if (signal?.aborted) return true;
+      if (performance.now() <= until) return false;
+      cut = true;
+      return true;
+    },
+  };
+  const held: MinimizeProgress[] = [];
+  const report = options.onProgress;
+  let outcome: () => Solution;
+  try {
+    const solution = solve(problem, {
+      ...options,
+      signal: flag as AbortSignal,
+      onProgress: report === undefined ? undefined : (progress) => held.push(progress),
+      timeout: remaining(settings, start),
+    });
+    outcome = () => solution;
+  } catch (error) {
+    outcome = () => {
+      throw error;
+    };
+  }
+  if (cut) return undefined;
+  for (const progress of held) report!(progress);
+  return outcome;
 }
 
 /** The plan, with each request answered by the pool. */

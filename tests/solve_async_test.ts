@@ -34,6 +34,7 @@ import { resolveOptions } from "../src/_options.ts";
 import {
   CALLING_THREAD_MAX_PAIRS,
   RACE_MAX_PAIRS,
+  SMALL_ON_CALLING_THREAD_MS,
   WORKER_START_MS,
   WORKERS_JOIN_MS,
   WORKERS_MIN_BUFFERS,
@@ -84,6 +85,44 @@ describe("solveAsync goes to the workers", { skip: SKIP }, () => {
         // thread first, and a solve this quick starts no worker.
         if (!sharedPool()!.callingThread) assert.equal(actual!.stats!.workers! > 0, workers);
         assert.deepEqual(actual!.offsets, expected.offsets);
+      }
+    },
+  );
+
+  it(
+    `under ${WORKERS_MIN_BUFFERS} buffers, where this thread has not solved it in ${SMALL_ON_CALLING_THREAD_MS} ms`,
+    LIMIT,
+    async () => {
+      // A 60-buffer minimization the search does not settle for many
+      // seconds: on this thread it held the event loop, and the abort
+      // signal unseen, for its whole time limit.
+      const { problem } = generateProblem({ seed: 4, buffers: 60, gaps: 0.3, aligned: 0.3 });
+      const controller = new AbortController();
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 20);
+      let abortedAt: number | undefined;
+      const abort = setTimeout(() => {
+        abortedAt = performance.now();
+        controller.abort();
+      }, 400);
+      try {
+        let solution;
+        const jobs = await jobsDuring(async () =>
+          solution = await solveAsync(problem, {
+            minimizeCapacity: true,
+            timeout: 30_000,
+            signal: controller.signal,
+          })
+        );
+        assert.ok(jobs > 0, "on the workers");
+        assert.ok(abortedAt !== undefined, "the abort came before the answer");
+        assert.ok(ticks >= 2, `the event loop ran meanwhile (${ticks} ticks)`);
+        // Cancelled, a minimization answers with its best so far.
+        assertValid(problem, solution!);
+        assert.equal(solution!.optimal, false);
+      } finally {
+        clearInterval(ticker);
+        clearTimeout(abort);
       }
     },
   );
@@ -635,6 +674,38 @@ describe("a job sent after its deadline", { skip: SKIP }, () => {
       }
     },
   );
+});
+
+describe("a job queued behind another call's", { skip: SKIP }, () => {
+  it("ends as out of time at its own deadline, not when a worker frees up", LIMIT, async () => {
+    // A 200 ms call behind two 3 s ones answered after 1.4 s: its jobs
+    // waited for a worker past their deadline.
+    const pool = new Pool(1);
+    const switches = resolveOptions({}).switches;
+    const busy = pool.open(HARD, switches);
+    const late = pool.open(easy(1, 200), switches);
+    try {
+      // Holds the only worker for up to 30 s, in one slice.
+      const long = busy.run(
+        { kind: "search", search: { ...begin(0), sliceMs: 30_000 } },
+        performance.now() + 30_000,
+      );
+      let longEnded = false;
+      const ended = long.result.then(() => longEnded = true);
+      const handle = late.run(
+        { kind: "heuristic", name: "size", check: false },
+        performance.now() + 200,
+      );
+      const outcome = await handle.result;
+      assert.equal((outcome as { status: string }).status, "timeout");
+      assert.equal(longEnded, false);
+      long.cancel();
+      await ended;
+    } finally {
+      busy.close();
+      late.close();
+    }
+  });
 });
 
 describe("a pool whose workers cannot start", { skip: SKIP }, () => {
