@@ -165,7 +165,7 @@ export function* plan(context: PlanContext): Plan {
   if (settings.heuristic !== undefined) return yield* heuristicOnly(context);
   const facts = (yield { kind: "facts" }) as Facts;
   if (!settings.minimize) return yield* fixedCapacity(context, facts);
-  if (!settings.anytime) return yield* referenceMinimize(context);
+  if (!settings.anytime) return yield* referenceMinimize(context, facts);
   return yield* anytimeMinimize(context, facts);
 }
 
@@ -261,7 +261,7 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
  * capacity. A probe stopped by the time limit counts as a failure, so the
  * bisection would only rise from there: it ends at once, with the best.
  */
-function* referenceMinimize(context: PlanContext): Plan {
+function* referenceMinimize(context: PlanContext, facts: Facts): Plan {
   const { problem, settings } = context;
   const counters = { nodes: 0, backtracks: 0 };
   const bisection = new CapacityBisection(problem.capacity!);
@@ -284,7 +284,17 @@ function* referenceMinimize(context: PlanContext): Plan {
     }
   }
   const best = bisection.best;
-  if (best !== undefined) return solutionOf(context, best, counters);
+  if (best !== undefined) {
+    // Proved optimal only where the lower bound meets it: the reference's
+    // search can miss solutions (with windows, say), so its "infeasible"
+    // below proves nothing.
+    const height = heightOf(problem, best);
+    const bound = lowerBoundOf(context, facts);
+    return solutionOf(context, best, counters, {
+      lowerBound: Math.min(bound, height),
+      optimal: height <= bound,
+    });
+  }
   if (stopped?.status === "too-large") {
     throw new SolveError("too-large", stopped.message ?? "The exact search is too large", counters);
   }
@@ -1046,6 +1056,19 @@ function noFit(context: PlanContext, facts: Facts, height: number, counters: Cou
     return new SolveError(
       "infeasible",
       `No solution exists within capacity ${capacity}: with the padding their alignments force, the buffers live at one moment need ${bound}`,
+      counters,
+    );
+  }
+  // A buffer fixed where it reaches past the capacity is a proof too.
+  const above = context.problem.buffers.find((b) =>
+    b.offset !== undefined && b.offset + b.size > capacity
+  );
+  if (above !== undefined) {
+    return new SolveError(
+      "infeasible",
+      `No solution exists within capacity ${capacity}: buffer ${
+        JSON.stringify(above.id)
+      } is fixed at ${above.offset} and reaches ${above.offset! + above.size}`,
       counters,
     );
   }

@@ -841,7 +841,17 @@ describe("the reference's minimization", () => {
     );
     assert.deepEqual(probes(trace), [8, 12, 14, 13]);
     assert.equal(trace.result?.height, 13);
-    assert.equal(trace.result?.lowerBound, undefined);
+    // Its search's "infeasible" is not a proof (it misses solutions with
+    // windows): only the lower bound proves a height optimal.
+    assert.equal(trace.result?.lowerBound, 10);
+    assert.equal(trace.result?.optimal, false);
+    const atBound = runPlan(
+      { peakLoad: 13, probe: (c) => c >= 13 ? "solved" : "infeasible" },
+      { minimizeCapacity: true, anytimeMinimize: false },
+      { ...ONE, capacity: 16 },
+    );
+    assert.equal(atBound.result?.lowerBound, 13);
+    assert.equal(atBound.result?.optimal, true);
   });
 
   it("says timeout when the time limit stops it before any solution", () => {
@@ -967,6 +977,32 @@ describe("a heuristic alone", () => {
     );
     assert.ok(trace.error instanceof SolveError);
     assert.equal(trace.error.code, "no-fit");
+  });
+
+  it("says infeasible above the capacity when a fixed offset reaches past it", () => {
+    // It said "not a proof that none fits" where the search says infeasible.
+    const pinned: Problem = {
+      capacity: 12,
+      buffers: [
+        { id: "b1", lower: 0, upper: 3, size: 4, offset: 10 },
+        { id: "b2", lower: 0, upper: 3, size: 4 },
+      ],
+    };
+    const trace = runPlan({ peakLoad: 8, heuristic: 14, probe: () => "solved" }, {
+      heuristic: "best",
+    }, pinned);
+    assert.ok(trace.error instanceof SolveError);
+    assert.equal(trace.error.code, "infeasible");
+    assert.match(trace.error.message, /"b1" is fixed at 10 and reaches 14/);
+    // Fixed within it, nothing is proved.
+    const within = runPlan({ peakLoad: 8, heuristic: 14, probe: () => "solved" }, {
+      heuristic: "best",
+    }, {
+      ...pinned,
+      capacity: 13,
+      buffers: [{ ...pinned.buffers[0], offset: 9 }, pinned.buffers[1]],
+    });
+    assert.equal((within.error as SolveError).code, "no-fit");
   });
 
   it("checks an answer that comes unchecked: keeps it when valid, never returns it when not", () => {
