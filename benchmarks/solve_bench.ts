@@ -13,6 +13,7 @@ import { stringifyCsv } from "../src/csv_stringify.ts";
 import type { Problem, Solution } from "../src/problem.ts";
 import { solve } from "../src/solve.ts";
 import { validate } from "../src/validate.ts";
+import { solveHeuristic } from "../src/heuristics.ts";
 import { firstFit, type GenerateOptions, generateProblem } from "./_generate.ts";
 
 const SHARED = new URL("../../shared/", import.meta.url);
@@ -150,4 +151,52 @@ if (largeText !== undefined) {
       stringifyCsv(problem, solution);
     },
   });
+}
+
+// The skyline with pinned buffers, each a ceiling until the skyline reaches
+// it: 1 % of a 20,000-buffer windowed problem pinned at a solution's
+// offsets; and thousands of pins stacked at both ends of the time with
+// short pins high up in between, where every rise to a pin lifts moments at
+// both ends (redoing its tree between them once took 44 s at 8,000 and
+// 200,000 pins).
+{
+  const { problem } = generateProblem({
+    seed: 5,
+    buffers: 20_000,
+    construction: "planted",
+    gaps: 0.1,
+    windows: 0.5,
+  });
+  const placed = solveHeuristic(problem, { heuristic: "skyline" }).offsets;
+  const pinned: Problem = {
+    buffers: problem.buffers.map((b, i) => i % 100 === 0 ? { ...b, offset: placed[i] } : b),
+  };
+  const wall: Problem = { buffers: [] };
+  const stacked = 4000;
+  const between = 100_000;
+  for (let k = 0; k < stacked; k++) {
+    wall.buffers.push({ id: `L${k}`, lower: 0, upper: 1, size: 1, offset: 2 * k });
+    wall.buffers.push({
+      id: `R${k}`,
+      lower: between + 1,
+      upper: between + 2,
+      size: 1,
+      offset: 2 * k,
+    });
+  }
+  for (let j = 1; j <= between; j++) {
+    wall.buffers.push({ id: `m${j}`, lower: j, upper: j + 1, size: 1, offset: 1e7 });
+  }
+  wall.buffers.push({ id: "free", lower: 0, upper: between + 2, size: 2 });
+  for (const [name, one] of [["1 % of 20,000 pinned", pinned], ["a wall of pins", wall]] as const) {
+    Deno.bench({
+      name: `skyline, ${name}`,
+      group: "skyline with pins",
+      n: 5,
+      warmup: 1,
+      fn: () => {
+        solveHeuristic(one, { heuristic: "skyline" });
+      },
+    });
+  }
 }
