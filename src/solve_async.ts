@@ -80,7 +80,12 @@ export async function solveAsync(
     // The caller has its promise before any work is done.
     await Promise.resolve();
     const quick = onThisThreadBriefly(problem, options, settings, start);
-    if (quick !== undefined) return quick();
+    if (!quick.cut) return quick.outcome();
+    // An abort the caller made while this thread was held (a timer due
+    // meanwhile) fires now: the run cut short ended as cancelled runs end,
+    // with the best solution found, which is then the answer.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (options.signal?.aborted) return quick.outcome();
   }
   const pool = workersPay ? sharedPool() : undefined;
   if (pool !== undefined) {
@@ -104,20 +109,20 @@ export async function solveAsync(
  * Solves a small problem on the calling thread for at most
  * SMALL_ON_CALLING_THREAD_MS: most take milliseconds, less than a round
  * trip to a worker. Returns its outcome (a function that returns the
- * solution or throws), or undefined where that time ran out: the problem
+ * solution or throws), and whether that time ran out (`cut`): the problem
  * then goes to the workers, where neither the caller's event loop nor its
  * abort signal is held (a 60-buffer minimization held both for its whole
  * 8 s limit). A run the cut never reached is the run the caller asked
- * for, so its answer stands as it is; its progress reports are passed on
- * once it ends, since a run cut short would report bounds the workers'
- * run starts over from.
+ * for, so its answer stands as it is. Its progress reports are passed on
+ * when its outcome is taken, since a run cut short would report bounds
+ * the workers' run starts over from.
  */
 function onThisThreadBriefly(
   problem: Problem,
   options: SolverOptions,
   settings: Settings,
   start: number,
-): (() => Solution) | undefined {
+): { cut: boolean; outcome: () => Solution } {
   const signal = options.signal;
   const until = performance.now() + SMALL_ON_CALLING_THREAD_MS;
   let cut = false;
@@ -131,7 +136,7 @@ function onThisThreadBriefly(
   };
   const held: MinimizeProgress[] = [];
   const report = options.onProgress;
-  let outcome: () => Solution;
+  let result: () => Solution;
   try {
     const solution = solve(problem, {
       ...options,
@@ -139,15 +144,17 @@ function onThisThreadBriefly(
       onProgress: report === undefined ? undefined : (progress) => held.push(progress),
       timeout: remaining(settings, start),
     });
-    outcome = () => solution;
+    result = () => solution;
   } catch (error) {
-    outcome = () => {
+    result = () => {
       throw error;
     };
   }
-  if (cut) return undefined;
-  for (const progress of held) report!(progress);
-  return outcome;
+  const outcome = () => {
+    for (const progress of held) report!(progress);
+    return result();
+  };
+  return { cut, outcome };
 }
 
 /** The plan, with each request answered by the pool. */

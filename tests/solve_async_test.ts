@@ -128,6 +128,29 @@ describe("solveAsync goes to the workers", { skip: SKIP }, () => {
   );
 
   it(
+    `under ${WORKERS_MIN_BUFFERS} buffers, aborted while this thread held it: the best it found`,
+    LIMIT,
+    async () => {
+      // The abort's timer could not fire during the first 100 ms on this
+      // thread; the workers' run began after it and was cancelled with
+      // nothing, where the run on this thread had a solution.
+      const { problem } = generateProblem({ seed: 4, buffers: 60, gaps: 0.3, aligned: 0.3 });
+      const controller = new AbortController();
+      const abort = setTimeout(() => controller.abort(), 20);
+      try {
+        const solution = await solveAsync(problem, {
+          minimizeCapacity: true,
+          signal: controller.signal,
+        });
+        assertValid(problem, solution);
+        assert.equal(solution.optimal, false);
+      } finally {
+        clearTimeout(abort);
+      }
+    },
+  );
+
+  it(
     `with a time limit of ${WORKERS_MIN_TIMEOUT_MS} ms or more, and on this thread below`,
     LIMIT,
     async () => {
