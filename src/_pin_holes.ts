@@ -117,6 +117,7 @@ function cannotPack(items: Float64Array, holes: number[], spent: { nodes: number
   let budget = Math.min(PACKING_BUDGET, TOTAL_BUDGET - spent.nodes);
   const start = budget;
   const left = holes.slice();
+  const smallest = items[items.length - 1];
   // 1: packed, 0: cannot be, -1: out of budget.
   const place = (k: number, need: number, room: number): number => {
     if (k === items.length) return 1;
@@ -131,7 +132,6 @@ function cannotPack(items: Float64Array, holes: number[], spent: { nodes: number
       tried.add(r);
       left[h] = r - size;
       // What is left of a hole smaller than every item still to place is lost.
-      const smallest = items[items.length - 1];
       const lost = k + 1 < items.length && left[h] < smallest ? left[h] : 0;
       const outcome = place(k + 1, need - size, room - size - lost);
       left[h] = r;

@@ -339,6 +339,19 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       bestHeight: bisection.best?.height,
     });
   let stopped: ProbeOutcome | undefined;
+  // A probe's outcome outside the bisection's own steps: its solution
+  // offered, or its capacity proved infeasible; whether it was either.
+  const settled = (outcome: ProbeOutcome, capacity: number): boolean => {
+    if (outcome.status === "solved") {
+      bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
+    } else if (outcome.status === "infeasible") {
+      bisection.infeasibleAt(capacity);
+    } else {
+      return false;
+    }
+    progress();
+    return true;
+  };
   // Where the exact search pays, its probe at the lower bound comes before
   // the best heuristic's improvement: most real problems fit their peak
   // load, and a solution there ends the minimization with a proof before
@@ -443,16 +456,8 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       maxNodes: Infinity,
       deadline,
     });
-    if (outcome.status === "solved") {
-      bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
-      progress();
-      spent = yield* lowered();
-    } else if (outcome.status === "infeasible") {
-      bisection.infeasibleAt(limit);
-      progress();
-    } else {
-      stopped = outcome;
-    }
+    if (!settled(outcome, limit)) stopped = outcome;
+    else if (outcome.status === "solved") spent = yield* lowered();
   }
   // The heuristic's later rounds, with the time left (only with a time
   // limit: each round may take a minute), several at once where workers
@@ -518,13 +523,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       maxNodes: Infinity,
       deadline: Math.min(deadline, own),
     });
-    if (outcome.status === "solved") {
-      bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
-      progress();
-    } else if (outcome.status === "infeasible") {
-      bisection.infeasibleAt(capacity);
-      progress();
-    }
+    settled(outcome, capacity);
   }
   if (rounds) yield* moreRounds(Infinity);
   // The descents (ours): after each probe, as many nodes' worth of short
@@ -553,15 +552,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       // solution to aim.
       if (best !== undefined) targets.report(DESCENT_BATCH, outcome.status === "solved");
       else targets.begun += DESCENT_BATCH;
-      if (outcome.status === "solved") {
-        bisection.offer(outcome.offsets, heightOf(problem, outcome.offsets));
-        progress();
-      } else if (outcome.status === "infeasible") {
-        bisection.infeasibleAt(capacity);
-        progress();
-      } else if (outcome.status !== "unknown") {
-        return outcome;
-      }
+      if (!settled(outcome, capacity) && outcome.status !== "unknown") return outcome;
     }
     return undefined;
   }

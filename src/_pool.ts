@@ -407,10 +407,12 @@ export class Pool {
    */
   #expire(): void {
     const now = performance.now();
-    const expired = this.#queue.filter((ticket) => ticket.deadline < now || ticket.done);
-    if (expired.length === 0) return;
-    this.#queue = this.#queue.filter((ticket) => !(ticket.deadline < now || ticket.done));
-    for (const ticket of expired) this.#settle(ticket, outOfTime(ticket.job));
+    const kept: Ticket[] = [];
+    for (const ticket of this.#queue) {
+      if (ticket.deadline < now || ticket.done) this.#settle(ticket, outOfTime(ticket.job));
+      else kept.push(ticket);
+    }
+    this.#queue = kept;
   }
 
   /** Sets the timer for the first deadline among the queued jobs. */

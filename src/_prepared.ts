@@ -314,9 +314,9 @@ export class Prepared {
     // More bytes live at one moment than the capacity dooms every
     // partition search: say so before spending any (ours).
     const facts = this.facts();
-    if (this.#switches.loadBound && facts.lowerBound > capacity) return result("infeasible");
-    // The holes pinned buffers leave (part of the load bound).
     if (this.#switches.loadBound) {
+      if (facts.lowerBound > capacity) return result("infeasible");
+      // The holes pinned buffers leave (part of the load bound).
       if (this.#pinHoles === undefined) this.#pinHoles = pinHolesOf(this.problem.buffers) ?? null;
       if (this.#pinHoles !== null && pinHolesFail(this.#pinHoles, capacity)) {
         return result("infeasible");
