@@ -10,6 +10,7 @@
 
 import { peakLoadBefore } from "./_peak_load.ts";
 import { checkProblem } from "./_check.ts";
+import { pairEffectiveSize } from "./_windows.ts";
 
 /** A range of bytes `[lower, upper)` relative to a buffer's offset. */
 export interface Window {
@@ -153,65 +154,7 @@ export interface Solution {
  * @returns The minimum distance from `p`'s offset to `q`'s, if they meet.
  */
 export function effectiveSize(p: BufferSpec, q: BufferSpec): number | undefined {
-  if (p.upper <= q.lower || q.upper <= p.lower) return undefined;
-  const pGaps = p.gaps ?? [];
-  const qGaps = q.gaps ?? [];
-  if (pGaps.length === 0 && qGaps.length === 0) return p.size;
-  // Events at one time apply in this order: lifespan starts, gap ends, gap
-  // starts, lifespan ends; then p before q. Between two event times, both
-  // windows are constant.
-  const events: [number, number, number, number, number][] = [];
-  pushEvents(events, p, 0);
-  pushEvents(events, q, 1);
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  // Current window per buffer as [lower, upper], or lower = NaN for none.
-  const lo = [NaN, NaN];
-  const hi = [NaN, NaN];
-  let result: number | undefined = undefined;
-  for (let i = 0; i < events.length;) {
-    const time = events[i][0];
-    // At least one event per step, so that a NaN time cannot stall it.
-    do {
-      const [, , who, a, b] = events[i];
-      lo[who] = a;
-      hi[who] = b;
-      i++;
-    } while (i < events.length && events[i][0] === time);
-    // The stretch from `time` up to the next event time.
-    if (i < events.length && !isNaN(lo[0]) && !isNaN(lo[1])) {
-      const value = hi[0] - lo[1];
-      if (result === undefined || value > result) result = value;
-    }
-  }
-  return result;
-}
-
-const LIFESPAN_START = 0;
-const GAP_END = 1;
-const GAP_START = 2;
-const LIFESPAN_END = 3;
-
-function pushEvents(
-  events: [number, number, number, number, number][],
-  b: BufferSpec,
-  who: number,
-): void {
-  events.push([b.lower, LIFESPAN_START, who, 0, b.size]);
-  for (const gap of b.gaps ?? []) {
-    events.push([gap.upper, GAP_END, who, 0, b.size]);
-    if (gap.window) {
-      events.push([
-        gap.lower,
-        GAP_START,
-        who,
-        gap.window.lower,
-        gap.window.upper,
-      ]);
-    } else {
-      events.push([gap.lower, GAP_START, who, NaN, NaN]);
-    }
-  }
-  events.push([b.upper, LIFESPAN_END, who, NaN, NaN]);
+  return pairEffectiveSize(p, q);
 }
 
 /**

@@ -143,8 +143,8 @@ export function sweep(problem: Problem, options: SweepOptions = {}): SweepResult
     for (let i = ovStart[b]; i < ovStart[b + 1]; i++) {
       list.push({ buffer: ovBuf[i], effectiveSize: ovEs === undefined ? size : ovEs[i] });
     }
-    // In the reference's order (without gaps the arrays have none).
-    if (ovEs === undefined) list.sort((x, y) => x.buffer - y.buffer);
+    // In the reference's order (the arrays have none).
+    list.sort((x, y) => x.buffer - y.buffer);
     overlaps.push(list);
   }
   return {

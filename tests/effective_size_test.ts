@@ -10,6 +10,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Buffer, effectiveSize, type Gap } from "../src/problem.ts";
+import { EffectiveSizes } from "../src/_windows.ts";
+import { mulberry32 } from "../src/_random.ts";
 
 function buf(id: string, lower: number, upper: number, size: number, gaps?: Gap[]): Buffer {
   return gaps === undefined ? { id, lower, upper, size } : { id, lower, upper, size, gaps };
@@ -188,5 +190,90 @@ describe("effectiveSize: events at the same time", () => {
     both(r, buf("q", 1, 2, 2), 4, 2);
     // q starting where r's gap starts: never together.
     both(r, buf("q", 2, 9, 2), undefined, undefined);
+  });
+});
+
+describe("EffectiveSizes (every pair of a problem at once, for the sweep)", () => {
+  /** A buffer's window at tick t, read off its gaps directly: [lo, hi), or undefined. */
+  function windowAt(b: Buffer, t: number): [number, number] | undefined {
+    if (t < b.lower || t >= b.upper) return undefined;
+    const gap = b.gaps?.find((g) => g.lower <= t && t < g.upper);
+    if (gap === undefined) return [0, b.size];
+    return gap.window === undefined ? undefined : [gap.window.lower, gap.window.upper];
+  }
+
+  /** SPEC 3 tick by tick: the largest p.hi - q.lo over the ticks where both have a window. */
+  function byTicks(p: Buffer, q: Buffer): number | undefined {
+    let result: number | undefined = undefined;
+    for (let t = Math.min(p.lower, q.lower); t < Math.max(p.upper, q.upper); t++) {
+      const wp = windowAt(p, t);
+      const wq = windowAt(q, t);
+      if (wp === undefined || wq === undefined) continue;
+      if (result === undefined || wp[1] - wq[0] > result) result = wp[1] - wq[0];
+    }
+    return result;
+  }
+
+  /** Seeded buffers with gaps as the solver takes them: inside the lifespan, in order. */
+  function randomBuffers(random: () => number, count: number, loose: boolean): Buffer[] {
+    const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    return Array.from({ length: count }, (_, k) => {
+      const lower = int(0, 12);
+      const upper = lower + int(1, 12);
+      const size = int(0, 16);
+      if (random() < 0.3) return buf(`b${k}`, lower, upper, size);
+      const gaps: Gap[] = [];
+      for (let at = lower, g = int(0, 3); g > 0; g--) {
+        // Loose: gaps that overlap, leave the lifespan or have windows past
+        // the size, which only effectiveSize itself is asked about.
+        const gl = loose ? int(at - 2, upper + 1) : int(at, upper - 1);
+        const gu = loose ? gl + int(0, 4) : int(gl + 1, upper);
+        if (!loose && gl >= upper) break;
+        const wl = loose ? int(-2, size + 2) : int(0, Math.max(0, size - 1));
+        const wu = loose ? wl + int(-1, size + 2) : int(wl + 1, Math.max(wl + 1, size));
+        gaps.push(
+          random() < 0.5 || (!loose && size === 0)
+            ? { lower: gl, upper: gu }
+            : { lower: gl, upper: gu, window: { lower: wl, upper: wu } },
+        );
+        at = gu;
+        if (!loose && at >= upper) break;
+      }
+      return buf(`b${k}`, lower, upper, size, gaps);
+    });
+  }
+
+  it("gives SPEC 3's value, worked out tick by tick, for every pair", () => {
+    const random = mulberry32(3);
+    let defined = 0;
+    for (let round = 0; round < 400; round++) {
+      const buffers = randomBuffers(random, 6, false);
+      const sizes = new EffectiveSizes(buffers);
+      for (let p = 0; p < buffers.length; p++) {
+        for (let q = 0; q < buffers.length; q++) {
+          if (p === q) continue;
+          const expected = byTicks(buffers[p], buffers[q]);
+          if (expected !== undefined) defined++;
+          const pair = JSON.stringify([buffers[p], buffers[q]]);
+          assert.equal(sizes.of(p, q), expected, pair);
+          assert.equal(effectiveSize(buffers[p], buffers[q]), expected, pair);
+        }
+      }
+    }
+    // Both kinds of answer, many times.
+    assert.ok(defined > 3000 && defined < 11000, `${defined} pairs meet`);
+  });
+
+  it("agrees with effectiveSize on gaps the solver refuses (overlapping, outside the lifespan)", () => {
+    const random = mulberry32(4);
+    for (let round = 0; round < 400; round++) {
+      const buffers = randomBuffers(random, 6, true);
+      const sizes = new EffectiveSizes(buffers);
+      for (let p = 0; p < buffers.length; p++) {
+        for (let q = 0; q < buffers.length; q++) {
+          if (p !== q) assert.equal(sizes.of(p, q), effectiveSize(buffers[p], buffers[q]));
+        }
+      }
+    }
   });
 });

@@ -445,7 +445,7 @@ describe("the sweep's arrays, which the search takes", () => {
     return problem(buffers);
   };
 
-  it("hold the same overlaps as sweep(): each buffer's own size without gaps, sorted with", () => {
+  it("hold the same overlaps as sweep(), in any order: each buffer's own size without gaps", () => {
     for (let round = 0; round < 50; round++) {
       const gapped = round % 2 === 1;
       const p = randomProblem(gapped);
@@ -458,7 +458,6 @@ describe("the sweep's arrays, which the search takes", () => {
           ? list.map(() => p.buffers[b].size)
           : Array.from(arrays.ovEs.subarray(arrays.ovStart[b], arrays.ovStart[b + 1]));
         const entries = list.map((buffer, k) => ({ buffer, effectiveSize: sizes[k] }));
-        if (arrays.ovEs !== undefined) assert.deepEqual(list, [...list].sort((x, y) => x - y));
         entries.sort((x, y) => x.buffer - y.buffer);
         assert.deepEqual(entries, objects.overlaps[b], `round ${round}, buffer ${b}`);
       }

@@ -1,0 +1,141 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// A buffer's windows over time, and effective sizes from them (SPEC 3):
+// effectiveSize() for one pair, EffectiveSizes for every pair the sweep
+// finds live at once. Each buffer's events are sorted once here, where
+// sorting both buffers' events for every pair took most of the exact
+// search's set-up on a problem with a few gaps (20,000 buffers, 553 with
+// gaps, 25.6 million pairs: about 6 of its 10 s).
+
+import type { BufferSpec } from "./problem.ts";
+
+// Events at one time apply in this order: lifespan starts, gap ends, gap
+// starts, lifespan ends.
+const LIFESPAN_START = 0;
+const GAP_END = 1;
+const GAP_START = 2;
+const LIFESPAN_END = 3;
+
+/** Buffer windows, flat: entries `start[b] .. start[b + 1]` are buffer b's. */
+interface Flat {
+  /** From `time[k]` on (up to the next entry's time), the window `[lo[k], hi[k])`; none where NaN. */
+  time: number[];
+  lo: number[];
+  hi: number[];
+}
+
+/** Appends buffer `b`'s windows to `out`: one entry per distinct event time. */
+function pushWindows(out: Flat, b: BufferSpec): void {
+  const events: [number, number, number, number][] = [[b.lower, LIFESPAN_START, 0, b.size]];
+  for (const gap of b.gaps ?? []) {
+    events.push([gap.upper, GAP_END, 0, b.size]);
+    events.push(
+      gap.window
+        ? [gap.lower, GAP_START, gap.window.lower, gap.window.upper]
+        : [gap.lower, GAP_START, NaN, NaN],
+    );
+  }
+  events.push([b.upper, LIFESPAN_END, NaN, NaN]);
+  // Stable: events of one kind at one time keep their order.
+  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  for (let i = 0; i < events.length;) {
+    const time = events[i][0];
+    // The last event at a time decides the window from then on; at least
+    // one event per step, so that a NaN time cannot stall it.
+    do i++; while (i < events.length && events[i][0] === time);
+    const [, , lo, hi] = events[i - 1];
+    out.time.push(time);
+    out.lo.push(lo);
+    out.hi.push(hi);
+  }
+}
+
+/**
+ * The largest `hi` of p's window less `lo` of q's over the stretches
+ * between consecutive event times where both have one: entries `i ..
+ * iEnd` of p's windows against `j .. jEnd` of q's (the arrays may be the
+ * same). Undefined where there is no such stretch.
+ */
+function merged(
+  time: ArrayLike<number>,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+  i: number,
+  iEnd: number,
+  j: number,
+  jEnd: number,
+): number | undefined {
+  let pHi = NaN;
+  let qLo = NaN;
+  let pLive = false;
+  let qLive = false;
+  let result: number | undefined = undefined;
+  while (i < iEnd || j < jEnd) {
+    // The earlier entry, or both at one time (at least one, so that a NaN
+    // time cannot stall it).
+    const ti = i < iEnd ? time[i] : Infinity;
+    const tj = j < jEnd ? time[j] : Infinity;
+    if (i < iEnd && !(tj < ti)) {
+      pLive = !isNaN(lo[i]);
+      pHi = hi[i++];
+    }
+    if (j < jEnd && !(ti < tj)) {
+      qLive = !isNaN(lo[j]);
+      qLo = lo[j++];
+    }
+    // The stretch from t up to the next event time, where there is one.
+    if (pLive && qLive && (i < iEnd || j < jEnd)) {
+      const value = pHi - qLo;
+      if (result === undefined || value > result) result = value;
+    }
+  }
+  return result;
+}
+
+/** The effective size of one pair (see effectiveSize in problem.ts). */
+export function pairEffectiveSize(p: BufferSpec, q: BufferSpec): number | undefined {
+  if (p.upper <= q.lower || q.upper <= p.lower) return undefined;
+  if (!p.gaps?.length && !q.gaps?.length) return p.size;
+  const flat: Flat = { time: [], lo: [], hi: [] };
+  pushWindows(flat, p);
+  const split = flat.time.length;
+  pushWindows(flat, q);
+  return merged(flat.time, flat.lo, flat.hi, 0, split, split, flat.time.length);
+}
+
+/** The effective sizes of many pairs of one problem's buffers, each buffer's windows worked out once. */
+export class EffectiveSizes {
+  readonly #buffers: readonly BufferSpec[];
+  readonly #start: Int32Array;
+  readonly #time: Float64Array;
+  readonly #lo: Float64Array;
+  readonly #hi: Float64Array;
+  readonly #gapped: Uint8Array;
+
+  constructor(buffers: readonly BufferSpec[]) {
+    const n = buffers.length;
+    this.#buffers = buffers;
+    this.#start = new Int32Array(n + 1);
+    this.#gapped = new Uint8Array(n);
+    const flat: Flat = { time: [], lo: [], hi: [] };
+    for (let b = 0; b < n; b++) {
+      if (buffers[b].gaps?.length) this.#gapped[b] = 1;
+      pushWindows(flat, buffers[b]);
+      this.#start[b + 1] = flat.time.length;
+    }
+    this.#time = Float64Array.from(flat.time);
+    this.#lo = Float64Array.from(flat.lo);
+    this.#hi = Float64Array.from(flat.hi);
+  }
+
+  /** The effective size of buffer `q` over buffer `p` (indices), as effectiveSize gives it. */
+  of(p: number, q: number): number | undefined {
+    const bp = this.#buffers[p];
+    const bq = this.#buffers[q];
+    if (bp.upper <= bq.lower || bq.upper <= bp.lower) return undefined;
+    if (this.#gapped[p] === 0 && this.#gapped[q] === 0) return bp.size;
+    const start = this.#start;
+    return merged(this.#time, this.#lo, this.#hi, start[p], start[p + 1], start[q], start[q + 1]);
+  }
+}
