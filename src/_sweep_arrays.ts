@@ -312,7 +312,7 @@ function overlapLists(
   if (!gapped) return { ovStart, ovBuf, ovEs: undefined };
   // With gaps: each pair's effective size, where they do meet.
   const ovEs = new Float64Array(ovBuf.length);
-  const sizes = new EffectiveSizes(buffers);
+  const sizes = new EffectiveSizes(n, (b) => buffers[b]);
   let to = 0;
   for (let b = 0; b < n; b++) {
     const from = ovStart[b];

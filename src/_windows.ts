@@ -106,22 +106,34 @@ export function pairEffectiveSize(p: BufferSpec, q: BufferSpec): number | undefi
 
 /** The effective sizes of many pairs of one problem's buffers, each buffer's windows worked out once. */
 export class EffectiveSizes {
-  readonly #buffers: readonly BufferSpec[];
+  readonly #lower: Float64Array;
+  readonly #upper: Float64Array;
+  readonly #size: Float64Array;
+  readonly #gapped: Uint8Array;
   readonly #start: Int32Array;
   readonly #time: Float64Array;
   readonly #lo: Float64Array;
   readonly #hi: Float64Array;
-  readonly #gapped: Uint8Array;
 
-  constructor(buffers: readonly BufferSpec[]) {
-    const n = buffers.length;
-    this.#buffers = buffers;
-    this.#start = new Int32Array(n + 1);
-    this.#gapped = new Uint8Array(n);
+  /**
+   * @param count How many buffers.
+   * @param spec Buffer b (read once each, not kept: the validator makes
+   * each from its columns).
+   */
+  constructor(count: number, spec: (b: number) => BufferSpec) {
+    this.#lower = new Float64Array(count);
+    this.#upper = new Float64Array(count);
+    this.#size = new Float64Array(count);
+    this.#gapped = new Uint8Array(count);
+    this.#start = new Int32Array(count + 1);
     const flat: Flat = { time: [], lo: [], hi: [] };
-    for (let b = 0; b < n; b++) {
-      if (buffers[b].gaps?.length) this.#gapped[b] = 1;
-      pushWindows(flat, buffers[b]);
+    for (let b = 0; b < count; b++) {
+      const buffer = spec(b);
+      this.#lower[b] = buffer.lower;
+      this.#upper[b] = buffer.upper;
+      this.#size[b] = buffer.size;
+      if (buffer.gaps?.length) this.#gapped[b] = 1;
+      pushWindows(flat, buffer);
       this.#start[b + 1] = flat.time.length;
     }
     this.#time = Float64Array.from(flat.time);
@@ -131,10 +143,8 @@ export class EffectiveSizes {
 
   /** The effective size of buffer `q` over buffer `p` (indices), as effectiveSize gives it. */
   of(p: number, q: number): number | undefined {
-    const bp = this.#buffers[p];
-    const bq = this.#buffers[q];
-    if (bp.upper <= bq.lower || bq.upper <= bp.lower) return undefined;
-    if (this.#gapped[p] === 0 && this.#gapped[q] === 0) return bp.size;
+    if (this.#upper[p] <= this.#lower[q] || this.#upper[q] <= this.#lower[p]) return undefined;
+    if (this.#gapped[p] === 0 && this.#gapped[q] === 0) return this.#size[p];
     const start = this.#start;
     return merged(this.#time, this.#lo, this.#hi, start[p], start[p + 1], start[q], start[q + 1]);
   }

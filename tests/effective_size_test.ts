@@ -248,7 +248,7 @@ describe("EffectiveSizes (every pair of a problem at once, for the sweep)", () =
     let defined = 0;
     for (let round = 0; round < 400; round++) {
       const buffers = randomBuffers(random, 6, false);
-      const sizes = new EffectiveSizes(buffers);
+      const sizes = new EffectiveSizes(buffers.length, (b) => buffers[b]);
       for (let p = 0; p < buffers.length; p++) {
         for (let q = 0; q < buffers.length; q++) {
           if (p === q) continue;
@@ -268,7 +268,7 @@ describe("EffectiveSizes (every pair of a problem at once, for the sweep)", () =
     const random = mulberry32(4);
     for (let round = 0; round < 400; round++) {
       const buffers = randomBuffers(random, 6, true);
-      const sizes = new EffectiveSizes(buffers);
+      const sizes = new EffectiveSizes(buffers.length, (b) => buffers[b]);
       for (let p = 0; p < buffers.length; p++) {
         for (let q = 0; q < buffers.length; q++) {
           if (p !== q) assert.equal(sizes.of(p, q), effectiveSize(buffers[p], buffers[q]));

@@ -478,38 +478,53 @@ describe("validate agrees with a brute-force SPEC 8", () => {
     }
   });
 
-  it("on windowed buffers, including conflicts without a shared byte", () => {
-    // Dense windows on one long-lived buffer against plain ones: the cases
-    // where sharing no byte at any moment still breaks SPEC 8's stacking.
-    const random = mulberry32(7);
-    const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-    let bad = 0;
-    let good = 0;
-    let crossing = 0;
-    for (let round = 0; round < 1000; round++) {
-      const size = int(2, 6);
-      const gaps = [];
-      for (let t = 0; t < 12; t += 3) {
-        const wl = int(0, size - 1);
-        gaps.push({ lower: t, upper: t + 3, window: { lower: wl, upper: int(wl + 1, size) } });
-      }
-      const buffers: Buffer[] = [{ id: "p", lower: 0, upper: 12, size, gaps }];
-      for (let i = int(1, 2); i > 0; i--) {
-        const lower = int(0, 10);
-        buffers.push({ id: `q${i}`, lower, upper: lower + int(1, 7), size: int(1, 3) });
-      }
-      const offsets = buffers.map(() => int(0, 6));
-      const height = Math.max(...offsets.map((o, i) => o + buffers[i].size));
-      const problem = { buffers, capacity: height };
-      const expected = bruteValidate(problem, { offsets, height });
-      if (expected === "good") good++;
-      if (expected === "bad overlap") {
-        bad++;
-        if (!sharesByte(buffers, offsets)) crossing++;
-      }
-      assert.equal(validate(problem, { offsets, height }), expected, JSON.stringify(problem));
-    }
-    assert.ok(good >= 20 && bad >= 20, `good ${good}, bad ${bad}`);
-    assert.ok(crossing >= 4, `only ${crossing} conflicts without a shared byte`);
-  });
+  for (const late of [false, true]) {
+    it(
+      late
+        ? "on windowed buffers that start after the others, conflicts without a shared byte too"
+        : "on windowed buffers, including conflicts without a shared byte",
+      () => {
+        // Dense windows on one long-lived buffer against plain ones: the
+        // cases where sharing no byte at any moment still breaks SPEC 8's
+        // stacking. Late, the windowed buffer starts while the others live
+        // (the check looks for pairs from both ends).
+        const random = mulberry32(late ? 8 : 7);
+        const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+        let bad = 0;
+        let good = 0;
+        let crossing = 0;
+        for (let round = 0; round < 1000; round++) {
+          const size = int(2, 6);
+          const start = late ? 4 : 0;
+          const gaps = [];
+          for (let t = start; t < start + 12; t += 3) {
+            const wl = int(0, size - 1);
+            gaps.push({ lower: t, upper: t + 3, window: { lower: wl, upper: int(wl + 1, size) } });
+          }
+          const buffers: Buffer[] = [{ id: "p", lower: start, upper: start + 12, size, gaps }];
+          for (let i = int(1, 2); i > 0; i--) {
+            const lower = late ? int(0, 3) : int(0, 10);
+            buffers.push({
+              id: `q${i}`,
+              lower,
+              upper: late ? lower + int(5, 12) : lower + int(1, 7),
+              size: int(1, 3),
+            });
+          }
+          const offsets = buffers.map(() => int(0, 6));
+          const height = Math.max(...offsets.map((o, i) => o + buffers[i].size));
+          const problem = { buffers, capacity: height };
+          const expected = bruteValidate(problem, { offsets, height });
+          if (expected === "good") good++;
+          if (expected === "bad overlap") {
+            bad++;
+            if (!sharesByte(buffers, offsets)) crossing++;
+          }
+          assert.equal(validate(problem, { offsets, height }), expected, JSON.stringify(problem));
+        }
+        assert.ok(good >= 20 && bad >= 20, `good ${good}, bad ${bad}`);
+        assert.ok(crossing >= 4, `only ${crossing} conflicts without a shared byte`);
+      },
+    );
+  }
 });
