@@ -351,3 +351,10 @@ export const COMPARATOR_SORT_MS = 0.001;
  * that its answer is checked in time.
  */
 export const CHECK_MS_PER_BUFFER = 0.001;
+
+/**
+ * The same per pair of buffers live at once, where some buffer has gaps
+ * with windows: those are checked pair by pair (0.11 s measured for 162
+ * million pairs at 50,000 buffers, 1,371 of them windowed).
+ */
+export const CHECK_MS_PER_WINDOWED_PAIR = 0.000001;

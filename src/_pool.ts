@@ -486,12 +486,12 @@ export class Pool {
         return;
       }
       // Stuck where it does not look at the clock: a search counts as
-      // timed out (its nodes are lost with the worker), anything else fails.
+      // timed out (its nodes are lost with the worker), and so does a
+      // heuristic (the plan keeps the best it has; failing here lost a
+      // minimization's answer); only the facts, which have no deadline, fail.
       const slot = ticket.slot;
       if (slot?.ticket === ticket) this.#replace(slot);
-      if (
-        ticket.job.kind === "search" || ticket.job.kind === "probe" || ticket.job.kind === "lns"
-      ) {
+      if (ticket.job.kind !== "facts") {
         this.#settle(ticket, outOfTime(ticket.job));
       } else {
         this.#fail(ticket, new SolveError("timeout", "A worker overran the time limit"));

@@ -27,7 +27,11 @@ import {
 import { PairSearch } from "./_pair_search.ts";
 import { type SweepArrays, sweepArrays } from "./_sweep_arrays.ts";
 import { isValidColumns, validateColumnsOf } from "./_validate_columns.ts";
-import { CHECK_MS_PER_BUFFER, EXACT_SEARCH_MAX_PAIRS } from "./_limits.ts";
+import {
+  CHECK_MS_PER_BUFFER,
+  CHECK_MS_PER_WINDOWED_PAIR,
+  EXACT_SEARCH_MAX_PAIRS,
+} from "./_limits.ts";
 import { type PinHoles, pinHolesFail, pinHolesOf } from "./_pin_holes.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
 import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
@@ -367,13 +371,19 @@ export class Prepared {
    * @param deadline `performance.now()` past which it stops improving.
    * @param stop Stops it improving when raised.
    */
-  heuristic(job: HeuristicJob, deadline: number, stop?: StopFlag): HeuristicResult {
+  heuristic(
+    job: HeuristicJob,
+    deadline: number,
+    stop?: StopFlag,
+    check = true,
+  ): HeuristicResult {
     return solverHeuristic(this.problem, {
       job,
       deadline,
       stop,
+      pairs: this.#facts?.pairs,
       peakLoad: () => this.peakLoadBy(deadline),
-      check: (offsets, height) => isValid(this.problem, offsets, height),
+      check: check ? (offsets, height) => isValid(this.problem, offsets, height) : undefined,
     });
   }
 }
@@ -386,13 +396,12 @@ export interface SolverHeuristic {
   deadline: number;
   /** Stops it when raised. */
   stop?: StopFlag;
+  /** Pairs of buffers live at once, where known: checking takes longer with more. */
+  pairs?: number;
   /** The peak load, or a lower bound on it: asked once a placement is complete and more may run. */
   peakLoad: () => number;
-  /**
-   * Checks the answer (undefined: it could not, in time); absent where
-   * the caller checks it.
-   */
-  check?: (offsets: Float64Array, height: number) => boolean | undefined;
+  /** Checks the answer; absent where the caller checks it. */
+  check?: (offsets: Float64Array, height: number) => boolean;
 }
 
 /**
@@ -407,6 +416,15 @@ export function solverHeuristic(
 ): HeuristicResult {
   const { job, deadline, stop } = run;
   const n = "buffers" in problem ? problem.buffers.length : problem.size.length;
+  const windowed = "buffers" in problem
+    ? problem.buffers.some((b) => b.gaps?.some((gap) => gap.window !== undefined))
+    : problem.gaps?.some((gaps) => gaps?.some((gap) => gap.window !== undefined)) === true;
+  // The time to check the answer, wherever it is checked: here, or by the
+  // plan as soon as it comes (a worker that answered past its deadline by
+  // more than the pool's grace, checking 50,000 buffers with gaps, was
+  // ended with the answer, and with it the minimization's).
+  const reserve = n * CHECK_MS_PER_BUFFER +
+    (windowed ? (run.pairs ?? 0) * CHECK_MS_PER_WINDOWED_PAIR : 0);
   let found;
   try {
     checkPins(problem);
@@ -417,7 +435,7 @@ export function solverHeuristic(
       target: job.target,
       round: job.round,
       // Improving leaves the time to check the answer before the deadline.
-      improveUntil: deadline - n * CHECK_MS_PER_BUFFER,
+      improveUntil: deadline - reserve,
       lowerBound: run.peakLoad,
     });
   } catch (error) {
@@ -428,9 +446,9 @@ export function solverHeuristic(
   }
   if (found === undefined) return { status: stop?.aborted === true ? "cancelled" : "timeout" };
   const { offsets, height } = found;
-  // Past the deadline the check (half a second at 10^6) would hold the
-  // answer until the pool gives up on this worker: the plan checks it.
-  const valid = run.check === undefined || performance.now() > deadline
+  // Without the time to check it (half a second at 10^6 buffers), it goes
+  // unchecked, and the plan checks it.
+  const valid = run.check === undefined || performance.now() + reserve > deadline
     ? undefined
     : run.check(offsets, height);
   if (valid === undefined) return { status: "solved", offsets, height, unchecked: true };

@@ -27,7 +27,6 @@ import {
   type StopFlag,
 } from "./_prepared.ts";
 import type { HeuristicColumns } from "./_heuristics_core.ts";
-import { CHECK_MS_PER_BUFFER } from "./_limits.ts";
 import { isValidColumns, validateColumnsOf } from "./_validate_columns.ts";
 import { peakLoadBefore } from "./_peak_load.ts";
 import { SolveError } from "./errors.ts";
@@ -237,14 +236,9 @@ export class WorkerHost {
             deadline,
             stop,
             peakLoad: () => setup.facts?.lowerBound ?? peakLoadOfColumns(columns, deadline),
+            pairs: setup.facts?.pairs,
             check: job.check
-              ? (offsets, height) => {
-                // Without the time left to check it here, it goes
-                // unchecked: the plan checks it.
-                const reserve = offsets.length * CHECK_MS_PER_BUFFER;
-                if (deadline - performance.now() < reserve) return undefined;
-                return isValidColumns(columns, offsets, height);
-              }
+              ? (offsets, height) => isValidColumns(columns, offsets, height)
               : undefined,
           });
           if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
@@ -262,7 +256,7 @@ export class WorkerHost {
       if (job.kind === "facts") {
         result = prepared.facts();
       } else if (job.kind === "heuristic") {
-        result = prepared.heuristic(job, deadline, stop);
+        result = prepared.heuristic(job, deadline, stop, job.check);
         if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
       } else if (job.kind === "search") {
         result = prepared.advance(job.search, deadline, stop);

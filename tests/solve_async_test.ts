@@ -762,6 +762,33 @@ describe("a pool whose workers cannot start", { skip: SKIP }, () => {
   });
 });
 
+describe("a worker that overruns a heuristic's deadline", { skip: SKIP }, () => {
+  it("answers it out of time, as it does a search, so the plan keeps its best", LIMIT, async () => {
+    // A worker that starts and then never answers a job: stuck where it
+    // does not look at the clock (checking 50,000 buffers with gaps took
+    // 0.3 s past the deadline). The job used to fail the whole call with
+    // it, and a minimization lost the solution it had already found.
+    const script = URL.createObjectURL(
+      new Blob(
+        ["self.onmessage = (e) => { if (e.data.type === 'init') self.postMessage({ ready: true }); };"],
+        { type: "text/javascript" },
+      ),
+    );
+    const pool = new Pool(1, { script: Promise.resolve(script) });
+    const session = pool.open(easy(1, 200), resolveOptions({}).switches);
+    try {
+      const outcome = await session.run(
+        { kind: "heuristic", name: "best", check: false },
+        performance.now() + 50,
+      ).result;
+      assert.deepEqual(outcome, { status: "timeout" });
+    } finally {
+      session.close();
+      URL.revokeObjectURL(script);
+    }
+  });
+});
+
 describe("what a pool sends its workers", { skip: SKIP }, () => {
   it(
     "moves each worker a copy of the columns and of a solution, keeping the caller's",

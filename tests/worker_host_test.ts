@@ -19,6 +19,7 @@ import { resolveOptions } from "../src/_options.ts";
 import { type BufferSpec, peakLoad } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
 import { runHeuristic } from "../src/_heuristics_run.ts";
+import type { Facts } from "../src/_prepared.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 
 const buffers: BufferSpec[] = Array.from({ length: 40 }, (_, i) => ({
@@ -201,6 +202,53 @@ describe("a heuristic job", () => {
     assert.equal(unchecked.unchecked, true);
     assert.deepEqual(unchecked.offsets, checked.offsets);
     assert.equal(valid(unchecked), "good");
+  });
+
+  it("checks its answer only when asked to on a problem already unpacked, too", () => {
+    // A facts job unpacks the problem; the heuristic then runs on it and
+    // used to check its answer whatever the job said (0.3 s past the
+    // deadline on 50,000 buffers with gaps, which ended the worker).
+    for (const check of [false, true]) {
+      const host = new WorkerHost();
+      assert.equal(
+        (resultOf(run(host, 1, 1, { kind: "facts" }, 60_000, setup())) as Facts).pairs,
+        77,
+      );
+      const result = solved(run(host, 2, 1, { kind: "heuristic", name: "best", check }, 60_000));
+      assert.equal(result.status, "solved");
+      assert.equal(result.unchecked, check ? undefined : true);
+      assert.equal(valid(result), "good");
+    }
+  });
+
+  it("leaves its answer to the caller where checking it would pass the deadline", () => {
+    // With windows, checking takes time with the pairs live at once: a
+    // ten billion of them leave no time to check before a deadline 5 s away,
+    // and a minute is enough.
+    const windowed: BufferSpec[] = buffers.map((b, i) =>
+      i % 4 === 0 && b.size > 1
+        ? { ...b, gaps: [{ lower: b.lower + 1, upper: b.upper, window: { lower: 0, upper: 1 } }] }
+        : b
+    );
+    const facts = { peakLoad: 0, lowerBound: 0, pairs: 1e10 };
+    for (const [fromNow, unchecked] of [[5_000, true], [60_000, undefined]] as const) {
+      for (const unpacked of [false, true]) {
+        const host = new WorkerHost();
+        const given = { ...setup(), buffers: packBuffers(windowed), facts };
+        if (unpacked) run(host, 1, 1, { kind: "facts" }, 60_000, given);
+        const job = { kind: "heuristic" as const, name: "best", check: true };
+        const result = solved(run(host, 2, 1, job, fromNow, unpacked ? undefined : given));
+        assert.equal(result.status, "solved");
+        assert.equal(result.unchecked, unchecked, `${fromNow} ms, unpacked: ${unpacked}`);
+        assert.equal(
+          validate({ buffers: windowed }, {
+            offsets: Array.from(result.offsets),
+            height: result.height,
+          }),
+          "good",
+        );
+      }
+    }
   });
 
   it("leaves its problem packed for the next job, which unpacks it", () => {
