@@ -341,15 +341,29 @@ async function run(
   // solution it has, as at a time limit; a second one ends the process.
   const interrupt = new AbortController();
   options.signal = interrupt.signal;
-  const stopListening = host().onSignal("SIGINT", () => {
-    if (interrupt.signal.aborted) host().exit(130);
+  // It listens until the outputs are written, which then listen for it
+  // themselves: a second Ctrl-C before that ended the process too, after
+  // the note had said the solution was written.
+  const removeListener = host().onSignal("SIGINT", () => {
+    if (interrupt.signal.aborted) {
+      stderr("minimalloc: interrupted again (SIGINT); nothing was written\n");
+      host().exit(130);
+    }
     interrupt.abort();
   });
+  let listening = true;
+  // (A listener left behind would keep the process from ending.)
+  const stopListening = () => {
+    if (listening) removeListener();
+    listening = false;
+  };
   let solution: Solution;
   // The solve's own time, for --json: without the output's rendering.
   let solveMs: number;
+  let solved = false;
   try {
     solution = await solveAsync(problem, options);
+    solved = true;
     solveMs = performance.now() - start;
     // One turn of the event loop: the idle pool ends its workers, whose
     // copies of a large problem then do not add to the output's memory.
@@ -376,57 +390,69 @@ async function run(
     stderr(`minimalloc: ${failureMessage(error, problem, options)}\n`);
     return 1;
   } finally {
+    if (!solved) stopListening();
+  }
+  try {
+    return await finish(solution, solveMs);
+  } finally {
     stopListening();
   }
-  ticker.stop();
-  note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
-  if (interrupt.signal.aborted) note("Interrupted (SIGINT): the best solution found is written\n");
-  if (options.minimizeCapacity && solution.lowerBound !== undefined && !quiet) {
-    const gap = solution.lowerBound > 0
-      ? ((solution.height - solution.lowerBound) / solution.lowerBound * 100).toFixed(2)
-      : "0.00";
-    // With --heuristic nothing was minimized: the heuristic's height is said as such.
-    const what = options.heuristic === undefined
-      ? "Minimized height"
-      : `Height of the ${options.heuristic} heuristic`;
-    note(
-      solution.optimal
-        ? `${what} ${solution.height}, proved optimal\n`
-        : `${what} ${solution.height}, not proved optimal: ${gap}% above the lower bound ${solution.lowerBound}\n`,
-    );
-  }
-  if (flags.get("validate")) {
-    const checked = { ...problem, capacity: problem.capacity ?? solution.height };
-    const violation = findViolation(checked, solution);
-    if (violation === undefined) {
-      note(`Validation PASS, height ${solution.height}\n`);
-    } else {
-      // A solution that fails validation is not written anywhere. The
-      // line names the rule (as the reference does) and the buffers.
-      stderr(`Validation FAIL: ${violation.message}\n`);
-      return 1;
+
+  /** After the solve: the notes, the check, and the outputs written. */
+  async function finish(solution: Solution, solveMs: number): Promise<number> {
+    ticker.stop();
+    note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
+    if (options.minimizeCapacity && solution.lowerBound !== undefined && !quiet) {
+      const gap = solution.lowerBound > 0
+        ? ((solution.height - solution.lowerBound) / solution.lowerBound * 100).toFixed(2)
+        : "0.00";
+      // With --heuristic nothing was minimized: the heuristic's height is said as such.
+      const what = options.heuristic === undefined
+        ? "Minimized height"
+        : `Height of the ${options.heuristic} heuristic`;
+      note(
+        solution.optimal
+          ? `${what} ${solution.height}, proved optimal\n`
+          : `${what} ${solution.height}, not proved optimal: ${gap}% above the lower bound ${solution.lowerBound}\n`,
+      );
     }
+    if (flags.get("validate")) {
+      const checked = { ...problem, capacity: problem.capacity ?? solution.height };
+      const violation = findViolation(checked, solution);
+      if (violation === undefined) {
+        note(`Validation PASS, height ${solution.height}\n`);
+      } else {
+        // A solution that fails validation is not written anywhere. The
+        // line names the rule (as the reference does) and the buffers.
+        stderr(`Validation FAIL: ${violation.message}\n`);
+        return 1;
+      }
+    }
+    // Everything rendered first, then written together (src/_outputs.ts).
+    const csv = csvBytes(problem, solution);
+    const files = new OutputFiles();
+    const svg = flags.get("svg");
+    // The pictures' modules load only when asked for (a few milliseconds of
+    // every command's start otherwise).
+    if (typeof svg === "string") {
+      files.add(svg, (await import("./src/svg.ts")).renderSvg(problem, solution));
+    }
+    if (typeof outputFile === "string" && outputFile !== "-") files.add(outputFile, csv);
+    const printed: (string | Uint8Array)[] = [];
+    if (printsCsv) printed.push(csv);
+    if (flags.get("print_solution")) {
+      printed.push((await import("./src/latex.ts")).renderLatex(problem, solution));
+    }
+    if (flags.get("json")) {
+      printed.push(JSON.stringify(jsonOf(problem, solution, undefined, solveMs)) + "\n");
+    }
+    stopListening();
+    await files.write(() => printed.forEach((output) => print(output)));
+    if (interrupt.signal.aborted) {
+      note("Interrupted (SIGINT): the best solution found is written\n");
+    }
+    return 0;
   }
-  // Everything rendered first, then written together (src/_outputs.ts).
-  const csv = csvBytes(problem, solution);
-  const files = new OutputFiles();
-  const svg = flags.get("svg");
-  // The pictures' modules load only when asked for (a few milliseconds of
-  // every command's start otherwise).
-  if (typeof svg === "string") {
-    files.add(svg, (await import("./src/svg.ts")).renderSvg(problem, solution));
-  }
-  if (typeof outputFile === "string" && outputFile !== "-") files.add(outputFile, csv);
-  const printed: (string | Uint8Array)[] = [];
-  if (printsCsv) printed.push(csv);
-  if (flags.get("print_solution")) {
-    printed.push((await import("./src/latex.ts")).renderLatex(problem, solution));
-  }
-  if (flags.get("json")) {
-    printed.push(JSON.stringify(jsonOf(problem, solution, undefined, solveMs)) + "\n");
-  }
-  await files.write(() => printed.forEach((output) => print(output)));
-  return 0;
 }
 
 /** Reads the flags and the input into a problem and solver options. */
