@@ -99,6 +99,7 @@ const SWITCHES = {
   neighbourhood_search: "neighbourhoodSearch",
   bound_probe: "boundProbe",
   heuristic_rounds: "heuristicRounds",
+  window_dive: "windowDive",
 } as const;
 
 const SPEC: FlagSpec = {
@@ -166,6 +167,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
   --bound_probe           a large minimization with time left ends with an exact search at its lower bound (ours)
   --heuristic_rounds      a large minimization with time left runs the heuristic's improvement again with new seeds (ours)
+  --window_dive           a large minimization with windowed gaps first tries one dive of the exact search (ours)
 
 Output on stderr:
   --progress              print progress lines even when stderr is not a terminal

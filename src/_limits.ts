@@ -112,6 +112,15 @@ export const RACE_MAX_PAIRS = 8_000_000;
 export const BOUND_PROBE_MS_PER_PAIR = 0.0004;
 
 /**
+ * What a minimization's dive where windows are (`windowDive`) is expected
+ * to need per pair of buffers live at once, and half its time cap: 20,000
+ * buffers with windowed gaps (25.6 and 26.2 million pairs) took 4.5 and
+ * 5.4 s through the command line (reading, the sweep, the model and 20,000
+ * nodes without a backtrack).
+ */
+export const WINDOW_DIVE_MS_PER_PAIR = 0.00025;
+
+/**
  * The exact search at the lower bound runs for at most this many times
  * its expected need (BOUND_PROBE_MS_PER_PAIR per pair), then leaves the
  * time to the heuristic's rounds: pangu_2.6B's took 3.5 s of its 4.9 s

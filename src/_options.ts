@@ -38,6 +38,8 @@ export interface Settings {
   boundProbe: boolean;
   /** Then run the heuristic's improvement again, in rounds, with the time left. */
   heuristicRounds: boolean;
+  /** Where windows are, one dive of the exact search first (see SolverOptions.windowDive). */
+  windowDive: boolean;
   /** A fast heuristic to answer with alone, if any. */
   heuristic: string | undefined;
 }
@@ -73,6 +75,7 @@ export const FLAGS = [
   "neighbourhoodSearch",
   "boundProbe",
   "heuristicRounds",
+  "windowDive",
 ] as const;
 
 /** Every option's name. */
@@ -195,6 +198,7 @@ export function resolveOptions(options: SolverOptions): Settings {
     neighbourhoodSearch: options.neighbourhoodSearch ?? true,
     boundProbe: options.boundProbe ?? true,
     heuristicRounds: options.heuristicRounds ?? true,
+    windowDive: options.windowDive ?? true,
     heuristic,
   };
 }

@@ -209,6 +209,19 @@ export interface SolverOptions {
    */
   heuristicRounds?: boolean;
   /**
+   * In an anytime minimization too large for the exact search to pay,
+   * where some buffer has a gap with a window, run one dive of the exact
+   * search (a search allowed twice as many nodes as buffers) below the best
+   * heuristic's height, before the neighbourhood search (ours): the
+   * heuristics count a windowed gap as wholly live, and the neighbourhood
+   * search never frees a buffer with gaps, where the exact search places
+   * each window as it is. Only up to 50 million pairs live at once, and
+   * only where about 0.25 µs per pair fits in the time left (without a time
+   * limit, where that is at most 10 s).
+   * @default {true}
+   */
+  windowDive?: boolean;
+  /**
    * Answer with this fast heuristic alone, one of
    * {@linkcode heuristicNames}, without the exact search (see
    * {@linkcode solveHeuristic}). A height above the capacity fails with
@@ -264,4 +277,5 @@ export const REFERENCE_OPTIONS: Readonly<SolverOptions> = Object.freeze({
   neighbourhoodSearch: false,
   boundProbe: false,
   heuristicRounds: false,
+  windowDive: false,
 });

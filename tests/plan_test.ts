@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SolveError } from "../src/errors.ts";
 import type { Problem, Solution } from "../src/problem.ts";
-import type { SolverOptions } from "../src/options.ts";
+import { REFERENCE_OPTIONS, type SolverOptions } from "../src/options.ts";
 import { resolveOptions } from "../src/_options.ts";
 import {
   AnytimeBisection,
@@ -45,6 +45,7 @@ import {
   LOWER_BOUND_PROBE_MAX_SHARE,
   LOWER_BOUND_PROBE_MIN_MS,
   LOWER_BOUND_PROBE_TIME_SHARE,
+  WINDOW_DIVE_MS_PER_PAIR,
 } from "../src/_limits.ts";
 
 /** One buffer of size 1: a solution of height h puts it at h - 1. */
@@ -584,6 +585,69 @@ describe("the anytime minimization", () => {
       { minimizeCapacity: true, onProgress: (p) => seen.push([p.lowerBound, p.bestHeight]) },
     );
     assert.deepEqual(seen, [[10, 14], [11, 14], [13, 14], [13, 13]]);
+  });
+});
+
+describe("the anytime minimization's dive where windows are", () => {
+  // One buffer with a windowed gap: its solutions are heights as for ONE.
+  const WINDOWED: Problem = {
+    buffers: [{
+      id: "a",
+      lower: 0,
+      upper: 2,
+      size: 1,
+      gaps: [{ lower: 1, upper: 2, window: { lower: 0, upper: 1 } }],
+    }],
+  };
+  const LARGE = EXACT_SEARCH_PAYS_MAX_PAIRS + 1;
+  /** A world where a dive fits at 80, the heuristic ends at 100. */
+  const world = (pairs: number): World => ({
+    peakLoad: 50,
+    heuristic: 100,
+    pairs,
+    probe: (capacity) => capacity >= 80 ? "solved" : "unknown",
+    height: () => 80,
+  });
+  /** The dives' capacities: probes of twice as many nodes as buffers. */
+  const dives = (trace: Trace) =>
+    trace.requests.flatMap((r) => r.kind === "probe" && r.maxNodes === 2 ? [r.capacity] : []);
+  const minimize = { minimizeCapacity: true, timeout: 60_000 };
+
+  it("dives below the best heuristic's height, before the neighbourhood search", () => {
+    const trace = runPlan(world(LARGE), minimize, WINDOWED);
+    assert.deepEqual(dives(trace), [99]);
+    const dive = trace.requests.findIndex((r) => r.kind === "probe" && r.maxNodes === 2);
+    assert.ok(dive < trace.requests.findIndex((r) => r.kind === "lns"));
+    assert.equal(searches(trace)[0], 80);
+    assert.equal(trace.result?.height, 80);
+  });
+
+  it("does not without windows, where the exact search pays, or switched off", () => {
+    for (
+      const [pairs, problem, options] of [
+        [LARGE, ONE, minimize],
+        [10, WINDOWED, minimize],
+        [LARGE, WINDOWED, { ...minimize, windowDive: false }],
+        [LARGE, WINDOWED, { ...minimize, ...REFERENCE_OPTIONS }],
+      ] as const
+    ) {
+      const trace = runPlan(world(pairs), options, problem);
+      assert.deepEqual(dives(trace), []);
+    }
+  });
+
+  it("only where it is expected to fit in the time left, and the exact search in memory", () => {
+    const fits = (pairs: number, options: SolverOptions) =>
+      dives(runPlan(world(pairs), { minimizeCapacity: true, ...options }, WINDOWED)).length === 1;
+    // 10 million pairs: 2.5 s expected.
+    assert.equal(fits(10_000_000, { timeout: 60_000 }), true);
+    assert.equal(fits(10_000_000, { timeout: 2_000 }), false);
+    // Without a time limit, up to BOUND_PROBE_UNLIMITED_MAX_MS expected.
+    const most = Math.floor(BOUND_PROBE_UNLIMITED_MAX_MS / WINDOW_DIVE_MS_PER_PAIR);
+    assert.equal(fits(most, {}), true);
+    assert.equal(fits(most + 1_000, {}), false);
+    // Past the pairs the exact search takes, never.
+    assert.equal(fits(EXACT_SEARCH_MAX_PAIRS + 1, { timeout: 3_600_000 }), false);
   });
 });
 

@@ -289,6 +289,7 @@ describe("an unknown option is a TypeError, not ignored", () => {
       neighbourhoodSearch: true,
       boundProbe: true,
       heuristicRounds: true,
+      windowDive: true,
       heuristic: "best",
       onProgress: () => {},
     };
