@@ -29,14 +29,15 @@ export interface SweepArrays {
   spWinHi: Float64Array;
   /**
    * Buffer b's overlaps are `ovStart[b] .. ovStart[b + 1]`: the other
-   * buffer and the effective size; `ovEs` is undefined where no buffer
+   * buffer and the effective size (in 32-bit integers where every size
+   * and window fits them: half the memory); `ovEs` is undefined where no buffer
    * has gaps, every effective size then being b's size. In no order: the
    * search's use of them does not depend on it, and sorting took a sixth
    * of the sweep on S_1, and 1.8 of 5 s on 20,000 buffers with gaps.
    */
   ovStart: Int32Array;
   ovBuf: Int32Array;
-  ovEs: Float64Array | undefined;
+  ovEs: Float64Array | Int32Array | undefined;
   /** `cuts[s]`: how many buffers cover both section `s` and `s + 1`. */
   cuts: Int32Array;
 }
@@ -255,7 +256,7 @@ function overlapLists(
   lastPoint: Int32Array,
   gapped: boolean,
   tick: (work: number) => void,
-): { ovStart: Int32Array; ovBuf: Int32Array; ovEs: Float64Array | undefined } {
+): { ovStart: Int32Array; ovBuf: Int32Array; ovEs: Float64Array | Int32Array | undefined } {
   const n = buffers.length;
   // Arrival order, each buffer's rank in it, and how many had arrived by
   // each buffer's last point.
@@ -311,7 +312,16 @@ function overlapLists(
   }
   if (!gapped) return { ovStart, ovBuf, ovEs: undefined };
   // With gaps: each pair's effective size, where they do meet.
-  const ovEs = new Float64Array(ovBuf.length);
+  // An effective size is a window's (or a size's) upper bound less
+  // another's lower bound: where all of them are below 2^30, it fits in
+  // 32 bits (4 bytes a pair instead of 8: 0.4 GB less at 50 million).
+  const narrow = buffers.every((b) =>
+    fitsInt32(b.size) &&
+    (b.gaps ?? []).every((g) =>
+      g.window === undefined || (fitsInt32(g.window.lower) && fitsInt32(g.window.upper))
+    )
+  );
+  const ovEs = narrow ? new Int32Array(ovBuf.length) : new Float64Array(ovBuf.length);
   const sizes = new EffectiveSizes(n, (b) => buffers[b]);
   let to = 0;
   for (let b = 0; b < n; b++) {
@@ -381,4 +391,9 @@ function pushPoints(points: Point[], buffer: BufferSpec, b: number): void {
     if (!leftTimes.has(gap.upper)) own.push(point(gap.upper, LEFT, full));
   }
   for (const p of own) points.push(p);
+}
+
+/** Whether a whole number is below 2^30 in magnitude: a difference of two fits in 32 bits. */
+function fitsInt32(value: number): boolean {
+  return Number.isInteger(value) && Math.abs(value) < 2 ** 30;
 }

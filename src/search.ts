@@ -129,7 +129,7 @@ export class SearchModel {
    * The effective size of each overlap; undefined where no buffer has
    * gaps (each of b's is then b's size: 8 bytes a pair saved).
    */
-  readonly ovEs: Float64Array | undefined;
+  readonly ovEs: Float64Array | Int32Array | undefined;
   /** Section spans of buffer b: entries spStart[b] .. spStart[b + 1]. */
   readonly spStart: Int32Array;
   /** First section of each span. */
@@ -546,7 +546,7 @@ export class Search implements ResumableSearch {
   readonly #fixed: Float64Array;
   readonly #ovStart: Int32Array;
   readonly #ovBuf: Int32Array;
-  readonly #ovEs: Float64Array | undefined;
+  readonly #ovEs: Float64Array | Int32Array | undefined;
   readonly #spStart: Int32Array;
   readonly #spLo: Int32Array;
   readonly #spHi: Int32Array;

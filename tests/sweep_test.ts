@@ -464,6 +464,43 @@ describe("the sweep's arrays, which the search takes", () => {
     }
   });
 
+  it("hold effective sizes in 32 bits where every size and window is below 2^30, else in 64", () => {
+    // A negative effective size (p's window [0,1) under q's [2^k - 1, 2^k))
+    // and a large positive one, near the bound on either side of it.
+    for (const [k, narrow] of [[30, false], [29, true]] as const) {
+      const big = 2 ** k;
+      const p: Problem = {
+        buffers: [
+          {
+            id: "p",
+            lower: 0,
+            upper: 4,
+            size: big,
+            gaps: [{ lower: 0, upper: 4, window: { lower: 0, upper: 1 } }],
+          },
+          {
+            id: "q",
+            lower: 1,
+            upper: 3,
+            size: big,
+            gaps: [{ lower: 1, upper: 3, window: { lower: big - 1, upper: big } }],
+          },
+          { id: "r", lower: 2, upper: 5, size: 3 },
+        ],
+      };
+      const arrays = sweepArrays(p);
+      assert.equal(arrays.ovEs instanceof Int32Array, narrow, `2^${k}`);
+      assert.equal(arrays.ovEs instanceof Float64Array, !narrow, `2^${k}`);
+      for (let b = 0; b < 3; b++) {
+        for (let i = arrays.ovStart[b]; i < arrays.ovStart[b + 1]; i++) {
+          const q = arrays.ovBuf[i];
+          assert.equal(arrays.ovEs![i], effectiveSize(p.buffers[b], p.buffers[q]));
+        }
+      }
+      assert.equal(effectiveSize(p.buffers[0], p.buffers[1]), 1 - (big - 1));
+    }
+  });
+
   it("take a gap outside its buffer's lifespan (which the solver refuses) as before", () => {
     // Its last point then comes before its first: it stays alive to the end.
     const result = sweep(problem([
