@@ -618,8 +618,33 @@ describe("the anytime minimization's dive where windows are", () => {
     assert.deepEqual(dives(trace), [99]);
     const dive = trace.requests.findIndex((r) => r.kind === "probe" && r.maxNodes === 2);
     assert.ok(dive < trace.requests.findIndex((r) => r.kind === "lns"));
-    assert.equal(searches(trace)[0], 80);
     assert.equal(trace.result?.height, 80);
+  });
+
+  it("leaves the neighbourhood search to start from the heuristic's solution", () => {
+    // From a dive's solution it once ran to the limit for nothing, where
+    // from the heuristic's it stopped and the heuristic's rounds gained.
+    // Each search goes on from what the last one reached, down to `floor`:
+    // above the dive's height (100, 95, 90, 85), or below it (100, 70).
+    const cases: [number, number, number[], number][] = [
+      [5, 85, [100, 95, 90, 85], 80],
+      [30, 70, [100, 70], 70],
+    ];
+    for (const [step, floor, reached, answer] of cases) {
+      const trace = runPlan(
+        {
+          ...world(LARGE),
+          lns: (from) =>
+            from - step >= floor
+              ? { height: from - step, status: "improved" }
+              : { height: from, status: "stuck" },
+        },
+        { ...minimize, heuristicRounds: false, boundProbe: false },
+        WINDOWED,
+      );
+      assert.deepEqual(searches(trace), reached);
+      assert.equal(trace.result?.height, answer);
+    }
   });
 
   it("does not without windows, where the exact search pays, or switched off", () => {
