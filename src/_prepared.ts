@@ -242,7 +242,17 @@ export class Prepared {
     if (job.begin !== undefined) {
       const early = this.#before(job.begin.capacity, deadline, stop);
       if (early !== undefined) return early;
-      this.#model ??= new SearchModel(this.#searched, this.#sweep!, this.#switches);
+      if (this.#model === undefined) {
+        // Its passes over every pair stop at the deadline and the signal
+        // too (0.3 s at 10,000 buffers with windowed gaps, 0.8 s at 20,000).
+        try {
+          const clock = clockOf(deadline, stop);
+          this.#model = new SearchModel(this.#searched, this.#sweep!, this.#switches, clock);
+        } catch (error) {
+          if (!(error instanceof SolveError) || error.code !== "cancelled") throw error;
+          return result(stop?.aborted ? "stopped" : "timeout");
+        }
+      }
       // A run that gives up at its budget (the round robin's) never
       // resumes: one search state serves them all, so each member's trails
       // do not stay allocated beside the others'.
@@ -337,13 +347,8 @@ export class Prepared {
     if (this.#sweep === undefined) {
       // The sweep stops at the deadline too: on 10^5 buffers it alone can
       // take longer than the limit.
-      const clock = {
-        get aborted(): boolean {
-          return stop?.aborted === true || performance.now() > deadline;
-        },
-      };
       try {
-        this.#sweep = sweepArrays(this.#searched, clock);
+        this.#sweep = sweepArrays(this.#searched, clockOf(deadline, stop));
       } catch (error) {
         if (!(error instanceof SolveError) || error.code !== "cancelled") throw error;
         return result(stop?.aborted ? "stopped" : "timeout");
@@ -386,6 +391,15 @@ export class Prepared {
       check: check ? (offsets, height) => isValid(this.problem, offsets, height) : undefined,
     });
   }
+}
+
+/** A flag raised by the stop flag, or once `performance.now()` passes the deadline. */
+function clockOf(deadline: number, stop?: StopFlag): StopFlag {
+  return {
+    get aborted(): boolean {
+      return stop?.aborted === true || performance.now() > deadline;
+    },
+  };
 }
 
 /** How the solver runs a fast heuristic (see {@linkcode solverHeuristic}). */

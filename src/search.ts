@@ -32,7 +32,7 @@
  */
 
 import type { Problem } from "./problem.ts";
-import type { SweepArrays } from "./_sweep_arrays.ts";
+import { type SweepArrays, ticker } from "./_sweep_arrays.ts";
 import { mulberry32 } from "./_random.ts";
 import { RangeMax } from "./_range_max.ts";
 import { SHIFT_MAX_WORK, SHIFTED_FIRST_SHARE } from "./_limits.ts";
@@ -198,14 +198,25 @@ export class SearchModel {
   /** Exact areas, where size × lifespan passes 2^53. */
   readonly areaBig: BigInt64Array | undefined;
 
+  // Counts the pairs gone over, and looks at the signal now and then.
+  readonly #tick: (work: number) => void;
+
   /**
    * Builds the model of a problem from its sweep.
    *
    * @param problem The problem.
    * @param sweep The problem's sweep.
    * @param switches The search switches.
+   * @param signal Stops the passes over every pair (a second at 50
+   * million) with a SolveError "cancelled" once it aborts.
    */
-  constructor(problem: Problem, sweep: SweepArrays, switches: SearchSwitches) {
+  constructor(
+    problem: Problem,
+    sweep: SweepArrays,
+    switches: SearchSwitches,
+    signal?: { readonly aborted: boolean },
+  ) {
+    this.#tick = ticker(signal);
     this.switches = switches;
     this.partitions = sweep.partitions;
     const n = problem.buffers.length;
@@ -339,6 +350,7 @@ export class SearchModel {
     for (let pass = 0; pass <= passes; pass++) {
       let changed = false;
       for (let b = 0; b < n; b++) {
+        this.#tick(this.ovStart[b + 1] - this.ovStart[b] + 1);
         for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
           const limit = shift[this.ovBuf[i]] + (this.ovEs?.[i] ?? this.size[b]);
           if (shift[b] > limit) {
@@ -371,6 +383,7 @@ export class SearchModel {
       let changed = false;
       for (let b = 0; b < n; b++) {
         if (this.size[b] === 0) continue;
+        this.#tick(this.ovStart[b + 1] - this.ovStart[b] + 1);
         for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
           const q = this.ovBuf[i];
           if (this.size[q] === 0) continue;
@@ -393,6 +406,7 @@ export class SearchModel {
     const loose = new Uint8Array(this.n);
     if (!sound) return loose;
     for (let b = 0; b < this.n; b++) {
+      this.#tick(this.ovStart[b + 1] - this.ovStart[b] + 1);
       for (let i = this.ovStart[b]; i < this.ovStart[b + 1]; i++) {
         const q = this.ovBuf[i];
         if ((this.ovEs?.[i] ?? this.size[b]) + shift[q] - shift[b] <= 0) loose[b] = loose[q] = 1;

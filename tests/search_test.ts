@@ -17,6 +17,7 @@ import { resolveOptions } from "../src/_options.ts";
 import { REFERENCE_OPTIONS } from "../src/options.ts";
 import { mulberry32 } from "../src/_random.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
+import { SolveError } from "../src/errors.ts";
 import { GAPPED, tiling } from "./_problems.ts";
 import { solveHeuristic } from "../src/heuristics.ts";
 
@@ -322,4 +323,30 @@ describe("affected sections checked against their slack", () => {
       assert.ok(backtracks >= 5_000, `${backtracks} backtracks`);
     });
   }
+});
+
+describe("the search's model", () => {
+  // 300 buffers live together, one with a windowed gap: its passes over
+  // the 89,700 ordered pairs look at the signal.
+  const problem: Problem = {
+    buffers: Array.from({ length: 300 }, (_, b) => ({
+      id: `b${b}`,
+      lower: 0,
+      upper: 10,
+      size: 4,
+      ...(b === 0 ? { gaps: [{ lower: 2, upper: 4, window: { lower: 1, upper: 2 } }] } : {}),
+    })),
+  };
+  const switches = resolveOptions({}).switches;
+
+  it("stops with a cancelled SolveError once its signal aborts", () => {
+    const sweep = sweepArrays(problem);
+    assert.equal(sweep.ovBuf.length, 300 * 299);
+    assert.throws(
+      () => new SearchModel(problem, sweep, switches, { aborted: true }),
+      (error) => error instanceof SolveError && error.code === "cancelled",
+    );
+    const model = new SearchModel(problem, sweep, switches, { aborted: false });
+    assert.equal(model.n, 300);
+  });
 });
