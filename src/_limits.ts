@@ -362,8 +362,17 @@ export const COMPARATOR_SORT_MS = 0.001;
 export const CHECK_MS_PER_BUFFER = 0.001;
 
 /**
- * The same per pair of buffers live at once, where some buffer has gaps
- * with windows: those are checked pair by pair (0.11 s measured for 162
- * million pairs at 50,000 buffers, 1,371 of them windowed).
+ * The same per pair the check compares one by one: each pair live at once
+ * with a buffer that has a windowed gap, about the pairs times twice the
+ * share of such buffers. Measured 8-12 ns a pair in Deno (0.26-0.34 s for
+ * 30 million such pairs at 100,000 buffers, 29,712 windowed; 0.11-0.15 s
+ * for 8.9 million at 50,000, 1,371 windowed; 1.4 s for 141 million at
+ * 200,000), with room to spare.
  */
-export const CHECK_MS_PER_WINDOWED_PAIR = 0.000001;
+export const CHECK_MS_PER_WINDOWED_PAIR = 0.000015;
+
+/**
+ * How much slower that pairwise check runs in Bun than in Deno: 1.5 to 3
+ * times on the same three problems (0.64-0.95 s for the 30 million pairs).
+ */
+export const CHECK_WINDOWED_BUN_FACTOR = 3;

@@ -30,11 +30,12 @@ import { isValidColumns, validateColumnsOf } from "./_validate_columns.ts";
 import {
   CHECK_MS_PER_BUFFER,
   CHECK_MS_PER_WINDOWED_PAIR,
+  CHECK_WINDOWED_BUN_FACTOR,
   EXACT_SEARCH_MAX_PAIRS,
 } from "./_limits.ts";
 import { type PinHoles, pinHolesFail, pinHolesOf } from "./_pin_holes.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
-import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
+import type { HeuristicColumns, HeuristicGap, HeuristicProblem } from "./_heuristics_core.ts";
 
 // The members key of the search state that runs given up at their budget share.
 const ONE_AT_A_TIME = -1;
@@ -430,15 +431,22 @@ export function solverHeuristic(
 ): HeuristicResult {
   const { job, deadline, stop } = run;
   const n = "buffers" in problem ? problem.buffers.length : problem.size.length;
-  const windowed = "buffers" in problem
-    ? problem.buffers.some((b) => b.gaps?.some((gap) => gap.window !== undefined))
-    : problem.gaps?.some((gaps) => gaps?.some((gap) => gap.window !== undefined)) === true;
+  const hasWindow = (gaps: readonly HeuristicGap[] | null | undefined) =>
+    gaps?.some((gap) => gap.window !== undefined) === true;
+  let windowed = 0;
+  if ("buffers" in problem) {
+    for (const b of problem.buffers) {
+      windowed += hasWindow(b.gaps) ? 1 : 0;
+    }
+  } else for (const gaps of problem.gaps ?? []) windowed += hasWindow(gaps) ? 1 : 0;
   // The time to check the answer, wherever it is checked: here, or by the
   // plan as soon as it comes (a worker that answered past its deadline by
   // more than the pool's grace, checking 50,000 buffers with gaps, was
-  // ended with the answer, and with it the minimization's).
-  const reserve = n * CHECK_MS_PER_BUFFER +
-    (windowed ? (run.pairs ?? 0) * CHECK_MS_PER_WINDOWED_PAIR : 0);
+  // ended with the answer, and with it the minimization's). The pairs it
+  // compares one by one are those with a windowed buffer.
+  const compared = (run.pairs ?? 0) * Math.min(1, 2 * windowed / Math.max(1, n));
+  const factor = "Bun" in globalThis ? CHECK_WINDOWED_BUN_FACTOR : 1;
+  const reserve = n * CHECK_MS_PER_BUFFER + compared * CHECK_MS_PER_WINDOWED_PAIR * factor;
   let found;
   try {
     checkPins(problem);

@@ -229,18 +229,22 @@ export function findConflict(
     // An empty buffer takes no bytes: apart from everything.
     sTop[x] = size[j] === 0 ? -Infinity : offsets[j] + size[j];
   }
+  // The windowed ones in start order too, with their bytes: both scans
+  // below move forward through the two orders, no search and no lookup
+  // through a permutation in them (Bun took 10 times Deno's time there).
   const windowedByLower = Int32Array.from(windowed).sort((x, y) => lower[x] - lower[y]);
-  // The first position in `sorted` at or after `time` (after it, with `after`).
-  const firstFrom = (sorted: ArrayLike<number>, time: number, after: boolean): number => {
-    let a = 0;
-    let z = sorted.length;
-    while (a < z) {
-      const m = (a + z) >> 1;
-      if (sorted[m] < time || (after && sorted[m] === time)) a = m + 1;
-      else z = m;
-    }
-    return a;
-  };
+  const w = windowedByLower.length;
+  const wLower = new Float64Array(w);
+  const wUpper = new Float64Array(w);
+  const wBottom = new Float64Array(w);
+  const wTop = new Float64Array(w);
+  for (let y = 0; y < w; y++) {
+    const i = windowedByLower[y];
+    wLower[y] = lower[i];
+    wUpper[y] = upper[i];
+    wBottom[y] = offsets[i];
+    wTop[y] = offsets[i] + size[i];
+  }
   // A pair whose whole byte ranges are apart is skipped before this (a
   // window lies within its buffer's bytes, so an effective size is at
   // most the size).
@@ -251,25 +255,22 @@ export function findConflict(
     return !(offsets[i] + pq <= offsets[j]) && !(offsets[j] + qp <= offsets[i]);
   };
   // Buffers starting while a windowed one is live (from its own start).
-  for (const i of windowed) {
-    const to = upper[i];
-    const bottom = offsets[i];
-    const top = bottom + size[i];
-    for (let x = firstFrom(sLower, lower[i], false); x < n && sLower[x] < to; x++) {
-      if (sBottom[x] >= top || sTop[x] <= bottom) continue;
+  for (let y = 0, from = 0; y < w; y++) {
+    while (from < n && sLower[from] < wLower[y]) from++;
+    const i = windowedByLower[y];
+    for (let x = from; x < n && sLower[x] < wUpper[y]; x++) {
+      if (sBottom[x] >= wTop[y] || sTop[x] <= wBottom[y]) continue;
       const j = byLower[x];
       if (j !== i && conflict(i, j)) return [i, j];
     }
   }
   // Windowed buffers starting while any buffer is live (after its start).
-  const wLower = Float64Array.from(windowedByLower, (i) => lower[i]);
-  for (let x = 0; x < n; x++) {
-    const to = sUpper[x];
-    for (let y = firstFrom(wLower, sLower[x], true); y < wLower.length && wLower[y] < to; y++) {
+  for (let x = 0, from = 0; x < n; x++) {
+    while (from < w && wLower[from] <= sLower[x]) from++;
+    for (let y = from; y < w && wLower[y] < sUpper[x]; y++) {
+      if (sBottom[x] >= wTop[y] || sTop[x] <= wBottom[y]) continue;
       const i = windowedByLower[y];
-      if (sBottom[x] >= offsets[i] + size[i] || sTop[x] <= offsets[i]) continue;
-      const j = byLower[x];
-      if (conflict(i, j)) return [i, j];
+      if (conflict(i, byLower[x])) return [i, byLower[x]];
     }
   }
   return undefined;
