@@ -4,9 +4,9 @@
 // A buffer's windows over time, and effective sizes from them (SPEC 3):
 // effectiveSize() for one pair, EffectiveSizes for every pair the sweep
 // finds live at once. Each buffer's events are sorted once here, where
-// sorting both buffers' events for every pair took most of the exact
-// search's set-up on a problem with a few gaps (20,000 buffers, 553 with
-// gaps, 25.6 million pairs: about 6 of its 10 s).
+// sorting both buffers' events for every pair took 2.2 s of the sweep's
+// 7.2 on a problem with a few gaps (20,000 buffers, 553 with gaps, 25.6
+// million pairs), and made garbage for every pair.
 
 import type { BufferSpec } from "./problem.ts";
 
