@@ -32,6 +32,16 @@ function outcome(problem: Problem, options: SolverOptions): [number, number[] | 
 }
 
 /**
+ * The same with the reference's round robin instead of the race: node for
+ * node the same from run to run, where the race's time slices let a busy
+ * machine move a search's end into another slice (32 nodes against 61
+ * once on a problem of 29 buffers).
+ */
+function roundRobin(problem: Problem, options: SolverOptions): [number, number[] | undefined] {
+  return outcome(problem, { portfolio: false, ...options });
+}
+
+/**
  * A problem whose load is `capacity` at every moment (a perfect packing's
  * load, though none may exist): random buffers, then the bytes left at
  * each moment cut into random pieces over random stretches of time.
@@ -168,8 +178,8 @@ describe("tight sections", () => {
       const problem = { buffers, capacity: peakLoad({ buffers }) + Math.floor(random() * 2) };
       const full = fullLoad(seed);
       for (const p of [problem, { ...full, capacity: full.capacity! + 1 }]) {
-        const [nodes, offsets] = outcome(p, {});
-        const [offNodes, offOffsets] = outcome(p, OFF);
+        const [nodes, offsets] = roundRobin(p, {});
+        const [offNodes, offOffsets] = roundRobin(p, OFF);
         assert.equal(nodes, offNodes, JSON.stringify(p));
         assert.deepEqual(offsets, offOffsets, JSON.stringify(p));
       }
@@ -208,8 +218,8 @@ describe("tight sections", () => {
         upper: wide.lower + 2,
         size: wide.size,
       });
-      const [nodes, offsets] = outcome(problem, {});
-      const [offNodes, offOffsets] = outcome(problem, OFF);
+      const [nodes, offsets] = roundRobin(problem, {});
+      const [offNodes, offOffsets] = roundRobin(problem, OFF);
       assert.equal(nodes, offNodes, `seed ${seed}`);
       assert.deepEqual(offsets, offOffsets);
     }
