@@ -7,8 +7,8 @@
 //   deno run -A cli.ts --minimize_capacity --timeout=10s --input=FILE --output=TMP --json
 //   ... the same with --window_dive=false
 //
-// each output checked with validate(), its peak memory read from
-// /usr/bin/time where there is one. Needs nothing from ../shared.
+// each output checked with validate(), its peak memory as runCli reads it.
+// Needs nothing from ../shared.
 //
 //   deno run -A benchmarks/window_dive.ts [--timeout=10s] [--runs=1] [--only=4000]
 //
@@ -20,9 +20,8 @@ import { parseCsv } from "../src/csv_parse.ts";
 import { peakLoad, type Problem } from "../src/problem.ts";
 import { validate } from "../src/validate.ts";
 import { type GenerateOptions, generateProblem } from "./_generate.ts";
-import { pathOf } from "./_util.ts";
+import { runCli } from "./_util.ts";
 
-const CLI = new URL("../cli.ts", import.meta.url);
 const args = Deno.args;
 const flag = (name: string, fallback: string) =>
   args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -38,50 +37,28 @@ const PROBLEMS: GenerateOptions[] = [
   { buffers: 20000, seed: 3, construction: "none", gaps: 0.1 },
 ];
 
-/** Where GNU time is, to read a process's peak memory. */
-const TIME = await Deno.stat("/usr/bin/time").then(() => "/usr/bin/time", () => undefined);
-
-/** One process of the command line: its height and peak memory, or null where it failed. */
+/** One process of the command line (runCli): its height and peak memory, or null where it failed. */
 async function minimized(
   input: string,
   problem: Problem,
   flags: string[],
-): Promise<{ height: number; kib: number | undefined } | null> {
-  const output = await Deno.makeTempFile({ suffix: ".csv" });
-  try {
-    const command = [
-      Deno.execPath(),
-      "run",
-      "-A",
-      pathOf(CLI),
-      "--minimize_capacity",
-      `--timeout=${timeout}`,
-      ...flags,
-      `--input=${input}`,
-      `--output=${output}`,
-      "--json",
-    ];
-    const timed = TIME === undefined ? command : [TIME, "-f", "peak %M", ...command];
-    const { code, stdout, stderr } = await new Deno.Command(timed[0], {
-      args: timed.slice(1),
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (code !== 0) return null;
-    const report = JSON.parse(new TextDecoder().decode(stdout));
-    const solved = parseCsv(await Deno.readTextFile(output));
-    const solution = { offsets: solved.buffers.map((b) => b.offset!), height: report.height };
-    if (validate({ ...problem, capacity: report.height }, solution) !== "good") return null;
-    const peak = /peak (\d+)/.exec(new TextDecoder().decode(stderr));
-    return { height: report.height, kib: peak === null ? undefined : Number(peak[1]) };
-  } finally {
-    await Deno.remove(output).catch(() => {});
-  }
+): Promise<{ height: number; mib: number | undefined } | null> {
+  const run = await runCli([
+    "--minimize_capacity",
+    `--timeout=${timeout}`,
+    ...flags,
+    `--input=${input}`,
+  ]);
+  const height = run.json.height;
+  if (run.exitCode !== 0 || height === null) return null;
+  const solved = parseCsv(run.csv);
+  const solution = { offsets: solved.buffers.map((b) => b.offset!), height };
+  if (validate({ ...problem, capacity: height }, solution) !== "good") return null;
+  return { height, mib: run.mib };
 }
 
 const percent = (height: number, load: number) => `${((height / load - 1) * 100).toFixed(2)} %`;
-const gib = (kib: number | undefined) =>
-  kib === undefined ? "-" : `${(kib / 1024 / 1024).toFixed(2)} GiB`;
+const gib = (mib: number | undefined) => mib === undefined ? "-" : `${(mib / 1024).toFixed(2)} GiB`;
 
 console.log(
   `--minimize_capacity --timeout=${timeout}, the CLI, generated problems with windowed gaps, no capacity; above the peak load`,
@@ -107,8 +84,8 @@ try {
       console.log(
         `| ${options.buffers} | ${options.seed} | ${options.gaps} | ${options.windows ?? 0.5} | ${
           on === null ? "FAILED" : percent(on.height, load)
-        } | ${gib(on?.kib)} | ${off === null ? "FAILED" : percent(off.height, load)} | ${
-          gib(off?.kib)
+        } | ${gib(on?.mib)} | ${off === null ? "FAILED" : percent(off.height, load)} | ${
+          gib(off?.mib)
         } |`,
       );
     }

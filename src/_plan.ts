@@ -30,6 +30,7 @@ import type { Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, isValid, type StopFlag } from "./_prepared.ts";
 import type { ProbeOutcome } from "./_probe.ts";
 import type { LnsResult } from "./_lns.ts";
+import { hasWindow } from "./_windows.ts";
 import {
   ANYTIME_BUDGET_GROWTH,
   ANYTIME_BUDGET_PER_BUFFER,
@@ -462,7 +463,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   if (
     !exact && context.settings.windowDive && facts.pairs <= EXACT_SEARCH_MAX_PAIRS &&
     bisection.best !== undefined && !bisection.optimal && !context.signal?.aborted &&
-    hasWindows(problem)
+    problem.buffers.some((b) => hasWindow(b.gaps))
   ) {
     const expected = facts.pairs * WINDOW_DIVE_MS_PER_PAIR;
     const capacity = Math.floor((bisection.best.height - 1) / grain) * grain;
@@ -1019,11 +1020,6 @@ function deadlineOf(context: PlanContext): number {
 function shareOf(deadline: number, share: number): number {
   const now = performance.now();
   return share >= 1 || deadline <= now ? deadline : now + (deadline - now) * share;
-}
-
-/** Whether some buffer has a gap with a window. */
-function hasWindows(problem: Problem): boolean {
-  return problem.buffers.some((b) => b.gaps?.some((gap) => gap.window !== undefined) === true);
 }
 
 /** The largest offset + size. */

@@ -35,7 +35,8 @@ import {
 } from "./_limits.ts";
 import { type PinHoles, pinHolesFail, pinHolesOf } from "./_pin_holes.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
-import type { HeuristicColumns, HeuristicGap, HeuristicProblem } from "./_heuristics_core.ts";
+import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
+import { hasWindow } from "./_windows.ts";
 
 // The members key of the search state that runs given up at their budget share.
 const ONE_AT_A_TIME = -1;
@@ -431,8 +432,6 @@ export function solverHeuristic(
 ): HeuristicResult {
   const { job, deadline, stop } = run;
   const n = "buffers" in problem ? problem.buffers.length : problem.size.length;
-  const hasWindow = (gaps: readonly HeuristicGap[] | null | undefined) =>
-    gaps?.some((gap) => gap.window !== undefined) === true;
   let windowed = 0;
   if ("buffers" in problem) {
     for (const b of problem.buffers) {

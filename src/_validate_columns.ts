@@ -215,36 +215,33 @@ export function findConflict(
   // schedule made that every buffer for each windowed one: 200,000
   // buffers, 5,442 windowed, took 5.2 s).
   const byLower = sortedOrder(n, (j) => lower[j]);
-  // In that order, copied out: the scans below read them one after
-  // another, not each through the permutation (a cache miss per pair).
-  const sLower = new Float64Array(n);
-  const sUpper = new Float64Array(n);
-  const sBottom = new Float64Array(n);
-  const sTop = new Float64Array(n);
-  for (let x = 0; x < n; x++) {
-    const j = byLower[x];
-    sLower[x] = lower[j];
-    sUpper[x] = upper[j];
-    sBottom[x] = offsets[j];
-    // An empty buffer takes no bytes: apart from everything.
-    sTop[x] = size[j] === 0 ? -Infinity : offsets[j] + size[j];
-  }
-  // The windowed ones in start order too, with their bytes: both scans
-  // below move forward through the two orders, no search and no lookup
-  // through a permutation in them (Bun took 10 times Deno's time there).
+  // Times and bytes in a given order, copied out: the scans below move
+  // forward through them, with no search and no lookup through a
+  // permutation per pair (a cache miss each; Bun took 10 times Deno's
+  // time there).
+  const inOrder = (order: Int32Array) => {
+    const m = order.length;
+    const at = {
+      lower: new Float64Array(m),
+      upper: new Float64Array(m),
+      bottom: new Float64Array(m),
+      top: new Float64Array(m),
+    };
+    for (let x = 0; x < m; x++) {
+      const j = order[x];
+      at.lower[x] = lower[j];
+      at.upper[x] = upper[j];
+      at.bottom[x] = offsets[j];
+      // An empty buffer takes no bytes: apart from everything.
+      at.top[x] = size[j] === 0 ? -Infinity : offsets[j] + size[j];
+    }
+    return at;
+  };
+  const { lower: sLower, upper: sUpper, bottom: sBottom, top: sTop } = inOrder(byLower);
+  // The windowed ones in start order too.
   const windowedByLower = Int32Array.from(windowed).sort((x, y) => lower[x] - lower[y]);
   const w = windowedByLower.length;
-  const wLower = new Float64Array(w);
-  const wUpper = new Float64Array(w);
-  const wBottom = new Float64Array(w);
-  const wTop = new Float64Array(w);
-  for (let y = 0; y < w; y++) {
-    const i = windowedByLower[y];
-    wLower[y] = lower[i];
-    wUpper[y] = upper[i];
-    wBottom[y] = offsets[i];
-    wTop[y] = offsets[i] + size[i];
-  }
+  const { lower: wLower, upper: wUpper, bottom: wBottom, top: wTop } = inOrder(windowedByLower);
   // A pair whose whole byte ranges are apart is skipped before this (a
   // window lies within its buffer's bytes, so an effective size is at
   // most the size).

@@ -93,6 +93,11 @@ function merged(
   return result;
 }
 
+/** Whether some of these gaps has a window. */
+export function hasWindow(gaps: readonly { window?: unknown }[] | null | undefined): boolean {
+  return gaps?.some((gap) => gap.window !== undefined) === true;
+}
+
 /** The effective size of one pair (see effectiveSize in problem.ts). */
 export function pairEffectiveSize(p: BufferSpec, q: BufferSpec): number | undefined {
   if (p.upper <= q.lower || q.upper <= p.lower) return undefined;
