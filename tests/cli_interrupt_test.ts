@@ -145,7 +145,9 @@ describe("SIGINT during a solve", () => {
         assert.ok(!said, run.stderr);
         assert.match(run.stderr, /(nothing|no output) was written/);
       } else {
-        assert.equal(run.code, 0, run.stderr);
+        // Written and said so; the second signal may still end the
+        // process as it exits (killed by it: no code, or 130).
+        assert.ok(run.code === 0 || run.code === null || run.code === 130, run.stderr);
         assert.ok(said, run.stderr);
         assert.ok(parseCsv(run.output).buffers.every((b) => b.offset !== undefined));
       }
