@@ -131,6 +131,37 @@ function deltasByTime(
 }
 
 /**
+ * The lower bound the solver starts from: the larger of the aligned load
+ * (see alignedLoadBefore) and the highest top of a pinned buffer. Every
+ * buffer's `offset + size` counts in the height, and a pin's is fixed; the
+ * peak load alone can sit far below it (60 buffers, 30 % pinned: a peak
+ * load of 365922 under a pin reaching 383680, the optimum). `peak` is the
+ * peak load; a SolveError "timeout" past `deadline`.
+ */
+export function lowerBoundBefore(
+  problem: Problem | HeuristicColumns,
+  deadline: number,
+  peak: number,
+): number {
+  return Math.max(alignedLoadBefore(problem, deadline, peak), highestPinnedTop(problem));
+}
+
+/** The highest `offset + size` of a pinned buffer (0 for none). */
+function highestPinnedTop(problem: Problem | HeuristicColumns): number {
+  let top = 0;
+  if ("buffers" in problem) {
+    for (const b of problem.buffers) {
+      if (b.offset !== undefined && b.offset + b.size > top) top = b.offset + b.size;
+    }
+  } else if (problem.offset !== undefined) {
+    const { offset, size } = problem;
+    // NaN (not pinned) never compares greater.
+    for (let i = 0; i < size.length; i++) if (offset[i] + size[i] > top) top = offset[i] + size[i];
+  }
+  return top;
+}
+
+/**
  * A lower bound on the height, at least the peak load: at each moment the
  * live bytes plus the padding their alignments force there. A buffer whose
  * alignment is even starts at an even offset, so one of odd size ends at

@@ -237,7 +237,7 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
     case "solved":
       return solutionOf(context, outcome.offsets, counters);
     case "infeasible":
-      throw infeasible(capacity, counters);
+      throw infeasible(capacity, counters, facts, context);
     case "too-large":
       // Too large for the exact search: a heuristic that fits still answers.
       if (heuristicMayAnswer && !tried) {
@@ -334,6 +334,8 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     ANYTIME_BUDGET_PER_BUFFER * problem.buffers.length,
     grain,
   );
+  // The lower bound alone rules out the capacity given: no heuristic needed.
+  if (bisection.provedLower > limit) throw infeasible(limit, counters, facts, context);
   const progress = () =>
     onProgress?.({
       elapsedMs: performance.now() - start,
@@ -619,7 +621,7 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
       optimal: bisection.optimal,
     });
   }
-  if (bisection.provedLower > limit) throw infeasible(limit, counters);
+  if (bisection.provedLower > limit) throw infeasible(limit, counters, facts, context);
   if (stopped?.status === "cancelled") throw cancelled(counters);
   if (stopped?.status === "too-large") {
     throw new SolveError("too-large", stopped.message ?? "The exact search is too large", counters);
@@ -1050,8 +1052,19 @@ function solutionOf(
   };
 }
 
-function infeasible(capacity: number, counters: Counters): SolveError {
-  return new SolveError("infeasible", `No solution exists within capacity ${capacity}`, counters);
+/** "infeasible", with the lower bound's reason where it alone is the proof. */
+function infeasible(
+  capacity: number,
+  counters: Counters,
+  facts?: Facts,
+  context?: PlanContext,
+): SolveError {
+  const why = facts && context && boundAbove(context, facts, capacity);
+  return new SolveError(
+    "infeasible",
+    `No solution exists within capacity ${capacity}${why ? `: ${why}` : ""}`,
+    counters,
+  );
 }
 
 function cancelled(counters: Counters): SolveError {
@@ -1077,39 +1090,36 @@ function lowerBoundOf(context: PlanContext, facts: Facts): number {
 /** A heuristic height above the capacity: proved infeasible only by the lower bound. */
 function noFit(context: PlanContext, facts: Facts, height: number, counters: Counters): SolveError {
   const capacity = context.problem.capacity ?? Infinity;
-  if (facts.peakLoad > capacity) {
-    return new SolveError(
-      "infeasible",
-      `No solution exists within capacity ${capacity}: the peak load is ${facts.peakLoad}`,
-      counters,
-    );
-  }
-  const bound = lowerBoundOf(context, facts);
-  if (bound > capacity) {
-    return new SolveError(
-      "infeasible",
-      `No solution exists within capacity ${capacity}: with the padding their alignments force, the buffers live at one moment need ${bound}`,
-      counters,
-    );
-  }
-  // A buffer fixed where it reaches past the capacity is a proof too.
-  const above = context.problem.buffers.find((b) =>
-    b.offset !== undefined && b.offset + b.size > capacity
-  );
-  if (above !== undefined) {
-    return new SolveError(
-      "infeasible",
-      `No solution exists within capacity ${capacity}: buffer ${
-        JSON.stringify(above.id)
-      } is fixed at ${above.offset} and reaches ${above.offset! + above.size}`,
-      counters,
-    );
+  if (boundAbove(context, facts, capacity) !== undefined) {
+    return infeasible(capacity, counters, facts, context);
   }
   return new SolveError(
     "no-fit",
     `The heuristics' best height ${height} is above the capacity ${capacity}; this is not a proof that none fits`,
     counters,
   );
+}
+
+/**
+ * Why the lower bound alone rules out `capacity`, in words, or undefined
+ * when it does not.
+ */
+function boundAbove(context: PlanContext, facts: Facts, capacity: number): string | undefined {
+  if (facts.peakLoad > capacity) return `the peak load is ${facts.peakLoad}`;
+  // A buffer fixed where it reaches past the capacity.
+  const above = context.problem.buffers.find((b) =>
+    b.offset !== undefined && b.offset + b.size > capacity
+  );
+  if (above !== undefined) {
+    return `buffer ${JSON.stringify(above.id)} is fixed at ${above.offset} and reaches ${
+      above.offset! + above.size
+    }`;
+  }
+  const bound = lowerBoundOf(context, facts);
+  if (bound > capacity) {
+    return `with the padding their alignments force, the buffers live at one moment need ${bound}`;
+  }
+  return undefined;
 }
 
 function invalidHeuristic(): Error {

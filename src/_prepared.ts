@@ -13,7 +13,7 @@
 
 import { SolveError } from "./errors.ts";
 import type { Problem } from "./problem.ts";
-import { alignedLoadBefore, peakLoadBefore } from "./_peak_load.ts";
+import { lowerBoundBefore, peakLoadBefore } from "./_peak_load.ts";
 import { sortNumbers } from "./_sort.ts";
 import {
   INFEASIBLE,
@@ -52,9 +52,9 @@ export interface Facts {
   /** The peak load: no solution is lower. */
   peakLoad: number;
   /**
-   * The peak load with the padding alignments force (see
-   * alignedLoadBefore): no solution is lower either; the peak load itself
-   * without even alignments.
+   * The peak load with the padding alignments force, or the highest pinned
+   * buffer's top where that is higher (see lowerBoundBefore): no solution
+   * is lower either; the peak load itself without even alignments or pins.
    */
   lowerBound: number;
   /** Pairs of buffers live at once: what the exact search's memory follows. */
@@ -187,7 +187,7 @@ export class Prepared {
       const peakLoad = this.#peakLoad ?? peakLoadBefore(this.problem, deadline);
       this.#facts = {
         peakLoad,
-        lowerBound: alignedLoadBefore(this.problem, deadline, peakLoad),
+        lowerBound: lowerBoundBefore(this.problem, deadline, peakLoad),
         pairs: this.#anySearched ? overlappingPairs(this.#searched, deadline) : 0,
       };
     }

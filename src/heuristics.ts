@@ -11,7 +11,7 @@
 
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
-import { alignedLoadBefore, peakLoadBefore } from "./_peak_load.ts";
+import { lowerBoundBefore, peakLoadBefore } from "./_peak_load.ts";
 import { checkProblem, checkTimeout } from "./_check.ts";
 import { checkPins, runHeuristic } from "./_heuristics_run.ts";
 
@@ -107,7 +107,7 @@ export interface HeuristicOptions {
  * @param options Which heuristic, and safety stops.
  * @returns A valid solution, with a proved lower bound as `lowerBound`:
  * the peak load, raised by the padding that even alignments force where
- * they do.
+ * they do, or the highest top of a pinned buffer where that is higher.
  * @throws {SolveError} With code `"infeasible"` when two pinned buffers
  * overlap; `"timeout"` or `"cancelled"` when the time limit or the signal
  * cut it before any placement completed.
@@ -146,7 +146,7 @@ export function solveHeuristic(problem: Problem, options: HeuristicOptions = {})
         `The time limit of ${limit} ms was hit before the heuristic "${name}" placed every buffer`,
       );
   // Measured first, within the time limit as it always was.
-  const lowerBound = alignedLoadBefore(problem, Infinity, peakLoadBefore(problem, Infinity));
+  const lowerBound = lowerBoundBefore(problem, Infinity, peakLoadBefore(problem, Infinity));
   // The time limit and the signal cut a heuristic short: it then returns
   // the best complete placement so far, or fails when it has none.
   const found = runHeuristic(problem, {

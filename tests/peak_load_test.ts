@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Buffer, peakLoad, type Problem } from "../src/problem.ts";
 import { mulberry32 } from "../src/_random.ts";
-import { alignedLoadBefore, peakLoadBefore } from "../src/_peak_load.ts";
+import { alignedLoadBefore, lowerBoundBefore, peakLoadBefore } from "../src/_peak_load.ts";
 import { bruteForce } from "./_brute_force.ts";
 import { solve } from "../src/solve.ts";
 import { columnsOf, packBuffers } from "../src/_worker_host.ts";
@@ -193,5 +193,49 @@ describe("the peak load with alignment padding", () => {
     assert.equal(solution.height, 75);
     assert.equal(solution.optimal, true);
     assert.equal(solution.lowerBound, 75);
+  });
+});
+
+describe("the lower bound with pins", () => {
+  it("is at least the highest pinned top, never above the optimum (brute force)", () => {
+    const random = mulberry32(20261203);
+    const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    let raised = 0;
+    for (let round = 0; round < 300; round++) {
+      const buffers: Buffer[] = [];
+      for (let i = int(2, 5); i > 0; i--) {
+        const lower = int(0, 4);
+        const upper = lower + int(1, 4);
+        const b: Buffer = { id: `b${i}`, lower, upper, size: int(0, 6) === 0 ? 0 : int(1, 5) };
+        if (random() < 0.3) b.alignment = 2;
+        // A pin with a gap: the holes between pins (_pin_holes.ts) leave
+        // such buffers out.
+        if (upper - lower >= 2 && random() < 0.3) b.gaps = [{ lower: lower + 1, upper }];
+        if (random() < 0.35) b.offset = int(0, 6) * (b.alignment ?? 1);
+        buffers.push(b);
+      }
+      const problem = { buffers };
+      const peak = peakLoad(problem);
+      const bound = lowerBoundBefore(problem, Infinity, peak);
+      const aligned = alignedLoadBefore(problem, Infinity, peak);
+      const top = Math.max(
+        0,
+        ...buffers.map((b) => b.offset === undefined ? 0 : b.offset + b.size),
+      );
+      assert.equal(bound, Math.max(aligned, top), `round ${round}`);
+      // The same from the columns a worker is sent.
+      const columns = columnsOf(packBuffers(buffers));
+      assert.equal(lowerBoundBefore(columns, Infinity, peak), bound, `round ${round}: columns`);
+      if (top > aligned) raised++;
+      let most = 0;
+      for (const b of buffers) most += b.size + (b.alignment ?? 1) + (b.offset ?? 0);
+      let best: number | undefined;
+      for (let capacity = peak; capacity <= most && best === undefined; capacity++) {
+        if (bruteForce({ ...problem, capacity }) !== undefined) best = capacity;
+      }
+      if (best === undefined) continue;
+      assert.ok(bound <= best, `round ${round}: ${bound} above the optimum ${best}`);
+    }
+    assert.ok(raised >= 30, `only ${raised} problems where a pin raised the bound`);
   });
 });
