@@ -30,6 +30,7 @@
 import { compactSpan, sortedOrder, wholeOrder } from "./_sort.ts";
 import { SolveError } from "./errors.ts";
 import { COMPARATOR_SORT_MS, PIN_CEILINGS_MAX_ENTRIES } from "./_limits.ts";
+import { EffectiveSizes, type Spans } from "./_windows.ts";
 
 /** What {@linkcode Prepared} throws when its stop test says to stop. */
 export const PREPARE_STOPPED: Error = new Error("Internal: the heuristics' set-up was stopped");
@@ -79,6 +80,16 @@ export class Prepared {
   /** Whole lifespan per buffer in compressed time. */
   readonly bL: Int32Array;
   readonly bU: Int32Array;
+  /**
+   * Where some buffer has a gap with a window, 1 for each such buffer:
+   * best fit places those by the effective sizes of pairs (SPEC 3; the
+   * skyline counts a windowed gap as wholly live). Undefined elsewhere.
+   */
+  readonly windowed: Uint8Array | undefined;
+  #effective: EffectiveSizes | undefined;
+  // Buffer i's times, size and gaps, for the effective sizes (built when
+  // first asked for: the skyline never reads them).
+  readonly #spansOf: ((i: number) => Spans) | undefined;
 
   /**
    * @param problem The buffers (a capacity is not used). Columns are read
@@ -106,6 +117,9 @@ export class Prepared {
       this.pBuf = q.pBuf;
       this.pieceFirst = q.pieceFirst;
       this.pairs = q.pairs;
+      // Effective sizes do not change when time is reversed.
+      this.windowed = q.windowed;
+      this.#spansOf = q.#spansOf;
       this.lower = new Float64Array(q.n);
       this.upper = new Float64Array(q.n);
       this.bL = new Int32Array(q.n);
@@ -185,6 +199,7 @@ export class Prepared {
       rawB[pc++] = i;
     };
     const kind = new Uint8Array(n); // 1 free, 2 fixed
+    let windowed: Uint8Array | undefined;
     let freeCount = 0;
     let fixedCount = 0;
     for (let i = 0; i < n; i++) {
@@ -230,6 +245,7 @@ export class Prepared {
           const gap = gaps[g];
           // A windowed gap stays live (see the occupancy model above).
           if (gap.window !== undefined) {
+            (windowed ??= new Uint8Array(n))[i] = 1;
             const w = gap.window;
             if (w.lower === w.upper && w.lower >= size) {
               if (this.occ === this.size) this.occ = this.size.slice();
@@ -252,6 +268,18 @@ export class Prepared {
       }
     }
     this.pieceFirst[n] = pc;
+    this.windowed = windowed;
+    this.#spansOf = windowed === undefined ? undefined : (i) => {
+      const b = buffers?.[i];
+      return b !== undefined
+        ? { lower: b.lower, upper: b.upper, size: b.size, gaps: b.gaps ?? undefined }
+        : {
+          lower: columns!.lower[i],
+          upper: columns!.upper[i],
+          size: columns!.size[i],
+          gaps: columns!.gaps?.[i] ?? undefined,
+        };
+    };
     this.align = align;
     this.pin = pin;
     this.free = new Int32Array(freeCount);
@@ -293,6 +321,12 @@ export class Prepared {
     let pairs = pc * (pc - 1) / 2;
     for (let k = 0; k < pc; k++) pairs -= endedBy[pL[k]];
     this.pairs = pairs;
+  }
+
+  /** The effective sizes where some buffer has a windowed gap (see `windowed`). */
+  get effective(): EffectiveSizes | undefined {
+    if (this.#spansOf === undefined) return undefined;
+    return this.#effective ??= new EffectiveSizes(this.n, this.#spansOf);
   }
 
   /** Pieces sorted by pL (stable). */
@@ -531,6 +565,8 @@ export class BestFit {
   #hi: Float64Array;
   #stack: Int32Array;
   readonly #seen: Int32Array;
+  // Effective sizes of one pair, both ways.
+  readonly #pair = new Float64Array(2);
   #stamp = 0;
   #firstFit = false;
 
@@ -591,6 +627,9 @@ export class BestFit {
     const p = this.#p;
     const stamp = ++this.#stamp;
     const seen = this.#seen;
+    const windowed = p.windowed;
+    const effective = p.effective;
+    const pair = this.#pair;
     let count = 0;
     for (let k = p.pieceFirst[i]; k < p.pieceFirst[i + 1]; k++) {
       const ql = p.pL[k];
@@ -614,8 +653,21 @@ export class BestFit {
           if (seen[j] === stamp) continue;
           seen[j] = stamp;
           if (count === this.#lo.length) this.#grow();
-          this.#lo[count] = offsets[j];
-          this.#hi[count] = offsets[j] + p.occ[j];
+          if (windowed !== undefined && (windowed[i] === 1 || windowed[j] === 1)) {
+            // Where a window is, i may start anywhere but strictly between
+            // o_j - e(i, j) and o_j + e(j, i), as validate() has it: the
+            // entry below is that range's low end plus i's size.
+            effective!.both(j, i, pair);
+            const above = pair[0];
+            const below = pair[1];
+            // NaN (never live together) fails the test too.
+            if (!(above + below > 0)) continue;
+            this.#lo[count] = offsets[j] - below + p.occ[i];
+            this.#hi[count] = offsets[j] + above;
+          } else {
+            this.#lo[count] = offsets[j];
+            this.#hi[count] = offsets[j] + p.occ[j];
+          }
           count++;
           continue;
         }

@@ -8,7 +8,13 @@
 // 7.2 on a problem with a few gaps (20,000 buffers, 553 with gaps, 25.6
 // million pairs), and made garbage for every pair.
 
-import type { BufferSpec } from "./problem.ts";
+/** What the windows are worked out from: a buffer (BufferSpec), or the heuristics' view of one. */
+export interface Spans {
+  lower: number;
+  upper: number;
+  size: number;
+  gaps?: readonly { lower: number; upper: number; window?: { lower: number; upper: number } }[];
+}
 
 // Events at one time apply in this order: lifespan starts, gap ends, gap
 // starts, lifespan ends.
@@ -26,7 +32,7 @@ interface Flat {
 }
 
 /** Appends buffer `b`'s windows to `out`: one entry per distinct event time. */
-function pushWindows(out: Flat, b: BufferSpec): void {
+function pushWindows(out: Flat, b: Spans): void {
   const events: [number, number, number, number][] = [[b.lower, LIFESPAN_START, 0, b.size]];
   for (const gap of b.gaps ?? []) {
     events.push([gap.upper, GAP_END, 0, b.size]);
@@ -93,13 +99,56 @@ function merged(
   return result;
 }
 
+/**
+ * merged() both ways in one pass: `out[0]` as merged() gives it for p's
+ * entries against q's, `out[1]` for q's against p's (NaN where there is no
+ * stretch where both have a window).
+ */
+function mergedBoth(
+  time: ArrayLike<number>,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+  i: number,
+  iEnd: number,
+  j: number,
+  jEnd: number,
+  out: Float64Array,
+): void {
+  let pLo = NaN;
+  let pHi = NaN;
+  let qLo = NaN;
+  let qHi = NaN;
+  let forward = -Infinity;
+  let backward = -Infinity;
+  let any = false;
+  while (i < iEnd || j < jEnd) {
+    const ti = i < iEnd ? time[i] : Infinity;
+    const tj = j < jEnd ? time[j] : Infinity;
+    if (i < iEnd && !(tj < ti)) {
+      pLo = lo[i];
+      pHi = hi[i++];
+    }
+    if (j < jEnd && !(ti < tj)) {
+      qLo = lo[j];
+      qHi = hi[j++];
+    }
+    if (!isNaN(pLo) && !isNaN(qLo) && (i < iEnd || j < jEnd)) {
+      any = true;
+      if (pHi - qLo > forward) forward = pHi - qLo;
+      if (qHi - pLo > backward) backward = qHi - pLo;
+    }
+  }
+  out[0] = any ? forward : NaN;
+  out[1] = any ? backward : NaN;
+}
+
 /** Whether some of these gaps has a window. */
 export function hasWindow(gaps: readonly { window?: unknown }[] | null | undefined): boolean {
   return gaps?.some((gap) => gap.window !== undefined) === true;
 }
 
 /** The effective size of one pair (see effectiveSize in problem.ts). */
-export function pairEffectiveSize(p: BufferSpec, q: BufferSpec): number | undefined {
+export function pairEffectiveSize(p: Spans, q: Spans): number | undefined {
   if (p.upper <= q.lower || q.upper <= p.lower) return undefined;
   if (!p.gaps?.length && !q.gaps?.length) return p.size;
   const flat: Flat = { time: [], lo: [], hi: [] };
@@ -125,7 +174,7 @@ export class EffectiveSizes {
    * @param spec Buffer b (read once each, not kept: the validator makes
    * each from its columns).
    */
-  constructor(count: number, spec: (b: number) => BufferSpec) {
+  constructor(count: number, spec: (b: number) => Spans) {
     this.#lower = new Float64Array(count);
     this.#upper = new Float64Array(count);
     this.#size = new Float64Array(count);
@@ -152,5 +201,30 @@ export class EffectiveSizes {
     if (this.#gapped[p] === 0 && this.#gapped[q] === 0) return this.#size[p];
     const start = this.#start;
     return merged(this.#time, this.#lo, this.#hi, start[p], start[p + 1], start[q], start[q + 1]);
+  }
+
+  /**
+   * Both effective sizes of a pair at once, into `out`: `of(p, q)` as
+   * `out[0]` and `of(q, p)` as `out[1]`, NaN where undefined.
+   */
+  both(p: number, q: number, out: Float64Array): void {
+    if (this.#upper[p] <= this.#lower[q] || this.#upper[q] <= this.#lower[p]) {
+      out[0] = out[1] = NaN;
+    } else if (this.#gapped[p] === 0 && this.#gapped[q] === 0) {
+      out[0] = this.#size[p];
+      out[1] = this.#size[q];
+    } else {
+      const start = this.#start;
+      mergedBoth(
+        this.#time,
+        this.#lo,
+        this.#hi,
+        start[p],
+        start[p + 1],
+        start[q],
+        start[q + 1],
+        out,
+      );
+    }
   }
 }

@@ -257,6 +257,14 @@ describe("EffectiveSizes (every pair of a problem at once, for the sweep)", () =
           const pair = JSON.stringify([buffers[p], buffers[q]]);
           assert.equal(sizes.of(p, q), expected, pair);
           assert.equal(effectiveSize(buffers[p], buffers[q]), expected, pair);
+          // Both ways at once (best fit's), NaN for undefined.
+          const out = new Float64Array(2);
+          sizes.both(p, q, out);
+          assert.deepEqual(
+            [...out],
+            [expected ?? NaN, byTicks(buffers[q], buffers[p]) ?? NaN],
+            pair,
+          );
         }
       }
     }
@@ -271,7 +279,11 @@ describe("EffectiveSizes (every pair of a problem at once, for the sweep)", () =
       const sizes = new EffectiveSizes(buffers.length, (b) => buffers[b]);
       for (let p = 0; p < buffers.length; p++) {
         for (let q = 0; q < buffers.length; q++) {
-          if (p !== q) assert.equal(sizes.of(p, q), effectiveSize(buffers[p], buffers[q]));
+          if (p === q) continue;
+          assert.equal(sizes.of(p, q), effectiveSize(buffers[p], buffers[q]));
+          const out = new Float64Array(2);
+          sizes.both(p, q, out);
+          assert.deepEqual([...out], [sizes.of(p, q) ?? NaN, sizes.of(q, p) ?? NaN]);
         }
       }
     }
