@@ -45,6 +45,7 @@ import { sharedPool } from "./src/_pool.ts";
 import { findViolation } from "./src/validate.ts";
 import { heuristicNames } from "./src/heuristics.ts";
 import { peakLoad } from "./src/problem.ts";
+import { lowerBoundBefore } from "./src/_peak_load.ts";
 import { type FlagSpec, parseCount, parseDuration, parseFlags, UsageError } from "./src/_flags.ts";
 import {
   checkWritable,
@@ -157,9 +158,9 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --monotonic_floor       the floor never drops below the current offset
   --hatless_pruning       stop after a buffer with nothing above it
   --portfolio             race the preordering heuristics on workers (ours)
-  --anytime_minimize      minimize from the peak load and a heuristic bound (ours)
+  --anytime_minimize      minimize from the lower bound and a heuristic bound (ours)
   --sound_pruning         say infeasible only when proved, windows included (ours)
-  --load_bound            infeasible at once when the peak load exceeds the capacity (ours)
+  --load_bound            infeasible at once when the peak load, a pin's top or alignment padding exceed the capacity (ours)
   --tight_sections        fill a lowest section with no slack first (ours)
   --restarts              randomized restarts join the portfolio after round 7 (ours)
   --descents              a minimization tries short randomized searches below its best height (ours)
@@ -406,8 +407,10 @@ async function run(
     note(`Elapsed time ${((performance.now() - start) / 1000).toFixed(3)}s\n`);
     if (options.minimizeCapacity && solution.lowerBound !== undefined && !quiet) {
       const gap = solution.lowerBound > 0
-        ? ((solution.height - solution.lowerBound) / solution.lowerBound * 100).toFixed(2)
-        : "0.00";
+        ? `${
+          ((solution.height - solution.lowerBound) / solution.lowerBound * 100).toFixed(2)
+        }% above the lower bound ${solution.lowerBound}`
+        : "the lower bound is 0";
       // With --heuristic nothing was minimized: the heuristic's height is said as such.
       const what = options.heuristic === undefined
         ? "Minimized height"
@@ -415,7 +418,7 @@ async function run(
       note(
         solution.optimal
           ? `${what} ${solution.height}, proved optimal\n`
-          : `${what} ${solution.height}, not proved optimal: ${gap}% above the lower bound ${solution.lowerBound}\n`,
+          : `${what} ${solution.height}, not proved optimal: ${gap}\n`,
       );
     }
     if (flags.get("validate")) {
@@ -604,9 +607,13 @@ function failureMessage(error: SolveError, problem: Problem, options: SolverOpti
     }
   }
   if (problem.capacity === undefined) return "infeasible: no capacity fits";
+  // The solver's reason, where a bound alone proved it (the peak load, a
+  // pin's top, alignment padding).
+  const why = /^No solution exists within capacity [^:]+: (.+)$/.exec(error.message)?.[1];
+  const reason = why === undefined ? "" : `: ${why}`;
   return options.minimizeCapacity
-    ? `no valid capacity: infeasible within ${problem.capacity}`
-    : `infeasible: no solution fits within capacity ${problem.capacity}`;
+    ? `no valid capacity: infeasible within ${problem.capacity}${reason}`
+    : `infeasible: no solution fits within capacity ${problem.capacity}${reason}`;
 }
 
 /** The `--json` report. */
@@ -625,7 +632,8 @@ function jsonOf(
     status: error ? error.code : "solved",
     height: solution?.height ?? null,
     capacity: problem.capacity ?? null,
-    lowerBound: solution?.lowerBound ?? peakLoad(problem),
+    // Without a minimization, the bound the solver starts from.
+    lowerBound: solution?.lowerBound ?? lowerBoundBefore(problem, Infinity, peakLoad(problem)),
     optimal: solution?.optimal ?? null,
     backtracks: solution?.stats?.backtracks ?? error?.backtracks ?? 0,
     nodes: solution?.stats?.nodes ?? error?.nodes ?? 0,

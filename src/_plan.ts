@@ -289,9 +289,10 @@ function* referenceMinimize(context: PlanContext, facts: Facts): Plan {
   if (best !== undefined) {
     // Proved optimal only where the lower bound meets it: the reference's
     // search can miss solutions (with windows, say), so its "infeasible"
-    // below proves nothing.
+    // below proves nothing. The bound is reported whatever the switches
+    // (without `loadBound` the search does not use it).
     const height = heightOf(problem, best);
-    const bound = lowerBoundOf(context, facts);
+    const bound = facts.lowerBound;
     return solutionOf(context, best, counters, {
       lowerBound: Math.min(bound, height),
       optimal: height <= bound,
@@ -302,7 +303,7 @@ function* referenceMinimize(context: PlanContext, facts: Facts): Plan {
   }
   if (stopped?.status === "cancelled") throw cancelled(counters);
   if (stopped !== undefined) throw timeout(settings, counters);
-  throw infeasible(problem.capacity!, counters);
+  throw infeasible(problem.capacity!, counters, facts, context);
 }
 
 /**

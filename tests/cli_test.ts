@@ -221,7 +221,10 @@ describe("solving", () => {
     assert.equal(stdout, "");
     const lines = otherLines(stderr);
     assert.equal(lines.length, 1, `expected one line besides the elapsed time: ${stderr}`);
-    assert.match(lines[0], /^minimalloc: infeasible: no solution fits within capacity 11$/);
+    assert.match(
+      lines[0],
+      /^minimalloc: infeasible: no solution fits within capacity 11: the peak load is 12$/,
+    );
   });
 
   it("--minimize_capacity without --capacity: exit 0, proved optimal, valid output of height 12", async () => {
@@ -270,7 +273,10 @@ describe("solving", () => {
     ]);
     assert.equal(code, 1, stderr);
     assert.equal(stdout, "");
-    assert.match(stderr, /^minimalloc: infeasible: no solution fits within capacity 8$/m);
+    assert.match(
+      stderr,
+      /^minimalloc: infeasible: no solution fits within capacity 8: the peak load is 12$/m,
+    );
   });
 
   it("takes any time limit up to inf, past the 2^31 ms a timer holds", async () => {
