@@ -6,10 +6,11 @@
 // fit in one of the holes those leave below the capacity: a small bin
 // packing. The search finds that out too, but without learning from a
 // failure it proves it again under every arrangement of the rest of the
-// problem (20 buffers, two pinned, ran 25 million nodes unsettled). Only
-// buffers without gaps count, on either side, and alignment is ignored:
-// leaving buffers or rules out only relaxes the problem, so a packing that
-// cannot exist proves that no solution does.
+// problem (20 buffers, two pinned, ran 25 million nodes unsettled). At a
+// moment, a buffer in a gap with a window holds only the window's bytes
+// (an item, or an obstacle, of that size), and one in a gap without holds
+// none; alignment is ignored: leaving rules out only relaxes the problem,
+// so a packing that cannot exist proves that no solution does.
 
 import type { BufferSpec } from "./problem.ts";
 
@@ -33,14 +34,25 @@ const TOTAL_BUDGET = 200_000;
 const MAX_ITEMS = 2_000;
 
 /**
- * The moments at which pinned buffers are live (each start of a buffer's
- * lifespan), or undefined when no buffer is pinned (or there are too many
- * to collect cheaply).
+ * The moments at which pinned buffers are live (each time a buffer starts
+ * or changes the bytes it holds), or undefined when no buffer is pinned
+ * (or there are too many to collect cheaply).
  */
 export function pinHolesOf(buffers: readonly BufferSpec[]): PinHoles | undefined {
-  const plain = (b: BufferSpec) => b.size > 0 && (b.gaps?.length ?? 0) === 0 && b.lower < b.upper;
-  if (!buffers.some((b) => b.offset !== undefined && plain(b))) return undefined;
-  const starts = [...new Set(buffers.map((b) => b.lower))].sort((a, b) => a - b);
+  const live = (b: BufferSpec) => b.size > 0 && b.lower < b.upper;
+  if (!buffers.some((b) => b.offset !== undefined && live(b))) return undefined;
+  const moments = new Set<number>();
+  for (const b of buffers) {
+    if (!live(b)) continue;
+    moments.add(b.lower);
+    for (const gap of b.gaps ?? []) {
+      if (gap.window !== undefined && gap.lower > b.lower && gap.lower < b.upper) {
+        moments.add(gap.lower);
+      }
+      if (gap.upper > b.lower && gap.upper < b.upper) moments.add(gap.upper);
+    }
+  }
+  const times = [...moments].sort((a, b) => a - b);
   const byLower = buffers.map((_, i) => i).sort((a, b) => buffers[a].lower - buffers[b].lower);
   const obstacles: Float64Array[] = [];
   const items: Float64Array[] = [];
@@ -48,31 +60,46 @@ export function pinHolesOf(buffers: readonly BufferSpec[]): PinHoles | undefined
   let next = 0;
   let entries = 0;
   let work = 0;
-  for (const t of starts) {
-    // The live set is read at every start: on large problems that alone
+  for (const t of times) {
+    // The live set is read at every moment: on large problems that alone
     // could take long, and the check is a shortcut, not needed.
     work += active.size;
     if (work > MAX_WORK) return undefined;
     while (next < byLower.length && buffers[byLower[next]].lower <= t) {
-      if (plain(buffers[byLower[next]])) active.add(byLower[next]);
+      if (live(buffers[byLower[next]])) active.add(byLower[next]);
       next++;
     }
     const pinned: number[] = [];
     const free: number[] = [];
     for (const i of active) {
       const b = buffers[i];
-      if (b.upper <= t) active.delete(i);
-      else if (b.offset !== undefined) pinned.push(i);
-      else free.push(b.size);
+      if (b.upper <= t) {
+        active.delete(i);
+        continue;
+      }
+      // The bytes b holds at t: all of them, a window's, or none in a gap.
+      let lo = 0;
+      let hi = b.size;
+      const gap = b.gaps?.find((g) => g.lower <= t && t < g.upper);
+      if (gap !== undefined) {
+        if (gap.window === undefined) continue;
+        lo = gap.window.lower;
+        hi = gap.window.upper;
+      }
+      if (hi <= lo) continue;
+      if (b.offset !== undefined) pinned.push(b.offset + lo, b.offset + hi);
+      else free.push(hi - lo);
     }
     if (pinned.length === 0 || free.length === 0 || free.length > MAX_ITEMS) continue;
-    entries += free.length + pinned.length;
+    entries += free.length + pinned.length / 2;
     if (entries > MAX_ENTRIES) return undefined;
-    pinned.sort((a, c) => buffers[a].offset! - buffers[c].offset!);
-    const ranges = new Float64Array(2 * pinned.length);
-    pinned.forEach((i, k) => {
-      ranges[2 * k] = buffers[i].offset!;
-      ranges[2 * k + 1] = buffers[i].offset! + buffers[i].size;
+    // Byte ranges sorted by their low ends.
+    const order = Array.from({ length: pinned.length / 2 }, (_, k) => k)
+      .sort((a, c) => pinned[2 * a] - pinned[2 * c]);
+    const ranges = new Float64Array(pinned.length);
+    order.forEach((k, r) => {
+      ranges[2 * r] = pinned[2 * k];
+      ranges[2 * r + 1] = pinned[2 * k + 1];
     });
     obstacles.push(ranges);
     items.push(Float64Array.from(free).sort().reverse());

@@ -86,6 +86,46 @@ describe("holes between pinned buffers", () => {
     );
   });
 
+  it("count a buffer in a gap by the bytes it holds there (they left out any buffer with gaps)", () => {
+    // Pinned at [4, 8) throughout; b needs 5 bytes in one piece at time 0
+    // (its gap, from 6, changes nothing there): the holes are 4 and 2.
+    const pin: BufferSpec = { id: "p", lower: 0, upper: 10, size: 4, offset: 4 };
+    const gapped: BufferSpec = {
+      id: "b",
+      lower: 0,
+      upper: 10,
+      size: 5,
+      gaps: [{ lower: 6, upper: 8 }],
+    };
+    assert.equal(pinHolesFail(pinHolesOf([pin, gapped])!, 10), true);
+    assert.equal(pinHolesFail(pinHolesOf([pin, gapped])!, 13), false);
+    // In a windowed gap b holds 2 bytes, which fit the hole of 4 below the
+    // pin; from 8 on it holds 5 again.
+    const windowed: BufferSpec = {
+      id: "b",
+      lower: 6,
+      upper: 10,
+      size: 5,
+      gaps: [{ lower: 6, upper: 8, window: { lower: 0, upper: 2 } }],
+    };
+    const early: BufferSpec = { ...windowed, upper: 8, gaps: undefined, size: 2 };
+    assert.equal(pinHolesFail(pinHolesOf([pin, windowed])!, 10), true);
+    assert.equal(pinHolesOf([pin, { ...early, id: "c" }]) !== undefined, true);
+    assert.equal(pinHolesFail(pinHolesOf([pin, { ...early, id: "c" }])!, 10), false);
+    // A pin in its own windowed gap holds only the window's bytes.
+    const pinWindow: BufferSpec = {
+      id: "p",
+      lower: 0,
+      upper: 10,
+      size: 8,
+      offset: 0,
+      gaps: [{ lower: 2, upper: 4, window: { lower: 6, upper: 8 } }],
+    };
+    const short: BufferSpec = { id: "s", lower: 2, upper: 4, size: 6 };
+    assert.equal(pinHolesFail(pinHolesOf([pinWindow, short])!, 8), false);
+    assert.equal(pinHolesFail(pinHolesOf([pinWindow, { ...short, size: 7 }])!, 8), true);
+  });
+
   it("never say infeasible where the brute force finds a solution (400 seeded problems)", () => {
     // Problems whose pins fit on their own and whose peak load fits the
     // capacity: what the check proves there, nothing else did.
@@ -127,5 +167,49 @@ describe("holes between pinned buffers", () => {
     }
     // The check must have something to say for this to test anything.
     assert.ok(proved > 10, `${proved} proved of ${infeasible} infeasible`);
+  });
+
+  it("never say infeasible where the brute force finds a solution, with gaps and windows (400 seeded problems)", () => {
+    let proved = 0;
+    let kept = 0;
+    for (let seed = 1; kept < 400; seed++) {
+      const r = random(seed + 100_000);
+      const n = 3 + Math.floor(r() * 4);
+      const buffers: BufferSpec[] = [];
+      for (let i = 0; i < n; i++) {
+        const lower = Math.floor(r() * 3);
+        const upper = lower + 1 + Math.floor(r() * 4);
+        const size = 1 + Math.floor(r() * 6);
+        const buffer: BufferSpec = { id: `b${i}`, lower, upper, size };
+        if (upper - lower >= 3 && r() < 0.5) {
+          const gl = lower + 1 + Math.floor(r() * (upper - lower - 2));
+          const gu = gl + 1 + Math.floor(r() * (upper - gl - 1));
+          const wl = Math.floor(r() * size);
+          const wu = wl + 1 + Math.floor(r() * (size - wl));
+          buffer.gaps = [
+            r() < 0.5
+              ? { lower: gl, upper: gu }
+              : { lower: gl, upper: gu, window: { lower: wl, upper: wu } },
+          ];
+        }
+        if (r() < 0.35) buffer.offset = Math.floor(r() * 8);
+        buffers.push(buffer);
+      }
+      const capacity = 6 + Math.floor(r() * 8);
+      const problem: Problem = { buffers, capacity };
+      const pinned = buffers.filter((b) => b.offset !== undefined);
+      const pinsFit = findViolation({ buffers: pinned, capacity }, {
+        offsets: pinned.map((b) => b.offset!),
+        height: Math.max(0, ...pinned.map((b) => b.offset! + b.size)),
+      }) === undefined;
+      if (!pinsFit || peakLoad(problem) > capacity) continue;
+      kept++;
+      const holes = pinHolesOf(buffers);
+      if (holes !== undefined && pinHolesFail(holes, capacity)) {
+        proved++;
+        assert.equal(bruteForce(problem), undefined, `seed ${seed}: ${JSON.stringify(problem)}`);
+      }
+    }
+    assert.ok(proved > 10, `${proved} proved`);
   });
 });
