@@ -72,37 +72,16 @@ function merged(
   j: number,
   jEnd: number,
 ): number | undefined {
-  let pHi = NaN;
-  let qLo = NaN;
-  let pLive = false;
-  let qLive = false;
-  let result: number | undefined = undefined;
-  while (i < iEnd || j < jEnd) {
-    // The earlier entry, or both at one time (at least one, so that a NaN
-    // time cannot stall it).
-    const ti = i < iEnd ? time[i] : Infinity;
-    const tj = j < jEnd ? time[j] : Infinity;
-    if (i < iEnd && !(tj < ti)) {
-      pLive = !isNaN(lo[i]);
-      pHi = hi[i++];
-    }
-    if (j < jEnd && !(ti < tj)) {
-      qLive = !isNaN(lo[j]);
-      qLo = lo[j++];
-    }
-    // The stretch from t up to the next event time, where there is one.
-    if (pLive && qLive && (i < iEnd || j < jEnd)) {
-      const value = pHi - qLo;
-      if (result === undefined || value > result) result = value;
-    }
-  }
-  return result;
+  mergedBoth(time, lo, hi, i, iEnd, j, jEnd, scratch);
+  return Number.isNaN(scratch[0]) ? undefined : scratch[0];
 }
 
+const scratch = new Float64Array(2);
+
 /**
- * merged() both ways in one pass: `out[0]` as merged() gives it for p's
- * entries against q's, `out[1]` for q's against p's (NaN where there is no
- * stretch where both have a window).
+ * merged() both ways in one pass: `out[0]` for p's entries against q's,
+ * `out[1]` for q's against p's (the largest `hi` of q's window less `lo`
+ * of p's); NaN where there is no stretch where both have a window.
  */
 function mergedBoth(
   time: ArrayLike<number>,
@@ -122,6 +101,8 @@ function mergedBoth(
   let backward = -Infinity;
   let any = false;
   while (i < iEnd || j < jEnd) {
+    // The earlier entry, or both at one time (at least one, so that a NaN
+    // time cannot stall it).
     const ti = i < iEnd ? time[i] : Infinity;
     const tj = j < jEnd ? time[j] : Infinity;
     if (i < iEnd && !(tj < ti)) {
@@ -132,6 +113,7 @@ function mergedBoth(
       qLo = lo[j];
       qHi = hi[j++];
     }
+    // The stretch from t up to the next event time, where there is one.
     if (!isNaN(pLo) && !isNaN(qLo) && (i < iEnd || j < jEnd)) {
       any = true;
       if (pHi - qLo > forward) forward = pHi - qLo;
