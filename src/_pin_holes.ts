@@ -24,7 +24,7 @@ export interface PinHoles {
 
 /** Moments, and the free buffers live at them, collected at most. */
 const MAX_ENTRIES = 1_000_000;
-/** Live buffers read over all the moments, at most. */
+/** Live buffers read over all the moments, and gaps passed, at most. */
 const MAX_WORK = 10_000_000;
 /** Nodes of one moment's packing search before it gives up (no proof). */
 const PACKING_BUDGET = 20_000;
@@ -38,7 +38,10 @@ const MAX_ITEMS = 2_000;
  * or changes the bytes it holds), or undefined when no buffer is pinned
  * (or there are too many to collect cheaply).
  */
-export function pinHolesOf(buffers: readonly BufferSpec[]): PinHoles | undefined {
+export function pinHolesOf(
+  buffers: readonly BufferSpec[],
+  stop?: { readonly aborted: boolean },
+): PinHoles | undefined {
   const live = (b: BufferSpec) => b.size > 0 && b.lower < b.upper;
   if (!buffers.some((b) => b.offset !== undefined && live(b))) return undefined;
   const moments = new Set<number>();
@@ -57,14 +60,23 @@ export function pinHolesOf(buffers: readonly BufferSpec[]): PinHoles | undefined
   const obstacles: Float64Array[] = [];
   const items: Float64Array[] = [];
   const active = new Set<number>();
+  // Per buffer, its first gap that may hold a moment still to come: the
+  // moments come in order, and a buffer's gaps too.
+  const cursor = new Int32Array(buffers.length);
   let next = 0;
   let entries = 0;
   let work = 0;
+  let checked = 0;
   for (const t of times) {
-    // The live set is read at every moment: on large problems that alone
-    // could take long, and the check is a shortcut, not needed.
+    // The live set is read at every moment, and each gap passed once: on
+    // large problems that alone could take long, and the check is a
+    // shortcut, not needed.
     work += active.size;
     if (work > MAX_WORK) return undefined;
+    if (work - checked > 4096) {
+      checked = work;
+      if (stop?.aborted) return undefined;
+    }
     while (next < byLower.length && buffers[byLower[next]].lower <= t) {
       if (live(buffers[byLower[next]])) active.add(byLower[next]);
       next++;
@@ -80,7 +92,15 @@ export function pinHolesOf(buffers: readonly BufferSpec[]): PinHoles | undefined
       // The bytes b holds at t: all of them, a window's, or none in a gap.
       let lo = 0;
       let hi = b.size;
-      const gap = b.gaps?.find((g) => g.lower <= t && t < g.upper);
+      const gaps = b.gaps;
+      let gap;
+      if (gaps !== undefined) {
+        let g = cursor[i];
+        while (g < gaps.length && gaps[g].upper <= t) g++;
+        work += g - cursor[i];
+        cursor[i] = g;
+        if (g < gaps.length && gaps[g].lower <= t) gap = gaps[g];
+      }
       if (gap !== undefined) {
         if (gap.window === undefined) continue;
         lo = gap.window.lower;

@@ -333,7 +333,10 @@ export class Prepared {
     if (this.#switches.loadBound) {
       if (facts.lowerBound > capacity) return result("infeasible");
       // The holes pinned buffers leave (part of the load bound).
-      if (this.#pinHoles === undefined) this.#pinHoles = pinHolesOf(this.problem.buffers) ?? null;
+      if (this.#pinHoles === undefined) {
+        // Cut by the deadline it proves nothing, once for all.
+        this.#pinHoles = pinHolesOf(this.problem.buffers, clockOf(deadline, stop)) ?? null;
+      }
       if (this.#pinHoles !== null && pinHolesFail(this.#pinHoles, capacity)) {
         return result("infeasible");
       }
@@ -389,7 +392,9 @@ export class Prepared {
       deadline,
       stop,
       pairs: this.#facts?.pairs,
-      peakLoad: () => this.peakLoadBy(deadline),
+      // The solver's own bound where it has it (pins' tops, padding), as
+      // a worker's heuristic has: improving stops there.
+      peakLoad: () => this.#facts?.lowerBound ?? this.peakLoadBy(deadline),
       check: check ? (offsets, height) => isValid(this.problem, offsets, height) : undefined,
     });
   }
@@ -414,7 +419,7 @@ export interface SolverHeuristic {
   stop?: StopFlag;
   /** Pairs of buffers live at once, where known: checking takes longer with more. */
   pairs?: number;
-  /** The peak load, or a lower bound on it: asked once a placement is complete and more may run. */
+  /** A lower bound on the height (the peak load at least): asked once a placement is complete and more may run. */
   peakLoad: () => number;
   /** Checks the answer; absent where the caller checks it. */
   check?: (offsets: Float64Array, height: number) => boolean;

@@ -19,6 +19,8 @@ import { orderBy, Prepared, Skyline } from "../src/_heuristics_core.ts";
 import { nearPeak, runHeuristic } from "../src/_heuristics_run.ts";
 import { lowerBoundBefore } from "../src/_peak_load.ts";
 import { columnsOf, packBuffers } from "../src/_worker_host.ts";
+import { Prepared as SolverPrepared } from "../src/_prepared.ts";
+import { resolveOptions } from "../src/_options.ts";
 
 /** A random problem with gaps (some windowed), alignments and zero sizes. */
 function randomProblem(seed: number, n: number): Problem {
@@ -363,6 +365,30 @@ describe("a heuristic run for the solver", () => {
   // Without its capacity, which a heuristic does not use.
   const { buffers } = generateProblem({ seed: 9, buffers: 2000, construction: "none" }).problem;
   const problem = { buffers };
+
+  it("stops improving at the solver's lower bound, a pin's top included, on one thread too", () => {
+    // A pin far above everything: the first placement reaches its top, the
+    // bound. solve()'s heuristic stopped at the peak load only, and
+    // improved on for a second (2,930 reads of its stop flag, against 23).
+    const g = generateProblem({ buffers: 3000, seed: 5 });
+    const withPin = [
+      ...g.problem.buffers,
+      { id: "pin", lower: 0, upper: 1, size: 1, offset: 10 * g.peakLoad },
+    ];
+    const prepared = new SolverPrepared({ buffers: withPin }, resolveOptions({}).switches);
+    const bound = prepared.facts().lowerBound;
+    assert.equal(bound, 10 * g.peakLoad + 1);
+    let reads = 0;
+    const stop = {
+      get aborted() {
+        reads++;
+        return false;
+      },
+    };
+    const result = prepared.heuristic({ name: "best" }, Infinity, stop);
+    assert.equal(result.status === "solved" && result.height, bound);
+    assert.ok(reads < 200, `${reads} reads of the stop flag`);
+  });
 
   it("stops improving when the solver's time to improve ends, and keeps its first placement", () => {
     const run = (improveUntil: number) =>
