@@ -6,7 +6,8 @@
 //
 // Occupancy model. A buffer occupies [offset, offset + size) over its whole
 // lifespan, except that a gap without a window frees it (the buffer is then
-// split into live pieces) and a windowed gap is counted as fully live. The
+// split into live pieces) and a windowed gap is counted as fully live (best
+// fit, where windows are, places by the effective sizes instead). The
 // low end of every piece is the buffer's offset, so two buffers that never
 // share a byte in this model are ordered the same way at every shared
 // moment, which is what validate() asks; the model only ever claims more

@@ -16,8 +16,9 @@
 // - fixed capacity: on problems too large for the exact search to pay,
 //   the heuristics first; then one probe;
 // - the reference's minimization (SPEC 6): a bisection from 0 up;
-// - the anytime minimization (ours): from the peak load and a heuristic's
-//   solution, the probe at the peak load, then a bisection with growing
+// - the anytime minimization (ours): from the lower bound (the peak load,
+//   pins' tops, alignment padding) and a heuristic's solution, the probe at
+//   that bound, then a bisection with growing
 //   node budgets, each probe followed by descents (short randomized
 //   searches below the best height); where the exact search does not pay,
 //   large neighbourhood search from the best heuristic's solution instead.
@@ -315,7 +316,8 @@ function* referenceMinimize(context: PlanContext, facts: Facts): Plan {
 const QUICK_HEURISTIC = "skyline";
 
 /**
- * The anytime minimization (ours): the peak load is a proved lower bound
+ * The anytime minimization (ours): the lower bound (the peak load, pins'
+ * tops, alignment padding) is proved
  * and the best heuristic an upper one; exact probes under growing node
  * budgets close the gap. A probe out of budget is "unknown" and is retried
  * in a later round with a larger budget; a proof of infeasibility at a
@@ -451,9 +453,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
     }
     return false;
   }
-  // Where buffers have windowed gaps, the heuristics count each such gap
-  // as wholly live and the neighbourhood search never frees such a
-  // buffer: one dive of the exact search, which places each window as it
+  // Where buffers have windowed gaps, the skyline counts each such gap as
+  // wholly live (best fit, which does not, runs only up to three million
+  // pairs) and the neighbourhood search never frees such a buffer: one dive of the exact search, which places each window as it
   // is, below the best height first (20,000 buffers, 553 with windows:
   // 2.4 % above the peak load where every heuristic ended 4.7-5.1 % above,
   // and the neighbourhood search gained nothing in 9 s).
@@ -1082,7 +1084,7 @@ function timeout(settings: Settings, counters: Counters): SolveError {
 
 /**
  * The lower bound the plan starts from: the peak load, with the padding
- * alignments force where the load bound is on.
+ * alignments force and pinned buffers' tops where the load bound is on.
  */
 function lowerBoundOf(context: PlanContext, facts: Facts): number {
   return context.settings.switches.loadBound ? facts.lowerBound : facts.peakLoad;

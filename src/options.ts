@@ -94,7 +94,8 @@ export interface SolverOptions {
   portfolio?: boolean;
   /**
    * Minimize the capacity from both ends (with `minimizeCapacity`): start
-   * from the peak load, a proved lower bound, and from a fast heuristic
+   * from a proved lower bound (the peak load, pins' tops, alignment
+   * padding), and from a fast heuristic
    * solution, and close the gap with exact searches under growing node
    * budgets. When the time limit hits, return the best solution found,
    * with its proved `lowerBound` and whether it is `optimal`. Off, the
@@ -140,7 +141,7 @@ export interface SolverOptions {
    * Say "infeasible" at once, without a search, when more bytes are live
    * at one moment than the capacity, counting the padding even alignments
    * force there (a proved lower bound on every solution's height; ours),
-   * or when, at a moment with buffers at fixed offsets, the others live
+   * or when a buffer with a fixed offset reaches past it, or when, at a moment with buffers at fixed offsets, the others live
    * then cannot be packed into the holes those leave below the capacity.
    * A minimization starts from the same bound. Off, the search proves it,
    * as the reference's does, counting its nodes and backtracks, and a
@@ -212,8 +213,9 @@ export interface SolverOptions {
    * In an anytime minimization too large for the exact search to pay,
    * where some buffer has a gap with a window, run one dive of the exact
    * search (a search allowed twice as many nodes as buffers) below the best
-   * heuristic's height, before the neighbourhood search (ours): the
-   * heuristics count a windowed gap as wholly live, and the neighbourhood
+   * heuristic's height, before the neighbourhood search (ours): the skyline
+   * counts a windowed gap as wholly live (best fit, which places by the
+   * windows, runs only up to three million pairs), and the neighbourhood
    * search never frees a buffer with gaps, where the exact search places
    * each window as it is. Only up to 50 million pairs live at once, and
    * only where about 0.25 µs per pair fits in the time left (without a time
