@@ -455,8 +455,9 @@ function* anytimeMinimize(context: PlanContext, facts: Facts): Plan {
   }
   // Where buffers have windowed gaps, the skyline counts each such gap as
   // wholly live (best fit, which does not, runs only up to three million
-  // pairs) and the neighbourhood search never frees such a buffer: one dive of the exact search, which places each window as it
-  // is, below the best height first (20,000 buffers, 553 with windows:
+  // pairs) and the neighbourhood search never frees such a buffer: one
+  // dive of the exact search, which places each window as it is, below
+  // the best height first (20,000 buffers, 553 with windows:
   // 2.4 % above the peak load where every heuristic ended 4.7-5.1 % above,
   // and the neighbourhood search gained nothing in 9 s).
   // The neighbourhood search still starts from the heuristic's solution:

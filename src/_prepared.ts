@@ -419,7 +419,10 @@ export interface SolverHeuristic {
   stop?: StopFlag;
   /** Pairs of buffers live at once, where known: checking takes longer with more. */
   pairs?: number;
-  /** A lower bound on the height (the peak load at least): asked once a placement is complete and more may run. */
+  /**
+   * A lower bound on the height (the peak load at least): asked once a
+   * placement is complete and more may run.
+   */
   peakLoad: () => number;
   /** Checks the answer; absent where the caller checks it. */
   check?: (offsets: Float64Array, height: number) => boolean;

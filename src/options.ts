@@ -141,8 +141,9 @@ export interface SolverOptions {
    * Say "infeasible" at once, without a search, when more bytes are live
    * at one moment than the capacity, counting the padding even alignments
    * force there (a proved lower bound on every solution's height; ours),
-   * or when a buffer with a fixed offset reaches past it, or when, at a moment with buffers at fixed offsets, the others live
-   * then cannot be packed into the holes those leave below the capacity.
+   * or when a buffer with a fixed offset reaches past it, or when, at a
+   * moment with buffers at fixed offsets, the others live then cannot be
+   * packed into the holes those leave below the capacity.
    * A minimization starts from the same bound. Off, the search proves it,
    * as the reference's does, counting its nodes and backtracks, and a
    * minimization starts from the peak load alone.
