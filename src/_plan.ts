@@ -1060,10 +1060,10 @@ function solutionOf(
 function infeasible(
   capacity: number,
   counters: Counters,
-  facts?: Facts,
-  context?: PlanContext,
+  facts: Facts,
+  context: PlanContext,
 ): SolveError {
-  const why = facts && context && boundAbove(context, facts, capacity);
+  const why = boundAbove(context, facts, capacity);
   return new SolveError(
     "infeasible",
     `No solution exists within capacity ${capacity}${why ? `: ${why}` : ""}`,

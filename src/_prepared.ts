@@ -394,7 +394,7 @@ export class Prepared {
       pairs: this.#facts?.pairs,
       // The solver's own bound where it has it (pins' tops, padding), as
       // a worker's heuristic has: improving stops there.
-      peakLoad: () => this.#facts?.lowerBound ?? this.peakLoadBy(deadline),
+      lowerBound: () => this.#facts?.lowerBound ?? this.peakLoadBy(deadline),
       check: check ? (offsets, height) => isValid(this.problem, offsets, height) : undefined,
     });
   }
@@ -423,7 +423,7 @@ export interface SolverHeuristic {
    * A lower bound on the height (the peak load at least): asked once a
    * placement is complete and more may run.
    */
-  peakLoad: () => number;
+  lowerBound: () => number;
   /** Checks the answer; absent where the caller checks it. */
   check?: (offsets: Float64Array, height: number) => boolean;
 }
@@ -465,7 +465,7 @@ export function solverHeuristic(
       round: job.round,
       // Improving leaves the time to check the answer before the deadline.
       improveUntil: deadline - reserve,
-      lowerBound: run.peakLoad,
+      lowerBound: run.lowerBound,
     });
   } catch (error) {
     if (error instanceof SolveError && error.code === "infeasible") {

@@ -245,11 +245,12 @@ export function findConflict(
   // A pair whose whole byte ranges are apart is skipped before this (a
   // window lies within its buffer's bytes, so an effective size is at
   // most the size).
+  const pair = new Float64Array(2);
   const conflict = (i: number, j: number): boolean => {
-    const pq = sizes.of(i, j);
-    const qp = sizes.of(j, i);
-    if (pq === undefined || qp === undefined) return false;
-    return !(offsets[i] + pq <= offsets[j]) && !(offsets[j] + qp <= offsets[i]);
+    // Both ways in one pass; NaN (never live together) is no conflict.
+    sizes.both(i, j, pair);
+    if (Number.isNaN(pair[0])) return false;
+    return !(offsets[i] + pair[0] <= offsets[j]) && !(offsets[j] + pair[1] <= offsets[i]);
   };
   // Buffers starting while a windowed one is live (from its own start).
   for (let y = 0, from = 0; y < w; y++) {

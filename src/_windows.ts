@@ -179,10 +179,8 @@ export class EffectiveSizes {
 
   /** The effective size of buffer `q` over buffer `p` (indices), as effectiveSize gives it. */
   of(p: number, q: number): number | undefined {
-    if (this.#upper[p] <= this.#lower[q] || this.#upper[q] <= this.#lower[p]) return undefined;
-    if (this.#gapped[p] === 0 && this.#gapped[q] === 0) return this.#size[p];
-    const start = this.#start;
-    return merged(this.#time, this.#lo, this.#hi, start[p], start[p + 1], start[q], start[q + 1]);
+    this.both(p, q, scratch);
+    return Number.isNaN(scratch[0]) ? undefined : scratch[0];
   }
 
   /**

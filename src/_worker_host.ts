@@ -235,7 +235,7 @@ export class WorkerHost {
             job,
             deadline,
             stop,
-            peakLoad: () => setup.facts?.lowerBound ?? peakLoadOfColumns(columns, deadline),
+            lowerBound: () => setup.facts?.lowerBound ?? peakLoadOfColumns(columns, deadline),
             pairs: setup.facts?.pairs,
             check: job.check
               ? (offsets, height) => isValidColumns(columns, offsets, height)
