@@ -164,7 +164,7 @@ Search switches (default true; --noNAME or --NAME=false turns one off):
   --tight_sections        fill a lowest section with no slack first (ours)
   --restarts              randomized restarts join the portfolio after round 7 (ours)
   --descents              a minimization tries short randomized searches below its best height (ours)
-  --heuristic_first       on very large problems, answer with a heuristic that fits (ours)
+  --heuristic_first       answer with a heuristic that fits: first on very large problems, else after round 7 (ours)
   --neighbourhood_search  lower a large minimization's heuristic solution region by region (ours)
   --bound_probe           a large minimization with time left ends with an exact search at its lower bound (ours)
   --heuristic_rounds      a large minimization with time left runs the heuristic's improvement again with new seeds (ours)

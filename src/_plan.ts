@@ -98,6 +98,8 @@ export interface ProbeRequest {
   deadline: number;
   /** Descents instead of the heuristics' searches (see ProbeSettings.descents). */
   descents?: { first: number; count: number };
+  /** The fast heuristics join late (see ProbeSettings.fit). */
+  fit?: boolean;
 }
 
 /**
@@ -233,6 +235,9 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
     capacity,
     maxNodes: Infinity,
     deadline,
+    // Where they did not run first: they join where the searches' tail
+    // begins (see HeuristicFit).
+    fit: heuristicMayAnswer && !tried,
   });
   switch (outcome.status) {
     case "solved":

@@ -83,6 +83,11 @@ export interface SearchJob {
   giveUp: boolean;
   /** Pause after this many milliseconds (a time slice; Infinity for none). */
   sliceMs: number;
+  /**
+   * Not a search: the fast heuristics at `begin.capacity` (see
+   * ProbeSettings.fit); "solved" where one fits, else "budget".
+   */
+  fit?: true;
 }
 
 /** How a run of a search ended. */
@@ -226,7 +231,8 @@ export class Prepared {
 
   /**
    * Runs one search of a probe: begins it (SPEC 5.3 for one heuristic) or
-   * resumes it, for at most the job's budget and time slice.
+   * resumes it, for at most the job's budget and time slice; or, for a job
+   * with `fit`, the fast heuristics.
    *
    * @param job What to run.
    * @param deadline `performance.now()` past which it stops ("timeout").
@@ -240,6 +246,13 @@ export class Prepared {
       proof: true,
     });
     if (stop?.aborted) return result("stopped");
+    if (job.fit && job.begin !== undefined) {
+      const capacity = job.begin.capacity;
+      return fitResult(
+        this.heuristic({ name: "best", target: capacity }, deadline, stop),
+        capacity,
+      );
+    }
     let search: ResumableSearch;
     if (job.begin !== undefined) {
       const early = this.#before(job.begin.capacity, deadline, stop);
@@ -398,6 +411,22 @@ export class Prepared {
       check: check ? (offsets, height) => isValid(this.problem, offsets, height) : undefined,
     });
   }
+}
+
+/**
+ * A probe's run of the fast heuristics (a {@linkcode SearchJob} with
+ * `fit`) as a search's result: "solved" where a checked answer fits the
+ * capacity; cut by the deadline or the stop flag, as a search would be;
+ * else "budget" (the searches decide).
+ */
+export function fitResult(found: HeuristicResult, capacity: number): SearchResult {
+  const counters = { nodes: 0, backtracks: 0, proof: true };
+  if (found.status === "solved" && found.unchecked === undefined && found.height <= capacity) {
+    return { status: "solved", offsets: found.offsets, ...counters };
+  }
+  if (found.status === "timeout") return { status: "timeout", ...counters };
+  if (found.status === "cancelled") return { status: "stopped", ...counters };
+  return { status: "budget", ...counters };
 }
 
 /** A flag raised by the stop flag, or once `performance.now()` passes the deadline. */

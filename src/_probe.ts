@@ -91,6 +91,14 @@ export interface ProbeSettings {
    * preorders, numbered from `first` (see Descents).
    */
   descents?: { first: number; count: number };
+  /**
+   * Whether the fast heuristics try the capacity once no search can
+   * finish within RESTART_ROUND any more (a fixed-capacity solve's, ours:
+   * `heuristic_first`): a fit decides before any later search (see
+   * HeuristicFit). Only with several heuristics and no `maxNodes` (one
+   * heuristic searches without rounds).
+   */
+  fit?: boolean;
 }
 
 /**
@@ -98,7 +106,12 @@ export interface ProbeSettings {
  * and restarts (the calling thread's and the pool's probes alike).
  */
 export function probeSettingsOf(
-  request: { capacity: number; maxNodes: number; descents?: ProbeSettings["descents"] },
+  request: {
+    capacity: number;
+    maxNodes: number;
+    descents?: ProbeSettings["descents"];
+    fit?: boolean;
+  },
   settings: { heuristics: readonly string[]; restarts: boolean },
   buffers: number,
 ): ProbeSettings {
@@ -109,6 +122,7 @@ export function probeSettingsOf(
     maxNodes: request.maxNodes,
     restarts: settings.restarts,
     descents: request.descents,
+    fit: request.fit,
   };
 }
 
@@ -230,6 +244,17 @@ export class RoundRobin implements ProbeSchedule {
   /** How many runs are out. */
   get running(): number {
     return this.#running;
+  }
+
+  /** Whether every search of RESTART_ROUND has ended, and none finished. */
+  get pastRestartRound(): boolean {
+    const tally = this.#tally;
+    if (this.#running > 0 || this.#paused !== undefined || tally.winner || tally.stopped) {
+      return false;
+    }
+    // Within RESTART_ROUND a round's steps are the heuristics alone.
+    return this.#round > RESTART_ROUND ||
+      (this.#round === RESTART_ROUND && this.#step >= this.#probe.heuristics.length);
   }
 
   /** The next search in the order, one at a time. */
@@ -396,6 +421,16 @@ export class Race implements ProbeSchedule {
   /** How many runs are out. */
   get running(): number {
     return this.#running;
+  }
+
+  /**
+   * Whether no search can finish within RESTART_ROUND any more, and none
+   * did (node counts alone say so, whatever the timing).
+   */
+  get pastRestartRound(): boolean {
+    const best = this.#best;
+    return this.#tally.stopped === undefined && this.#restartsOpen() &&
+      (best === undefined || best.round > RESTART_ROUND);
   }
 
   /** The round in which a member with these nodes would finish. */
@@ -707,6 +742,71 @@ export class Descents implements ProbeSchedule {
 }
 
 /**
+ * A fixed-capacity probe with the fast heuristics (ours, `fit`): its
+ * schedule runs as it is until no search can finish within RESTART_ROUND
+ * any more; then the heuristics run once at the capacity, and where one
+ * fits it decides, ranked before every search of the later rounds (the
+ * fixed orders are in their heavy tail by then, and a heuristic answers
+ * in milliseconds). Until then the answer is the schedule's own (the
+ * reference's), and either way it depends on node counts alone. Beside the
+ * heuristics' run (on a pool) and after it fails, the schedule runs on.
+ */
+export class HeuristicFit implements ProbeSchedule {
+  readonly #inner: RoundRobin | Race;
+  readonly #capacity: number;
+  #state: "waiting" | "out" | "failed" | "fits" = "waiting";
+  #offsets: Float64Array | undefined;
+
+  /**
+   * @param inner The probe's schedule.
+   * @param capacity The capacity probed.
+   */
+  constructor(inner: RoundRobin | Race, capacity: number) {
+    this.#inner = inner;
+    this.#capacity = capacity;
+  }
+
+  /** How many runs are out. */
+  get running(): number {
+    return this.#inner.running + (this.#state === "out" ? 1 : 0);
+  }
+
+  /** The heuristics' run once it is due, then the schedule's runs. */
+  next(count: number, ready?: (member: number) => boolean): SearchJob[] {
+    if (this.#state === "fits") return [];
+    const jobs: SearchJob[] = [];
+    if (this.#state === "waiting" && count > 0 && this.#inner.pastRestartRound) {
+      this.#state = "out";
+      jobs.push({
+        member: -1,
+        begin: { capacity: this.#capacity, heuristic: "best", relaxed: false },
+        budget: 0,
+        giveUp: true,
+        sliceMs: Infinity,
+        fit: true,
+      });
+    }
+    return jobs.concat(this.#inner.next(count - jobs.length, ready));
+  }
+
+  /** Records a run's result. */
+  report(job: SearchJob, result: SearchResult): void {
+    if (!job.fit) return this.#inner.report(job, result);
+    // Cut by the time limit or stopped, the schedule's own runs end too.
+    this.#state = result.status === "solved" ? "fits" : "failed";
+    this.#offsets = result.offsets;
+  }
+
+  /** How the probe ended. */
+  outcome(): ProbeOutcome {
+    const outcome = this.#inner.outcome();
+    if (this.#state !== "fits") return outcome;
+    const { nodes, backtracks } = outcome;
+    return { status: "solved", offsets: this.#offsets!, nodes, backtracks };
+  }
+}
+
+/**
  * Whether a probe races its searches: with the portfolio, where a model and
  * a search per member fit in memory (see RACE_MAX_PAIRS); otherwise the
  * round robin, with the same answer. `pairs` is 0 where unknown.
@@ -726,8 +826,12 @@ export function scheduleOf(
   sliced = false,
 ): ProbeSchedule {
   if (probe.descents !== undefined) return new Descents(probe, sliced ? RACE_SLICE_MS : Infinity);
-  if (portfolio) return new Race(probe);
-  return new RoundRobin(probe, { sliceMs: sliced ? RACE_SLICE_MS : Infinity });
+  const schedule = portfolio
+    ? new Race(probe)
+    : new RoundRobin(probe, { sliceMs: sliced ? RACE_SLICE_MS : Infinity });
+  // Only where there are rounds: several heuristics and no node budget.
+  const rounds = probe.heuristics.length > 1 && probe.maxNodes === Infinity;
+  return probe.fit && rounds ? new HeuristicFit(schedule, probe.capacity) : schedule;
 }
 
 /**

@@ -6,7 +6,8 @@
 // thread, so the same outcome.
 
 import type { Settings } from "./_options.ts";
-import type { SearchResult } from "./_prepared.ts";
+import { fitResult, type HeuristicResult, type SearchResult } from "./_prepared.ts";
+import { heuristicJob } from "./_worker_host.ts";
 import type { ProbeRequest } from "./_plan.ts";
 import { type ProbeOutcome, probeSettingsOf, races, scheduleOf } from "./_probe.ts";
 import type { Session } from "./_pool.ts";
@@ -55,6 +56,16 @@ export function probeOnPool(
         ? (member: number) => session.claim(member, claimed)
         : undefined;
       for (const job of schedule.next(lanes - schedule.running, ready)) {
+        if (job.fit) {
+          // The fast heuristics, on a worker (the calling thread takes
+          // only searches, which pause): checked there.
+          const run = heuristicJob({ name: "best", target: request.capacity }, true);
+          session.run(run, request.deadline).result.then((found) => {
+            schedule.report(job, fitResult(found as HeuristicResult, request.capacity));
+            fill();
+          }, reject);
+          continue;
+        }
         session.run({ kind: "search", search: job }, request.deadline).result.then((result) => {
           schedule.report(job, result as SearchResult);
           onSlice?.((result as SearchResult).nodes);

@@ -165,9 +165,12 @@ export interface SolverOptions {
    */
   tightSections?: boolean;
   /**
-   * On problems too large for the exact search to pay (more than 200,000
-   * pairs of buffers live at once), try the fast heuristics first and
-   * answer with theirs when it fits the capacity (ours).
+   * Answer a fixed capacity with the fast heuristics when theirs fits
+   * (ours): first, on problems too large for the exact search to pay (more
+   * than 200,000 pairs of buffers live at once); on the others once no
+   * search has finished within round 7 of the round robin, where a fit
+   * then decides before every later search. Until then the answer is the
+   * search's own, and either way it depends on node counts alone.
    * @default {true}
    */
   heuristicFirst?: boolean;

@@ -18,6 +18,7 @@ import {
   RACE_SLICE_MS,
   restartHeuristic,
   RoundRobin,
+  scheduleOf,
 } from "../src/_probe.ts";
 import {
   DESCENT_BUDGET_PER_BUFFER,
@@ -50,6 +51,15 @@ interface RestartScript {
   nodes: number;
 }
 
+/** What the fast heuristics' run of a probe (`fit`) answers, and how often it ran. */
+interface FitScript {
+  fits: boolean;
+  runs: number;
+}
+
+/** The offset a fitting heuristics' run reports. */
+const FIT = 99;
+
 /**
  * Runs a schedule against scripted searches: up to `lanes` runs out at a
  * time, answered in a random order, each run stopping at a random point of
@@ -68,6 +78,7 @@ function execute(
   restarts: RestartScript[] = [],
   bound = false,
   named: ReadonlyMap<string, Script> = new Map(),
+  fit: FitScript = { fits: false, runs: 0 },
 ): ProbeOutcome {
   const random = mulberry32(seed);
   const k = scripts.length;
@@ -122,6 +133,17 @@ function execute(
     if (out.length === 0) return schedule.outcome();
     const job = out.splice(Math.floor(random() * out.length), 1)[0];
     busy.delete(home.get(job.member)!);
+    if (job.fit) {
+      fit.runs++;
+      const counters = { nodes: 0, backtracks: 0, proof: true };
+      schedule.report(
+        job,
+        fit.fits
+          ? { status: "solved", offsets: Float64Array.of(FIT), ...counters }
+          : { status: "budget", ...counters },
+      );
+      continue;
+    }
     if (job.begin) {
       const base = job.member < k
         ? scripts[job.member]
@@ -374,6 +396,121 @@ describe("the race decides as the round robin does", () => {
   });
 });
 
+describe("the fast heuristics join a fixed-capacity probe after round 7", () => {
+  it("on 1,000 scripted probes: a fit decides after every search of rounds 1-7", () => {
+    const random = mulberry32(13);
+    const members = RESTART_FAMILIES.length;
+    let fitted = 0;
+    for (let trial = 0; trial < 1000; trial++) {
+      const k = 2 + Math.floor(random() * 2);
+      const buffers = 1 + Math.floor(random() * 3);
+      // Node counts around the end of round 7 (buffers * 128).
+      const scripts: Script[] = Array.from({ length: k }, () => ({
+        nodes: random() < 0.4 ? Infinity : 1 + Math.floor(random() * 600 * buffers),
+        status: random() < 0.1 ? "infeasible" : "solved",
+      }));
+      const restarts: RestartScript[] = Array.from({ length: members }, () => {
+        const restart = 1 + Math.floor(random() * 6);
+        const size = RESTART_BASE * buffers * luby(restart);
+        return random() < 0.5
+          ? { restart: 1000, nodes: Infinity }
+          : { restart, nodes: 1 + Math.floor(random() * size) };
+      });
+      const fits = random() < 0.6;
+      if (!fits && scripts.every((s) => s.nodes === Infinity)) {
+        if (restarts.every((r) => r.nodes === Infinity)) scripts[0].nodes = 4000;
+      }
+      const probe = {
+        capacity: 10,
+        heuristics: scripts.map((_, i) => "WAT".slice(0, 1 + (i % 3))),
+        buffers,
+        maxNodes: Infinity,
+        restarts: random() < 0.8,
+        fit: true,
+      };
+      // The round robin's winner; the fit ranks first in round 8.
+      const searches = expected(scripts, buffers, Infinity, probe.restarts ? restarts : []);
+      const round = searches === undefined ? Infinity : searchesRound(
+        searches,
+        scripts,
+        buffers,
+        restarts,
+      );
+      const want = fits && round > RESTART_ROUND
+        ? FIT
+        : searches !== undefined && scripts[searches]?.status === "infeasible"
+        ? "infeasible"
+        : searches;
+      const label = `trial ${trial}: ${JSON.stringify({ scripts, restarts, buffers, fits })}`;
+      const sliceMs = trial % 2 === 0 ? 20 : Infinity;
+      const used = probe.restarts ? restarts : [];
+      const robinFit = { fits, runs: 0 };
+      const robin = execute(
+        scheduleOf(probe, false, sliceMs !== Infinity),
+        scripts,
+        1,
+        trial,
+        used,
+        false,
+        new Map(),
+        robinFit,
+      );
+      assert.equal(winner(robin), want ?? "unknown", label);
+      const raceFit = { fits, runs: 0 };
+      const race = execute(
+        scheduleOf(probe, true),
+        scripts,
+        1 + Math.floor(random() * 3),
+        trial + 1,
+        used,
+        trial % 4 < 2,
+        new Map(),
+        raceFit,
+      );
+      assert.equal(winner(race), want ?? "unknown", label);
+      // Run once, and only when no search finished within round 7.
+      const runs = round > RESTART_ROUND ? 1 : 0;
+      assert.equal(robinFit.runs, runs, `${label}: round robin's runs`);
+      assert.equal(raceFit.runs, runs, `${label}: race's runs`);
+      if (want === FIT) fitted++;
+    }
+    assert.ok(fitted > 100, `the heuristics decided ${fitted} times`);
+  });
+
+  it("never with one heuristic or a node budget, where there are no rounds", () => {
+    const base = { capacity: 10, buffers: 2, restarts: true, fit: true };
+    for (
+      const probe of [{ ...base, heuristics: ["WAT"], maxNodes: Infinity }, {
+        ...base,
+        heuristics: ["WAT", "TAW"],
+        maxNodes: 10_000,
+      }]
+    ) {
+      for (const portfolio of [false, true]) {
+        const fit = { fits: true, runs: 0 };
+        const scripts: Script[] = probe.heuristics.map(() => ({ nodes: 5000, status: "solved" }));
+        execute(scheduleOf(probe, portfolio), scripts, 2, 1, [], false, new Map(), fit);
+        assert.equal(fit.runs, 0);
+      }
+    }
+  });
+});
+
+/** The round in which the round robin's winner `member` finishes. */
+function searchesRound(
+  member: number,
+  scripts: Script[],
+  buffers: number,
+  restarts: RestartScript[],
+): number {
+  const k = scripts.length;
+  if (member < k) return roundOf(scripts[member].nodes, buffers);
+  const r = restarts[member - k];
+  let nodes = r.nodes;
+  for (let i = 1; i < r.restart; i++) nodes += RESTART_BASE * Math.max(1, buffers) * luby(i);
+  return Math.max(RESTART_ROUND + 1, roundOf(nodes, buffers));
+}
+
 describe("descents", () => {
   const buffers = 10;
   const budget = DESCENT_BUDGET_PER_BUFFER * buffers;
@@ -509,9 +646,10 @@ describe("portfolio on and off give the same offsets", () => {
   it("when randomized restarts find a perfect packing no fixed order finds in seconds", () => {
     // The preordering heuristics alone run past a time limit here; with
     // restarts the race and the round robin settle on the same packing.
-    // (Tight sections, which solve it at once, are off.)
+    // (Tight sections, which solve it at once, are off, and so are the
+    // heuristics, which fit it once the fixed orders are past round 7.)
     const problem = tiling({ seed: 44, pieces: 60 });
-    const off = { tightSections: false };
+    const off = { tightSections: false, heuristicFirst: false };
     assert.throws(
       () => solve(problem, { ...off, restarts: false, timeout: 300 }),
       (e) => e instanceof SolveError && e.code === "timeout",
