@@ -7,16 +7,26 @@
 // 13 ms, where `setImmediate` takes 0.02 ms (the first 11 ms) and a
 // MessageChannel message 0.1 ms (the first 3 ms). The command line's own
 // thread hops once per search run it takes, and with the race round by
-// round that is dozens of runs in a short solve. `setImmediate` first
-// (Deno, Bun, Node): Bun runs a chain of MessageChannel messages before
-// its timers, which held progress lines back by a tenth of a second and
-// more; a MessageChannel where it is missing (browsers).
+// round that is dozens of runs in a short solve. Each runtime starves
+// something with one of them, so:
+// - Bun and Node: `setImmediate`. Bun runs a chain of MessageChannel
+//   messages before its timers, which held progress lines back by a tenth
+//   of a second and more.
+// - Deno: a MessageChannel. It runs a chain of `setImmediate` callbacks
+//   before it delivers worker replies: a worker's 20 ms slice came back
+//   after 520-580 ms (median) behind the command line's own slices, so its
+//   worker ran a few slices a second; a MessageChannel's comes back after
+//   22-30 ms, and timers stay on time.
+// - Browsers: a MessageChannel (there is no `setImmediate`).
+
+const scope = globalThis as { setImmediate?: (callback: () => void) => unknown; Deno?: unknown };
+const immediate = typeof scope.setImmediate === "function" &&
+  (scope.Deno === undefined || typeof MessageChannel !== "function");
 
 /** Calls `callback` in a later turn of the event loop. */
 export function nextTurn(callback: () => void): void {
-  const scope = globalThis as { setImmediate?: (callback: () => void) => unknown };
-  if (typeof scope.setImmediate === "function") {
-    scope.setImmediate(callback);
+  if (immediate) {
+    scope.setImmediate!(callback);
   } else if (typeof MessageChannel === "function") {
     // A channel per hop, closed at once: an open port would keep the
     // process alive.
