@@ -54,6 +54,17 @@ export const CALLING_THREAD_MAX_PAIRS = 250_000;
 export const WORKERS_JOIN_MS = 250;
 
 /**
+ * From this long after a call's start, a paused search that waits for the
+ * busy calling thread may move to an idle worker, run again there from
+ * its beginning (node for node the same): else a command line's probe,
+ * whose searches all begin on its own thread, ran on one core of two for
+ * good. Not sooner: a worker's first run comes back after its start and
+ * warm-up, and meanwhile the race waits for the moved search (challenging
+ * A, 0.33 s, took 0.52 s moving at 250 ms).
+ */
+export const SEARCH_MOVES_AFTER_MS = 1000;
+
+/**
  * Where the calling thread runs searches too, a worker that has not said it
  * started this long after it was asked for is late: a search handed to it
  * goes back to the calling thread. Its script loads and it answers in

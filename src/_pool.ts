@@ -205,6 +205,9 @@ function movableCopy(packed: PackedBuffers, transfer: Transferable[]): PackedBuf
   return copy;
 }
 
+/** Marks, in a set of executors promised to runs, a worker yet to start (see Pool.spareWorker). */
+const SPAWN: object = {};
+
 /** Counters, for tests and the curious. */
 export interface PoolStats {
   /** Workers started (or asked to start) since the process began. */
@@ -373,8 +376,21 @@ export class Pool {
           this.#lost(ticket);
           continue;
         }
-        // A paused search resumes where its state is.
-        if (slot.ticket !== undefined) continue;
+        // A paused search resumes where its state is; one that waits for
+        // the busy calling thread moves, once, to a worker free for it
+        // (see Session.claim), run again there from its beginning.
+        if (slot.ticket !== undefined) {
+          const moved = slot.local && this.spareWorker(new Set()) !== undefined
+            ? session.move(job.search)
+            : undefined;
+          if (moved !== undefined) {
+            ticket.job = { kind: "search", search: moved.search };
+            ticket.replayed = { nodes: moved.nodes, backtracks: moved.backtracks };
+            this.stats.replays++;
+            i--;
+          }
+          continue;
+        }
       } else {
         if (slot !== undefined && !fits(slot)) slot = undefined;
         slot ??= this.#slots.find((s) => fits(s) && s.keys.has(session.key));
@@ -611,6 +627,19 @@ export class Pool {
   /** Workers (not the calling thread) there are. */
   #workers(): number {
     return this.#slots.filter((slot) => !slot.local).length;
+  }
+
+  /**
+   * A worker that can take a search of the calling thread's now (see
+   * Session.claim): one started and free, or where there is none, a new
+   * one that may start (the slot for it, marked by SPAWN); undefined where
+   * neither is, or each is in `claimed` (promised to another run).
+   */
+  spareWorker(claimed: Set<object>): object | undefined {
+    const free = this.#slots.find((s) => !s.local && !s.ticket && !s.late && !claimed.has(s));
+    if (free !== undefined) return free;
+    const room = this.#callingThread && this.#workers() < this.#maxWorkers(false);
+    return room && !claimed.has(SPAWN) ? SPAWN : undefined;
   }
 
   /**
@@ -855,12 +884,44 @@ export class Session {
    * and no other run was promised that executor in `claimed` (this one
    * then is).
    */
-  claim(member: number, claimed: Set<object>): boolean {
+  claim(member: number, claimed: Set<object>, move = false): boolean {
     const slot = this.#bound.get(member);
     if (slot === undefined) return true;
-    if (slot.ticket !== undefined || claimed.has(slot)) return false;
-    claimed.add(slot);
+    if (slot.ticket === undefined && !claimed.has(slot)) {
+      claimed.add(slot);
+      return true;
+    }
+    // With `move`, one waiting for the busy calling thread (where a
+    // command line's searches all begin) moves to a free worker, once a
+    // search (see move).
+    if (!move || !slot.local || slot.ticket === undefined || this.#moved.has(member)) {
+      return false;
+    }
+    const spare = this.#pool.spareWorker(claimed);
+    if (spare === undefined) return false;
+    claimed.add(spare);
+    this.#moving.add(member);
     return true;
+  }
+
+  // The members promised a move (see claim), and those whose search moved.
+  readonly #moving = new Set<number>();
+  readonly #moved = new Set<number>();
+
+  /**
+   * The run of a member's paused search promised a move off the calling
+   * thread (see claim): its search run again elsewhere, as
+   * {@linkcode replay}. It then stays where it goes, so that the searches
+   * do not all move to the workers and leave this thread idle. Undefined
+   * where no move was promised.
+   */
+  move(job: SearchJob): { search: SearchJob; nodes: number; backtracks: number } | undefined {
+    if (!this.#moving.delete(job.member)) return undefined;
+    const moved = this.replay(job);
+    if (moved === undefined) return undefined;
+    this.#moved.add(job.member);
+    this.#bound.delete(job.member);
+    return moved;
   }
 
   // How each member's search began and what it has run since: enough to
@@ -873,6 +934,8 @@ export class Session {
   /** Notes what a run of a member's search cost (see replay). */
   record(job: SearchJob, result: SearchResult): void {
     if (job.begin !== undefined) {
+      // A new search: it may move once.
+      this.#moved.delete(job.member);
       this.#runs.set(job.member, {
         begin: job.begin,
         nodes: result.nodes,

@@ -11,7 +11,7 @@ import { heuristicJob } from "./_worker_host.ts";
 import type { ProbeRequest } from "./_plan.ts";
 import { type ProbeOutcome, probeSettingsOf, races, scheduleOf } from "./_probe.ts";
 import type { Session } from "./_pool.ts";
-import { WORKERS_JOIN_MS } from "./_limits.ts";
+import { SEARCH_MOVES_AFTER_MS, WORKERS_JOIN_MS } from "./_limits.ts";
 
 /**
  * A probe on the pool: with one search at a time (the round robin, or a
@@ -52,8 +52,11 @@ export function probeOnPool(
       // While runs of this probe are out, a paused search waits for its
       // own executor to be free rather than take another's place.
       const claimed = new Set<object>();
+      // Past SEARCH_MOVES_AFTER_MS, a search that waits for the busy
+      // calling thread may move to an idle worker (see Session.claim).
+      const move = now >= start + SEARCH_MOVES_AFTER_MS;
       const ready = schedule.running > 0
-        ? (member: number) => session.claim(member, claimed)
+        ? (member: number) => session.claim(member, claimed, move)
         : undefined;
       for (const job of schedule.next(lanes - schedule.running, ready)) {
         if (job.fit) {

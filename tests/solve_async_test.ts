@@ -34,6 +34,7 @@ import { resolveOptions } from "../src/_options.ts";
 import {
   CALLING_THREAD_MAX_PAIRS,
   RACE_MAX_PAIRS,
+  SEARCH_MOVES_AFTER_MS,
   SMALL_ON_CALLING_THREAD_MS,
   WORKER_START_MS,
   WORKERS_JOIN_MS,
@@ -427,6 +428,41 @@ describe("a pool that uses the calling thread (the command line's)", { skip: SKI
         assert.equal(session.used.size, 0, "no worker ran any");
       } finally {
         session.close();
+      }
+    },
+  );
+
+  it(
+    `moves a search that waits for it to an idle worker from ${SEARCH_MOVES_AFTER_MS} ms on`,
+    LIMIT,
+    async () => {
+      // A command line's fixed-capacity probe: its searches all begin on
+      // the calling thread, alone for WORKERS_JOIN_MS; without a move the
+      // worker never got one (restarts off: they would begin there).
+      const settings = resolveOptions({ restarts: false });
+      const facts = new Prepared(HARD, settings.switches).facts();
+      assert.ok(facts.pairs <= CALLING_THREAD_MAX_PAIRS);
+      for (const [ms, moves] of [[SEARCH_MOVES_AFTER_MS - 300, false], [4_000, true]] as const) {
+        const pool = new Pool(2);
+        pool.useCallingThread();
+        const session = pool.open(HARD, settings.switches);
+        session.facts = facts;
+        try {
+          const start = performance.now();
+          const request = { capacity: HARD.capacity!, maxNodes: Infinity, deadline: start + ms };
+          const outcome = await probeOnPool(
+            session,
+            settings,
+            HARD.buffers.length,
+            { kind: "probe", ...request },
+            start,
+          );
+          assert.equal(outcome.status, "timeout", `${ms} ms`);
+          assert.equal(session.used.size > 0, moves, `${ms} ms: a worker ran a search`);
+          assert.equal(pool.stats.replays > 0, moves, `${ms} ms: a search moved`);
+        } finally {
+          session.close();
+        }
       }
     },
   );
