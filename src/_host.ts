@@ -3,7 +3,8 @@
 // streams, signals and exit code. On Deno (but Windows) it uses Deno's own
 // API: its Node layer, loaded on first use of `process` or `fs`, cost
 // every command about 45 ms more to start (0.28 s against 0.33 s wall on
-// challenging K, farm-bench -n 11), a sixth of a short solve. Elsewhere
+// challenging K, 11 runs timed as whole processes), a sixth of a short
+// solve. Elsewhere
 // (Bun, Node, Deno on Windows) it uses `node:fs`, looked up with
 // `process.getBuiltinModule` when first needed rather than imported, so
 // that a browser bundle of mod.ts, which reaches the command line through
