@@ -12,18 +12,10 @@
 import { SolveError } from "./errors.ts";
 import type { Problem, Solution } from "./problem.ts";
 import type { SolverOptions } from "./options.ts";
-import { checkInput, type Settings } from "./_options.ts";
-import { type Facts, Prepared, type StopFlag } from "./_prepared.ts";
-import { type ProbeOutcome, probeSettingsOf, races, runProbe } from "./_probe.ts";
-import {
-  bestResult,
-  eachRound,
-  plan,
-  type ProbeRequest,
-  type Reply,
-  type Request,
-} from "./_plan.ts";
-import { improveByLns, type LnsResult } from "./_lns.ts";
+import { checkInput } from "./_options.ts";
+import { Prepared } from "./_prepared.ts";
+import { plan } from "./_plan.ts";
+import { answerHere, probeHere } from "./_here.ts";
 
 /**
  * Places every buffer so that buffers live at the same time never share a
@@ -70,45 +62,10 @@ export function solve(problem: Problem, options: SolverOptions = {}): Solution {
   const prepared = new Prepared(problem, settings.switches);
   const signal = options.signal;
   const steps = plan({ problem, settings, start, signal, onProgress: options.onProgress });
-  for (let step = steps.next();; step = steps.next(answer(step.value))) {
+  const here = { prepared, settings, start, signal };
+  for (let step = steps.next();; step = steps.next(answerHere(here, step.value))) {
     if (step.done) return step.value;
   }
-
-  function answer(request: Request): Reply {
-    switch (request.kind) {
-      case "facts":
-        return prepared.facts(request.deadline ?? start + settings.timeout) satisfies Facts;
-      case "heuristic":
-        // Several rounds (the plan asks for one at a time here): one
-        // after another.
-        return bestResult(
-          eachRound(request).map((one) => prepared.heuristic(one, one.deadline, signal)),
-        );
-      case "probe":
-        return probeHere(prepared, settings, request, signal);
-      case "lns":
-        return improveByLns(
-          prepared.problem,
-          settings,
-          request,
-          request.deadline,
-          signal,
-          prepared,
-        ) satisfies LnsResult;
-    }
-  }
-}
-
-/** A probe on this thread. */
-function probeHere(
-  prepared: Prepared,
-  settings: Settings,
-  request: Omit<ProbeRequest, "kind">,
-  signal: StopFlag | undefined,
-): ProbeOutcome {
-  const probe = probeSettingsOf(request, settings, prepared.problem.buffers.length);
-  const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
-  return runProbe(prepared, probe, portfolio, request.deadline, signal);
 }
 
 /**

@@ -31,6 +31,8 @@ import {
   WORKERS_MIN_TIMEOUT_MS,
 } from "./_limits.ts";
 import { heuristicJob } from "./_worker_host.ts";
+import { answerInTurns } from "./_here.ts";
+import { turn } from "./_turn.ts";
 
 /**
  * Solves like {@linkcode solve}, returning a promise, with the work on Web
@@ -43,7 +45,11 @@ import { heuristicJob } from "./_worker_host.ts";
  * the abort signal stop the workers promptly, wherever they are. Small
  * problems (under 64 buffers) solve on the calling thread for up to
  * 100 ms, and go to the workers if they need longer; time limits under
- * 200 ms, and runtimes without workers, solve on the calling thread.
+ * 200 ms, and runtimes without workers, solve on the calling thread,
+ * where the event loop gets a turn after each run of a search (20 ms at
+ * most), so that the abort signal is seen there too (the fast heuristics
+ * and a large problem's neighbourhood search hold the thread while they
+ * run).
  *
  * @example Usage
  * ```ts
@@ -101,8 +107,31 @@ export async function solveAsync(
       session?.close();
     }
   }
-  await Promise.resolve();
-  return solve(problem, { ...options, timeout: remaining(settings, start) });
+  return await inTurns(problem, options, settings, start);
+}
+
+/**
+ * The plan on this thread where no worker can run (Node 20, workerd, a
+ * page that forbids them): a probe's searches run in time slices with a
+ * turn of the event loop after each, so that the caller's timers and its
+ * abort signal are seen (solve() held the thread to the end, and an abort
+ * never came). The same answer as solve()'s.
+ */
+async function inTurns(
+  problem: Problem,
+  options: SolverOptions,
+  settings: Settings,
+  start: number,
+): Promise<Solution> {
+  // The caller has its promise before any work is done.
+  await turn();
+  const signal = options.signal;
+  const prepared = new Prepared(problem, settings.switches);
+  const here = { prepared, settings, start, signal };
+  const steps = plan({ problem, settings, start, signal, onProgress: options.onProgress });
+  for (let step = steps.next();; step = steps.next(await answerInTurns(here, step.value))) {
+    if (step.done) return step.value;
+  }
 }
 
 /**

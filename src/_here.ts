@@ -1,0 +1,82 @@
+// Copyright the @x/minimalloc authors. Apache-2.0 license.
+// This module is browser compatible.
+
+// The plan's requests answered on the calling thread: solve()'s, and
+// solveAsync's where no worker can run, which gives the event loop a turn
+// after each run of a search (probeInTurns) so that the caller's timers
+// and abort signal are seen. One copy of the answers for both.
+
+import type { Settings } from "./_options.ts";
+import type { Facts, Prepared, StopFlag } from "./_prepared.ts";
+import { type ProbeOutcome, probeSettingsOf, races, runProbe, scheduleOf } from "./_probe.ts";
+import { bestResult, eachRound, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
+import { improveByLns, type LnsResult } from "./_lns.ts";
+import { turn } from "./_turn.ts";
+
+/** What a solve on this thread answers with. */
+export interface Here {
+  /** The prepared problem. */
+  prepared: Prepared;
+  /** The solve's settings. */
+  settings: Settings;
+  /** The `performance.now()` at which the solve began. */
+  start: number;
+  /** Stops its work when raised. */
+  signal?: StopFlag;
+}
+
+/** Answers one of the plan's requests on this thread. */
+export function answerHere(here: Here, request: Request): Reply {
+  const { prepared, settings, start, signal } = here;
+  switch (request.kind) {
+    case "facts":
+      return prepared.facts(request.deadline ?? start + settings.timeout) satisfies Facts;
+    case "heuristic":
+      // Several rounds (the plan asks for one at a time here): one
+      // after another.
+      return bestResult(
+        eachRound(request).map((one) => prepared.heuristic(one, one.deadline, signal)),
+      );
+    case "probe":
+      return probeHere(prepared, settings, request, signal);
+    case "lns":
+      return improveByLns(
+        prepared.problem,
+        settings,
+        request,
+        request.deadline,
+        signal,
+        prepared,
+      ) satisfies LnsResult;
+  }
+}
+
+/** A probe on this thread. */
+export function probeHere(
+  prepared: Prepared,
+  settings: Settings,
+  request: Omit<ProbeRequest, "kind">,
+  signal: StopFlag | undefined,
+): ProbeOutcome {
+  const probe = probeSettingsOf(request, settings, prepared.problem.buffers.length);
+  const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
+  return runProbe(prepared, probe, portfolio, request.deadline, signal);
+}
+
+/**
+ * Answers one of the plan's requests on this thread, a probe in turns:
+ * its searches run in time slices, the event loop getting a turn after
+ * each (the same outcome: the schedules decide by node counts).
+ */
+export async function answerInTurns(here: Here, request: Request): Promise<Reply> {
+  if (request.kind !== "probe") return answerHere(here, request);
+  const { prepared, settings, signal } = here;
+  const probe = probeSettingsOf(request, settings, prepared.problem.buffers.length);
+  const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
+  const schedule = scheduleOf(probe, portfolio, true);
+  for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
+    schedule.report(job, prepared.advance(job, request.deadline, signal));
+    await turn();
+  }
+  return schedule.outcome();
+}
