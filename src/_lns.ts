@@ -97,6 +97,7 @@ const FREED = [24, 48, 96, 192, 384, 768, 1536, 3072];
  * @param stop Stops it when raised.
  * @param owner What the problem's columns are kept with between runs (a
  * solve's prepared problem); without one they are built for this run.
+ * @param onNodes Hears the nodes spent so far after each sub-problem.
  */
 export function improveByLns(
   problem: Problem,
@@ -105,6 +106,7 @@ export function improveByLns(
   deadline: number,
   stop?: StopFlag,
   owner?: object,
+  onNodes?: (nodes: number) => void,
 ): LnsResult {
   // Nothing to build for: the columns and the lifespan index take a
   // second at 10^6, and stop at the deadline.
@@ -125,7 +127,7 @@ export function improveByLns(
     }
     if (owner !== undefined) columnsOf.set(owner, columns);
   }
-  const lns = new Lns(problem, settings, columns, job.offsets);
+  const lns = new Lns(problem, settings, columns, job.offsets, onNodes);
   return lns.run(job.lowerBound, deadline, stop);
 }
 
@@ -185,13 +187,16 @@ class Lns {
   readonly #index: LifespanIndex;
   #nodes = 0;
   #backtracks = 0;
+  readonly #onNodes: ((nodes: number) => void) | undefined;
 
   constructor(
     problem: Problem,
     settings: LnsSettings,
     columns: Columns,
     offsets: Float64Array,
+    onNodes?: (nodes: number) => void,
   ) {
+    this.#onNodes = onNodes;
     this.#problem = problem;
     this.#settings = settings;
     this.#n = columns.n;
@@ -339,6 +344,7 @@ class Lns {
     );
     this.#nodes += outcome.nodes;
     this.#backtracks += outcome.backtracks;
+    this.#onNodes?.(this.#nodes);
     if (outcome.status !== "solved") return false;
     const before = freed.map((i) => offsets[i]);
     for (let k = 0; k < freed.length; k++) offsets[freed[k]] = outcome.offsets[k] + floor;

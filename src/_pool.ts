@@ -67,6 +67,8 @@ interface Ticket {
   replayed?: { nodes: number; backtracks: number };
   readonly resolve: (result: WorkerResult) => void;
   readonly reject: (error: Error) => void;
+  /** Hears a long job's nodes so far, as it runs. */
+  readonly onNodes?: (nodes: number) => void;
   slot?: Slot;
   done: boolean;
   watchdog?: ReturnType<typeof setTimeout>;
@@ -316,8 +318,13 @@ export class Pool {
     this.#idle();
   }
 
-  /** Queues a job. */
-  submit(session: Session, job: WorkerJob, deadline: number): JobHandle {
+  /** Queues a job; `onNodes` hears a long job's nodes so far, as it runs. */
+  submit(
+    session: Session,
+    job: WorkerJob,
+    deadline: number,
+    onNodes?: (nodes: number) => void,
+  ): JobHandle {
     let ticket!: Ticket;
     const result = new Promise<WorkerResult>((resolve, reject) => {
       ticket = {
@@ -327,6 +334,7 @@ export class Pool {
         deadline,
         resolve,
         reject,
+        onNodes,
         done: false,
       };
     });
@@ -738,6 +746,11 @@ export class Pool {
     }
     const ticket = slot.ticket;
     if (ticket === undefined || ticket.id !== reply.id) return;
+    if (reply.ok === undefined) {
+      // The job's nodes so far: it runs on.
+      ticket.onNodes?.(reply.nodes);
+      return;
+    }
     slot.ticket = undefined;
     if (reply.ok && ticket.replayed !== undefined) {
       if (this.#replaying(ticket, reply.result as SearchResult)) {
@@ -1024,9 +1037,11 @@ export class Session {
    *
    * @param job The job.
    * @param deadline `performance.now()` past which it stops.
+   * @param onNodes Hears a long job's nodes so far, as it runs (a
+   * neighbourhood search, a whole probe on one worker).
    */
-  run(job: WorkerJob, deadline: number): JobHandle {
-    const handle = this.#pool.submit(this, job, deadline);
+  run(job: WorkerJob, deadline: number, onNodes?: (nodes: number) => void): JobHandle {
+    const handle = this.#pool.submit(this, job, deadline, onNodes);
     this.#handles.add(handle);
     const forget = () => this.#handles.delete(handle);
     // Before the caller's own reactions, which may resume the search.

@@ -844,10 +844,15 @@ export function runProbe(
   portfolio: boolean,
   deadline: number,
   stop?: StopFlag,
+  onNodes?: (nodes: number) => void,
 ): ProbeOutcome {
   const schedule = scheduleOf(probe, portfolio);
+  let nodes = 0;
   for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
-    schedule.report(job, prepared.advance(job, deadline, stop));
+    const result = prepared.advance(job, deadline, stop);
+    schedule.report(job, result);
+    nodes += result.nodes;
+    onNodes?.(nodes);
   }
   return schedule.outcome();
 }

@@ -38,9 +38,10 @@ export function probeOnPool(
   const width = portfolio ? session.width : 1;
   const alone = session.callingThread && session.used.size === 0 && session.beginsQuickly;
   if (width === 1 && !alone) {
-    // One search at a time: the whole probe on one worker, one message.
+    // One search at a time: the whole probe on one worker, one message;
+    // its nodes so far come as it runs.
     const job = { kind: "probe" as const, probe, portfolio };
-    return session.run(job, request.deadline).result as Promise<ProbeOutcome>;
+    return session.run(job, request.deadline, deltas(onSlice)).result as Promise<ProbeOutcome>;
   }
   // Alone, one search at a time stays on the calling thread, in slices.
   const schedule = scheduleOf(probe, portfolio, true);
@@ -79,4 +80,19 @@ export function probeOnPool(
     };
     fill();
   });
+}
+
+/**
+ * A long job's nodes so far, passed on as the nodes since the last report
+ * (as `onSlice` hears a run's); undefined without a listener.
+ */
+export function deltas(
+  onSlice?: (nodes: number) => void,
+): ((nodes: number) => void) | undefined {
+  if (onSlice === undefined) return undefined;
+  let seen = 0;
+  return (nodes) => {
+    onSlice(nodes - seen);
+    seen = nodes;
+  };
 }

@@ -18,7 +18,7 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-const host = new WorkerHost();
+const host = new WorkerHost((reply) => scope.postMessage(reply));
 scope.onmessage = (event) => {
   const answer = host.handle(event.data);
   if (answer !== undefined) scope.postMessage(answer.reply, answer.transfer);

@@ -34,6 +34,7 @@ import type { BufferSpec, Gap } from "./problem.ts";
 import type { SearchSwitches } from "./search.ts";
 import { type ProbeOutcome, type ProbeSettings, runProbe } from "./_probe.ts";
 import { improveByLns, type LnsResult, type LnsSettings } from "./_lns.ts";
+import { PROGRESS_INTERVAL_MS } from "./_limits.ts";
 
 /** What the pool asks of a worker. */
 export type WorkerJob =
@@ -174,6 +175,8 @@ export type WorkerRequest =
 export type WorkerReply =
   /** The answer to "init": the thread has started and takes jobs. */
   | { ready: true; id?: never; ok?: never }
+  /** A long job's nodes so far (a neighbourhood search, a whole probe). */
+  | { id: number; nodes: number; ok?: never; ready?: never }
   | { id: number; ok: true; result: WorkerResult }
   | { id: number; ok: false; message: string };
 
@@ -186,14 +189,36 @@ export class WorkerHost {
   // columns, or a deadline cut the unpacking short.
   readonly #unpacked = new Map<number, WorkerSetup>();
 
-  /** A host with no problems yet. */
-  constructor() {
+  // Sends a long job's nodes so far, as the job runs.
+  readonly #post: ((reply: WorkerReply) => void) | undefined;
+
+  /**
+   * A host with no problems yet.
+   *
+   * @param post Sends a reply while a job runs: a long job's nodes so far,
+   * at most every PROGRESS_INTERVAL_MS (else they come with its answer).
+   */
+  constructor(post?: (reply: WorkerReply) => void) {
+    this.#post = post;
     const flagOf = () => this.#flag;
     this.#stop = {
       get aborted(): boolean {
         const flag = flagOf();
         return flag !== undefined && Atomics.load(flag, 0) !== 0;
       },
+    };
+  }
+
+  /** Sends job `id`'s nodes so far, at most every PROGRESS_INTERVAL_MS. */
+  #nodesOf(id: number): ((nodes: number) => void) | undefined {
+    const post = this.#post;
+    if (post === undefined) return undefined;
+    let said = performance.now();
+    return (nodes) => {
+      const now = performance.now();
+      if (now - said < PROGRESS_INTERVAL_MS) return;
+      said = now;
+      post({ id, nodes });
     };
   }
 
@@ -262,10 +287,20 @@ export class WorkerHost {
         result = prepared.advance(job.search, deadline, stop);
         if (result.offsets !== undefined) transfer.push(result.offsets.buffer as ArrayBuffer);
       } else if (job.kind === "lns") {
-        result = improveByLns(prepared.problem, job.settings, job, deadline, stop, prepared);
+        const onNodes = this.#nodesOf(request.id);
+        result = improveByLns(
+          prepared.problem,
+          job.settings,
+          job,
+          deadline,
+          stop,
+          prepared,
+          onNodes,
+        );
         transfer.push(result.offsets.buffer as ArrayBuffer);
       } else {
-        result = runProbe(prepared, job.probe, job.portfolio, deadline, stop);
+        const onNodes = this.#nodesOf(request.id);
+        result = runProbe(prepared, job.probe, job.portfolio, deadline, stop, onNodes);
         if (result.status === "solved") transfer.push(result.offsets.buffer as ArrayBuffer);
       }
       return { reply: { id: request.id, ok: true, result }, transfer };

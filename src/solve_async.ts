@@ -15,7 +15,7 @@ import { SolveError } from "./errors.ts";
 import { checkInput, type Settings } from "./_options.ts";
 import { type Facts, type HeuristicResult, Prepared } from "./_prepared.ts";
 import type { LnsResult } from "./_lns.ts";
-import { probeOnPool } from "./_probe_pool.ts";
+import { deltas, probeOnPool } from "./_probe_pool.ts";
 import { bestResult, eachRound, plan, type Reply, type Request } from "./_plan.ts";
 import { isValidColumns } from "./_validate_columns.ts";
 import {
@@ -255,7 +255,8 @@ async function runOnPool(
           lowerBound: request.lowerBound,
           settings: { switches: settings.switches, heuristics: settings.heuristics },
         };
-        const result = await session.run(job, request.deadline).result as LnsResult;
+        const onNodes = deltas(progress?.slice);
+        const result = await session.run(job, request.deadline, onNodes).result as LnsResult;
         progress?.done(result.nodes);
         return result;
       }

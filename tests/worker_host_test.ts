@@ -21,6 +21,7 @@ import { validate } from "../src/validate.ts";
 import { runHeuristic } from "../src/_heuristics_run.ts";
 import type { Facts } from "../src/_prepared.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
+import { PROGRESS_INTERVAL_MS } from "../src/_limits.ts";
 
 const buffers: BufferSpec[] = Array.from({ length: 40 }, (_, i) => ({
   id: `b${i}`,
@@ -267,5 +268,39 @@ describe("a heuristic job", () => {
     const again = solved(run(host, 3, 5, { kind: "heuristic", name: "size", check: true }, 60_000));
     assert.deepEqual(again.offsets, first.offsets);
     assert.equal(again.unchecked, undefined);
+  });
+});
+
+describe("a long job", () => {
+  it("tells its nodes so far as it runs, at most every PROGRESS_INTERVAL_MS", () => {
+    // A whole probe on one worker (and a neighbourhood search) is one job:
+    // without these, a progress line said 0 nodes until it ended.
+    const { problem } = generateProblem({ seed: 1, buffers: 400, construction: "planted" });
+    const posted: { nodes: number; at: number }[] = [];
+    const host = new WorkerHost((reply) => {
+      assert.equal(reply.id, 7);
+      assert.equal(reply.ok, undefined);
+      if ("nodes" in reply) posted.push({ nodes: reply.nodes, at: performance.now() });
+    });
+    const probe = {
+      capacity: problem.capacity!,
+      heuristics: ["WAT", "TAW", "TWA"],
+      buffers: problem.buffers.length,
+      maxNodes: Infinity,
+      restarts: true,
+    };
+    const reply = run(host, 7, 1, { kind: "probe", probe, portfolio: true }, 1_000, {
+      buffers: packBuffers(problem.buffers),
+      switches: resolveOptions({}).switches,
+      capacity: problem.capacity,
+    });
+    const result = resultOf(reply) as { status: string; nodes: number };
+    assert.equal(result.status, "timeout");
+    assert.ok(posted.length >= 4, `${posted.length} reports in 1 s`);
+    for (let k = 1; k < posted.length; k++) {
+      assert.ok(posted[k].nodes > posted[k - 1].nodes, "nodes grow");
+      assert.ok(posted[k].at - posted[k - 1].at >= PROGRESS_INTERVAL_MS - 1, "spaced out");
+    }
+    assert.ok(posted.at(-1)!.nodes <= result.nodes);
   });
 });
