@@ -212,6 +212,9 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
   // How the heuristics were cut, if they were: where the exact search
   // cannot run, that (not "too-large") is why the solve failed.
   let cut: "timeout" | "cancelled" | undefined;
+  // The lowest height they reached, above the capacity: said where the
+  // exact search cannot run.
+  let reached: number | undefined;
   const quick = function* (until: number) {
     tried = true;
     const found = yield* heuristic(context, {
@@ -222,6 +225,7 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
     });
     if (found.status === "infeasible") throw new SolveError("infeasible", found.message, counters);
     if (found.status === "timeout" || found.status === "cancelled") cut = found.status;
+    if (found.status === "solved" && found.height > capacity) reached = found.height;
     return found.status === "solved" && found.height <= capacity ? found : undefined;
   };
   const heuristicMayAnswer = settings.heuristicFirst && lowerBoundOf(context, facts) <= capacity;
@@ -254,7 +258,10 @@ function* fixedCapacity(context: PlanContext, facts: Facts): Plan {
       if (cut === "timeout") throw timeout(settings, counters);
       throw new SolveError(
         "too-large",
-        outcome.message ?? "The exact search is too large",
+        (outcome.message ?? "The exact search is too large") +
+          (reached === undefined
+            ? ""
+            : `; the fast heuristics reached ${reached}, above the capacity ${capacity}`),
         counters,
       );
     case "cancelled":

@@ -1016,6 +1016,17 @@ describe("a fixed capacity", () => {
     assert.ok(request.kind === "heuristic" && request.deadline - performance.now() > 9_000);
   });
 
+  it("says how high the heuristics reached where the exact search cannot run", () => {
+    const trace = runPlan(
+      { peakLoad: 10, pairs: EXACT_SEARCH_MAX_PAIRS + 1, heuristic: 14, probe: () => "too-large" },
+      {},
+      { ...ONE, capacity: 12 },
+    );
+    assert.ok(trace.error instanceof SolveError);
+    assert.equal(trace.error.code, "too-large");
+    assert.match(trace.error.message, /; the fast heuristics reached 14, above the capacity 12$/);
+  });
+
   it("says how the heuristics were cut where the exact search cannot run, not too-large", () => {
     for (const cut of ["timeout", "cancelled"] as const) {
       const trace = runPlan(
