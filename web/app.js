@@ -65,15 +65,18 @@ async function start() {
     fail(`Capacity: expected a whole number ≥ 0, got "${text}"`);
     return;
   }
-  const file = fileName ?? "input.csv";
   let problem;
   try {
-    problem = parseCsv(csv, { file, capacity });
+    // Edited text names no file: its errors say "line 2: …".
+    problem = parseCsv(csv, { file: fileName, capacity });
   } catch (error) {
     fail(error.message);
     return;
   }
   const n = problem.buffers.length;
+  // The last solve's picture and CSV go: a cancelled solve without a
+  // solution would leave them under its status.
+  $("result").hidden = true;
   const mine = new AbortController();
   controller = mine;
   started = performance.now();
