@@ -473,6 +473,9 @@ export class Pool {
     }
     slot.keys.add(session.key);
     if (!slot.local) session.used.add(slot.worker);
+    // A move promised but not made (another job took the worker first):
+    // the search runs where it is, and the promise lapses.
+    if (job.kind === "search") session.sent(job.search.member);
     if (slot.flag !== undefined) Atomics.store(slot.flag, 0, 0);
     slot.ticket = ticket;
     ticket.slot = slot;
@@ -920,6 +923,11 @@ export class Session {
   // The members promised a move (see claim), and those whose search moved.
   readonly #moving = new Set<number>();
   readonly #moved = new Set<number>();
+
+  /** A run of a member's search was sent: a move promised for it lapses. */
+  sent(member: number): void {
+    this.#moving.delete(member);
+  }
 
   /**
    * The run of a member's paused search promised a move off the calling

@@ -251,6 +251,7 @@ export class Prepared {
       return fitResult(
         this.heuristic({ name: "best", target: capacity }, deadline, stop),
         capacity,
+        (offsets, height) => isValid(this.problem, offsets, height),
       );
     }
     let search: ResumableSearch;
@@ -415,13 +416,21 @@ export class Prepared {
 
 /**
  * A probe's run of the fast heuristics (a {@linkcode SearchJob} with
- * `fit`) as a search's result: "solved" where a checked answer fits the
- * capacity; cut by the deadline or the stop flag, as a search would be;
- * else "budget" (the searches decide).
+ * `fit`) as a search's result: "solved" where an answer that fits the
+ * capacity was checked (by `check` where the heuristic left it
+ * unchecked, its deadline near); cut by the deadline or the stop flag, as
+ * a search would be; else "budget" (the searches decide).
  */
-export function fitResult(found: HeuristicResult, capacity: number): SearchResult {
+export function fitResult(
+  found: HeuristicResult,
+  capacity: number,
+  check?: (offsets: Float64Array, height: number) => boolean,
+): SearchResult {
   const counters = { nodes: 0, backtracks: 0, proof: true };
-  if (found.status === "solved" && found.unchecked === undefined && found.height <= capacity) {
+  if (
+    found.status === "solved" && found.height <= capacity &&
+    (found.unchecked === undefined || check?.(found.offsets, found.height) === true)
+  ) {
     return { status: "solved", offsets: found.offsets, ...counters };
   }
   if (found.status === "timeout") return { status: "timeout", ...counters };

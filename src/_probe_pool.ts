@@ -8,6 +8,8 @@
 import type { Settings } from "./_options.ts";
 import { fitResult, type HeuristicResult, type SearchResult } from "./_prepared.ts";
 import { heuristicJob } from "./_worker_host.ts";
+import { isValidColumns } from "./_validate_columns.ts";
+import { SolveError } from "./errors.ts";
 import type { ProbeRequest } from "./_plan.ts";
 import { type ProbeOutcome, probeSettingsOf, races, scheduleOf } from "./_probe.ts";
 import type { Session } from "./_pool.ts";
@@ -62,12 +64,20 @@ export function probeOnPool(
       for (const job of schedule.next(lanes - schedule.running, ready)) {
         if (job.fit) {
           // The fast heuristics, on a worker (the calling thread takes
-          // only searches, which pause): checked there.
-          const run = heuristicJob({ name: "best", target: request.capacity }, true);
-          session.run(run, request.deadline).result.then((found) => {
-            schedule.report(job, fitResult(found as HeuristicResult, request.capacity));
-            fill();
-          }, reject);
+          // only searches, which pause): checked there, or here where the
+          // deadline was too near. Stopped (the pool settles a stopped
+          // heuristic as a failure), the searches' own outcome stands.
+          const capacity = request.capacity;
+          const run = heuristicJob({ name: "best", target: capacity }, true);
+          const check = (offsets: Float64Array, height: number) =>
+            isValidColumns(session.columns(), offsets, height);
+          session.run(run, request.deadline).result.then(
+            (found) => schedule.report(job, fitResult(found as HeuristicResult, capacity, check)),
+            (error) => {
+              if (!(error instanceof SolveError && error.code === "cancelled")) throw error;
+              schedule.report(job, fitResult({ status: "cancelled" }, capacity));
+            },
+          ).then(fill, reject);
           continue;
         }
         session.run({ kind: "search", search: job }, request.deadline).result.then((result) => {

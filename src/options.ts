@@ -170,7 +170,8 @@ export interface SolverOptions {
    * than 200,000 pairs of buffers live at once); on the others once no
    * search has finished within round 7 of the round robin, where a fit
    * then decides before every later search. Until then the answer is the
-   * search's own, and either way it depends on node counts alone.
+   * search's own, and either way it depends on node counts alone. With one
+   * preordering heuristic, which searches without rounds, they never join.
    * @default {true}
    */
   heuristicFirst?: boolean;

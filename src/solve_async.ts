@@ -309,9 +309,13 @@ class NodeProgress {
     if (now - this.#said >= PROGRESS_INTERVAL_MS) this.#say(now);
   };
 
-  /** A request ended, with these nodes in all (its runs' included). */
+  /**
+   * A request ended, with these nodes in all (its runs' included; fewer
+   * where a job ended out of time or stopped, whose reports still count:
+   * the count never falls).
+   */
   done(nodes: number): void {
-    this.#done += nodes;
+    this.#done += Math.max(nodes, this.#live);
     this.#live = 0;
   }
 

@@ -22,6 +22,12 @@ import { RESTART_ROUND, WORKERS_MIN_BUFFERS } from "../src/_limits.ts";
 import { workersAvailable } from "../src/_pool.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { inProcess } from "./_in_process.ts";
+import { SolveError } from "../src/errors.ts";
+import { resolveOptions } from "../src/_options.ts";
+import { probeOnPool } from "../src/_probe_pool.ts";
+import type { Session } from "../src/_pool.ts";
+import type { WorkerJob } from "../src/_worker_host.ts";
+import type { SearchJob, SearchResult } from "../src/_prepared.ts";
 
 /**
  * A generated problem with gaps and windows and about 30 % of its buffers
@@ -93,5 +99,52 @@ describe("the fast heuristics answer a fixed-capacity solve past round 7", () =>
     assert.equal(run.code, 0, run.stderr);
     const written = parseCsv(run.stdout);
     assert.deepEqual(written.buffers.map((b) => b.offset), Array.from(here.offsets));
+  });
+});
+
+describe("the heuristics' run on a pool", () => {
+  it("stopped, leaves the searches' own outcome (it used to reject the probe)", async () => {
+    // A scripted pool: two searches of one buffer, the first finishing
+    // after 1,000 nodes (round 10), the second never; the heuristics' run
+    // comes back as the pool settles a stopped heuristic, rejected.
+    const finishAt = [1_000, Infinity];
+    const spent = [0, 0];
+    let fits = 0;
+    const session = {
+      width: 2,
+      callingThread: false,
+      used: new Set(),
+      beginsQuickly: true,
+      facts: { peakLoad: 1, lowerBound: 1, pairs: 1 },
+      claim: () => true,
+      columns: () => assert.fail("nothing to check"),
+      run: (job: WorkerJob) => {
+        if (job.kind === "heuristic") {
+          fits++;
+          return { result: Promise.reject(new SolveError("cancelled", "Stopped")) };
+        }
+        assert.equal(job.kind, "search");
+        const { member, begin, budget } = (job as { search: SearchJob }).search;
+        if (begin !== undefined) spent[member] = 0;
+        const nodes = Math.min(budget, 50, finishAt[member] - spent[member]);
+        spent[member] += nodes;
+        const result: SearchResult = spent[member] >= finishAt[member]
+          ? { status: "solved", nodes, backtracks: 0, proof: true, offsets: Float64Array.of(7) }
+          : { status: "paused", nodes, backtracks: 0, proof: true };
+        return { result: Promise.resolve(result) };
+      },
+    } as unknown as Session;
+    const settings = resolveOptions({ preorderingHeuristics: ["WAT", "TAW"], restarts: false });
+    const request = {
+      kind: "probe" as const,
+      capacity: 1,
+      maxNodes: Infinity,
+      deadline: performance.now() + 10_000,
+      fit: true,
+    };
+    const outcome = await probeOnPool(session, settings, 1, request, performance.now());
+    assert.equal(fits, 1, "the heuristics ran once");
+    assert.equal(outcome.status, "solved");
+    assert.deepEqual(outcome.status === "solved" && [...outcome.offsets], [7]);
   });
 });

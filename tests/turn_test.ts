@@ -20,10 +20,10 @@ function busy(ms: number): void {
   while (performance.now() < until) { /* a search run */ }
 }
 
-/** The median of some numbers. */
-function median(values: number[]): number {
+/** The value below which a share `q` of some numbers lie. */
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 describe("hops from one 20 ms run to the next", { skip: SKIP }, () => {
@@ -43,7 +43,7 @@ describe("hops from one 20 ms run to the next", { skip: SKIP }, () => {
       await new Promise<void>((resolve) => {
         worker.onmessage = (event: MessageEvent<number>) => {
           replies.push(performance.now() - event.data);
-          if (replies.length < 20) worker.postMessage(performance.now());
+          if (replies.length < 40) worker.postMessage(performance.now());
           else resolve();
         };
         worker.postMessage(performance.now());
@@ -66,9 +66,11 @@ describe("hops from one 20 ms run to the next", { skip: SKIP }, () => {
       worker.terminate();
       URL.revokeObjectURL(url);
     }
-    // A reply waits for at most a run or two here (20-45 ms); held back,
-    // it waited 520-580 ms.
-    assert.ok(median(replies) < 150, `replies after ${median(replies).toFixed(0)} ms`);
-    assert.ok(median(lateness) < 100, `timers late by ${median(lateness).toFixed(0)} ms`);
+    // A reply waits for a run or two here (20-50 ms). Held back, a
+    // quarter to all of them waited 0.5-1.1 s: the slowest tenth tells.
+    const slow = quantile(replies, 0.9);
+    assert.ok(slow < 200, `a tenth of the replies came after ${slow.toFixed(0)} ms or more`);
+    const late = quantile(lateness, 0.5);
+    assert.ok(late < 100, `timers late by ${late.toFixed(0)} ms`);
   });
 });
