@@ -3,12 +3,19 @@
 
 // The plan's requests answered on the calling thread: solve()'s, and
 // solveAsync's where no worker can run, which gives the event loop a turn
-// after each run of a search (probeInTurns) so that the caller's timers
+// after each run of a search (answerInTurns) so that the caller's timers
 // and abort signal are seen. One copy of the answers for both.
 
 import type { Settings } from "./_options.ts";
 import type { Facts, Prepared, StopFlag } from "./_prepared.ts";
-import { type ProbeOutcome, probeSettingsOf, races, runProbe, scheduleOf } from "./_probe.ts";
+import {
+  type ProbeOutcome,
+  type ProbeSettings,
+  probeSettingsOf,
+  races,
+  runProbe,
+  scheduleOf,
+} from "./_probe.ts";
 import { bestResult, eachRound, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
 import { improveByLns, type LnsResult } from "./_lns.ts";
 import { turn } from "./_turn.ts";
@@ -58,9 +65,20 @@ export function probeHere(
   request: Omit<ProbeRequest, "kind">,
   signal: StopFlag | undefined,
 ): ProbeOutcome {
-  const probe = probeSettingsOf(request, settings, prepared.problem.buffers.length);
-  const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
+  const { probe, portfolio } = probeOf(prepared, settings, request);
   return runProbe(prepared, probe, portfolio, request.deadline, signal);
+}
+
+/** What a probe request asks of this thread, and whether its searches race. */
+function probeOf(
+  prepared: Prepared,
+  settings: Settings,
+  request: Omit<ProbeRequest, "kind">,
+): { probe: ProbeSettings; portfolio: boolean } {
+  return {
+    probe: probeSettingsOf(request, settings, prepared.problem.buffers.length),
+    portfolio: races(settings.portfolio, prepared.knownFacts?.pairs ?? 0),
+  };
 }
 
 /**
@@ -71,8 +89,7 @@ export function probeHere(
 export async function answerInTurns(here: Here, request: Request): Promise<Reply> {
   if (request.kind !== "probe") return answerHere(here, request);
   const { prepared, settings, signal } = here;
-  const probe = probeSettingsOf(request, settings, prepared.problem.buffers.length);
-  const portfolio = races(settings.portfolio, prepared.knownFacts?.pairs ?? 0);
+  const { probe, portfolio } = probeOf(prepared, settings, request);
   const schedule = scheduleOf(probe, portfolio, true);
   for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
     schedule.report(job, prepared.advance(job, request.deadline, signal));

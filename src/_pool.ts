@@ -365,12 +365,16 @@ export class Pool {
       const fits = (s: Slot) => !s.ticket && (s.local ? local : !(local && s.late));
       let slot = session.slotOf(job);
       if (job.kind === "search" && job.search.begin === undefined) {
-        // Its worker was ended (it overran a time limit, maybe another
-        // call's, or broke): the state is gone, and waiting for it would
-        // wait forever. The search runs again from its beginning to where
-        // this run would end it, on any executor: node for node the same.
-        const replay = slot === undefined && !this.#expired(ticket)
-          ? session.replay(job.search)
+        // The search runs again from its beginning to where this run would
+        // end it, on any executor, node for node the same: where its
+        // worker was ended (it overran a time limit, maybe another call's,
+        // or broke), since the state is gone and waiting for it would
+        // wait forever; and where it waits for the busy calling thread
+        // and was promised a free worker (see Session.claim), once.
+        const replay = slot === undefined
+          ? (this.#expired(ticket) ? undefined : session.replay(job.search))
+          : slot.ticket !== undefined && slot.local && this.spareWorker(new Set()) !== undefined
+          ? session.move(job.search)
           : undefined;
         if (replay !== undefined) {
           ticket.job = { kind: "search", search: replay.search };
@@ -384,21 +388,8 @@ export class Pool {
           this.#lost(ticket);
           continue;
         }
-        // A paused search resumes where its state is; one that waits for
-        // the busy calling thread moves, once, to a worker free for it
-        // (see Session.claim), run again there from its beginning.
-        if (slot.ticket !== undefined) {
-          const moved = slot.local && this.spareWorker(new Set()) !== undefined
-            ? session.move(job.search)
-            : undefined;
-          if (moved !== undefined) {
-            ticket.job = { kind: "search", search: moved.search };
-            ticket.replayed = { nodes: moved.nodes, backtracks: moved.backtracks };
-            this.stats.replays++;
-            i--;
-          }
-          continue;
-        }
+        // A paused search resumes where its state is.
+        if (slot.ticket !== undefined) continue;
       } else {
         if (slot !== undefined && !fits(slot)) slot = undefined;
         slot ??= this.#slots.find((s) => fits(s) && s.keys.has(session.key));

@@ -30,7 +30,9 @@
 // With sound pruning, an "infeasible" that canonical order does not prove
 // starts the probe again without canonical order. A search that hits the
 // time limit or is stopped ends the probe, but a solution or a proof
-// already found is never thrown away.
+// already found is never thrown away. A fixed-capacity probe may also run
+// the fast heuristics once no search can finish within round 7, ranked
+// first in round 8 (HeuristicFit), in either schedule.
 
 import type { Prepared, SearchJob, SearchResult, StopFlag } from "./_prepared.ts";
 import {
@@ -746,8 +748,8 @@ export class Descents implements ProbeSchedule {
  * schedule runs as it is until no search can finish within RESTART_ROUND
  * any more; then the heuristics run once at the capacity, and where one
  * fits it decides, ranked before every search of the later rounds (the
- * fixed orders are in their heavy tail by then, and a heuristic answers
- * in milliseconds). Until then the answer is the schedule's own (the
+ * fixed orders are in their heavy tail by then, and the heuristics answer
+ * in a fraction of a second). Until then the answer is the schedule's own (the
  * reference's), and either way it depends on node counts alone. Beside the
  * heuristics' run (on a pool) and after it fails, the schedule runs on.
  */
