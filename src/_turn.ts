@@ -16,7 +16,7 @@
 //   before it delivers worker replies: a worker's 20 ms slice came back
 //   after 520-580 ms (median) behind the command line's own slices, so its
 //   worker ran a few slices a second; a MessageChannel's comes back after
-//   22-30 ms, and timers stay on time.
+//   21-40 ms (median), and timers stay on time.
 // - Browsers: a MessageChannel (there is no `setImmediate`).
 
 const scope = globalThis as { setImmediate?: (callback: () => void) => unknown; Deno?: unknown };
