@@ -12,13 +12,19 @@ import {
   type ProbeOutcome,
   type ProbeSettings,
   probeSettingsOf,
+  probeSteps,
+  RACE_SLICE_MS,
   races,
   runProbe,
-  scheduleOf,
 } from "./_probe.ts";
 import { bestResult, eachRound, type ProbeRequest, type Reply, type Request } from "./_plan.ts";
-import { improveByLns, type LnsResult } from "./_lns.ts";
+import { improveByLns, type LnsResult, lnsSteps } from "./_lns.ts";
 import { turn } from "./_turn.ts";
+import { inSlices } from "./_steps.ts";
+
+// How long a heuristic or a neighbourhood search runs between two turns:
+// a probe's slice.
+const SLICE_MS = RACE_SLICE_MS;
 
 /** What a solve on this thread answers with. */
 export interface Here {
@@ -82,18 +88,28 @@ function probeOf(
 }
 
 /**
- * Answers one of the plan's requests on this thread, a probe in turns:
- * its searches run in time slices, the event loop getting a turn after
- * each (the same outcome: the schedules decide by node counts).
+ * Answers one of the plan's requests on this thread, in turns: the event
+ * loop gets one before each request, after each time slice of a probe's
+ * searches, and about every SLICE_MS of a heuristic's passes or of a
+ * neighbourhood search's sub-problems. The same outcome: the schedules
+ * decide by node counts, and the steps do not depend on the slicing.
  */
 export async function answerInTurns(here: Here, request: Request): Promise<Reply> {
-  if (request.kind !== "probe") return answerHere(here, request);
+  await turn();
   const { prepared, settings, signal } = here;
-  const { probe, portfolio } = probeOf(prepared, settings, request);
-  const schedule = scheduleOf(probe, portfolio, true);
-  for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
-    schedule.report(job, prepared.advance(job, request.deadline, signal));
-    await turn();
+  if (request.kind === "heuristic") {
+    const results = [];
+    for (const one of eachRound(request)) {
+      results.push(await inSlices(prepared.heuristicSteps(one, one.deadline, signal), SLICE_MS));
+    }
+    return bestResult(results);
   }
-  return schedule.outcome();
+  if (request.kind === "lns") {
+    const steps = lnsSteps(prepared.problem, settings, request, request.deadline, signal, prepared);
+    return await inSlices(steps, SLICE_MS);
+  }
+  if (request.kind !== "probe") return answerHere(here, request);
+  const { probe, portfolio } = probeOf(prepared, settings, request);
+  const options = { deadline: request.deadline, stop: signal, sliced: true };
+  return await inSlices(probeSteps(prepared, probe, portfolio, options), SLICE_MS);
 }

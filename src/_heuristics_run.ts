@@ -10,6 +10,7 @@ import { SolveError } from "./errors.ts";
 import type { BufferSpec } from "./problem.ts";
 import { validate } from "./validate.ts";
 import { luby, mulberry32 } from "./_random.ts";
+import { finish } from "./_steps.ts";
 import { BEST_FIT_MAX_PAIRS, SKYLINE_WORK } from "./_limits.ts";
 import {
   BestFit,
@@ -53,6 +54,14 @@ export interface HeuristicRun {
   round?: number;
 }
 
+/** A heuristic's best complete placement. */
+export interface Placement {
+  /** One offset per buffer. */
+  offsets: Float64Array;
+  /** Their height. */
+  height: number;
+}
+
 /**
  * Runs a heuristic; returns its best complete placement, or undefined when
  * the deadline or the signal cut it before one completed.
@@ -60,7 +69,19 @@ export interface HeuristicRun {
 export function runHeuristic(
   problem: HeuristicProblem | HeuristicColumns,
   run: HeuristicRun,
-): { offsets: Float64Array; height: number } | undefined {
+): Placement | undefined {
+  return finish(heuristicSteps(problem, run));
+}
+
+/**
+ * A heuristic run in steps, one pass of a placement each: between two,
+ * a caller on a thread it must not hold (solveAsync without workers) gives
+ * the event loop a turn. The steps are the same however they are driven.
+ */
+export function* heuristicSteps(
+  problem: HeuristicProblem | HeuristicColumns,
+  run: HeuristicRun,
+): Generator<void, Placement | undefined> {
   const { name, deadline, signal } = run;
   const cut: Stop = () => signal?.aborted === true || performance.now() >= deadline;
   let p: Prepared;
@@ -91,6 +112,7 @@ export function runHeuristic(
     const order = cut() ? undefined : orderBy(p, name, cut, deadline);
     if (order !== undefined) keep(new BestFit(p).run(order, offsets, stop));
   } else if (!cut()) {
+    yield;
     // The skyline fills time left to right; the mirrored problem (time
     // reversed) has the same solutions but fills differently. Its passes
     // without the left preference repeat the unmirrored ones' heights on
@@ -118,6 +140,7 @@ export function runHeuristic(
       if (Number.isNaN(h)) break;
       if (h < bestHeight) start = { sky, pref, left: pass.left, height: h };
       keep(h);
+      yield;
     }
     if (name === "best" && bestHeight !== Infinity) {
       // Best fit too, where a pass is cheap enough.
@@ -127,12 +150,13 @@ export function runHeuristic(
           const order = stop() ? undefined : orderBy(p, rule, cut, deadline);
           if (order === undefined) break;
           keep(fit.run(order, offsets, stop));
+          yield;
         }
       }
       // (The stop test measures the lower bound: not for an empty phase.)
       const round = run.round ?? 0;
       if (start !== undefined && improvePasses(p.free.length, round) > 0 && !stop()) {
-        improve(p, start, offsets, stop, keep, round);
+        yield* improve(p, start, offsets, stop, keep, round);
       }
       // Dropping every buffer as low as it goes, in offset order, never
       // raises one, and sometimes lowers the top.
@@ -219,14 +243,14 @@ const FOCUS_SHARE = 0.15;
  * after the first phase), chains of 100 passes with 16 seeds reached 1.001
  * x or below 4 times with this focus, once without.
  */
-function improve(
+function* improve(
   p: Prepared,
   start: Start,
   offsets: Float64Array,
   stop: Stop,
   keep: (height: number) => void,
   round: number,
-): void {
+): Generator<void, void> {
   const cnt = p.free.length;
   const passes = improvePasses(cnt, round);
   const random = mulberry32(0x6d696e69 ^ cnt ^ Math.imul(round, 0x9e3779b1));
@@ -260,6 +284,7 @@ function improve(
       left = trialLeft;
       pref.set(trial);
     }
+    yield;
   }
 }
 

@@ -34,7 +34,8 @@ import {
   EXACT_SEARCH_MAX_PAIRS,
 } from "./_limits.ts";
 import { type PinHoles, pinHolesFail, pinHolesOf } from "./_pin_holes.ts";
-import { checkPins, runHeuristic } from "./_heuristics_run.ts";
+import { checkPins, heuristicSteps } from "./_heuristics_run.ts";
+import { finish } from "./_steps.ts";
 import type { HeuristicColumns, HeuristicProblem } from "./_heuristics_core.ts";
 import { hasWindow } from "./_windows.ts";
 
@@ -401,7 +402,17 @@ export class Prepared {
     stop?: StopFlag,
     check = true,
   ): HeuristicResult {
-    return solverHeuristic(this.problem, {
+    return finish(this.heuristicSteps(job, deadline, stop, check));
+  }
+
+  /** {@linkcode Prepared.heuristic} in steps (see _steps.ts). */
+  heuristicSteps(
+    job: HeuristicJob,
+    deadline: number,
+    stop?: StopFlag,
+    check = true,
+  ): Generator<void, HeuristicResult> {
+    return solverHeuristicSteps(this.problem, {
       job,
       deadline,
       stop,
@@ -476,6 +487,14 @@ export function solverHeuristic(
   problem: HeuristicProblem | HeuristicColumns,
   run: SolverHeuristic,
 ): HeuristicResult {
+  return finish(solverHeuristicSteps(problem, run));
+}
+
+/** {@linkcode solverHeuristic} in steps (see _steps.ts). */
+function* solverHeuristicSteps(
+  problem: HeuristicProblem | HeuristicColumns,
+  run: SolverHeuristic,
+): Generator<void, HeuristicResult> {
   const { job, deadline, stop } = run;
   const n = "buffers" in problem ? problem.buffers.length : problem.size.length;
   let windowed = 0;
@@ -495,7 +514,7 @@ export function solverHeuristic(
   let found;
   try {
     checkPins(problem);
-    found = runHeuristic(problem, {
+    found = yield* heuristicSteps(problem, {
       name: job.name,
       deadline,
       signal: stop,

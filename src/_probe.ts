@@ -45,6 +45,7 @@ import {
   RESTART_ROUND,
 } from "./_limits.ts";
 import { luby } from "./_random.ts";
+import { finish } from "./_steps.ts";
 
 /** How a probe ended. */
 export type ProbeOutcome =
@@ -848,13 +849,34 @@ export function runProbe(
   stop?: StopFlag,
   onNodes?: (nodes: number) => void,
 ): ProbeOutcome {
-  const schedule = scheduleOf(probe, portfolio);
+  return finish(probeSteps(prepared, probe, portfolio, { deadline, stop, onNodes }));
+}
+
+/**
+ * {@linkcode runProbe} in steps, one run of a search each (see
+ * _steps.ts); with `sliced`, a run pauses after a time slice (the round
+ * robin's too; the outcome is the same).
+ */
+export function* probeSteps(
+  prepared: Prepared,
+  probe: ProbeSettings,
+  portfolio: boolean,
+  options: {
+    deadline: number;
+    stop?: StopFlag;
+    onNodes?: (nodes: number) => void;
+    sliced?: boolean;
+  },
+): Generator<void, ProbeOutcome> {
+  const { deadline, stop, onNodes } = options;
+  const schedule = scheduleOf(probe, portfolio, options.sliced);
   let nodes = 0;
   for (let [job] = schedule.next(1); job !== undefined; [job] = schedule.next(1)) {
     const result = prepared.advance(job, deadline, stop);
     schedule.report(job, result);
     nodes += result.nodes;
     onNodes?.(nodes);
+    yield;
   }
   return schedule.outcome();
 }
