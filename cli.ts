@@ -637,7 +637,7 @@ function jsonOf(
     optimal: solution?.optimal ?? null,
     backtracks: solution?.stats?.backtracks ?? error?.backtracks ?? 0,
     nodes: solution?.stats?.nodes ?? error?.nodes ?? 0,
-    workers: solution?.stats?.workers ?? 0,
+    workers: solution?.stats?.workers ?? error?.workers ?? 0,
     milliseconds,
     offsets,
   };

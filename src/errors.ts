@@ -24,6 +24,11 @@ export interface SolveErrorOptions {
   backtracks?: number;
   /** How many search nodes it visited before it failed. */
   nodes?: number;
+  /**
+   * How many Web Workers ran the solve's work (0: the calling thread did).
+   * @default {0}
+   */
+  workers?: number;
   /** The underlying cause, if any. */
   cause?: unknown;
 }
@@ -60,6 +65,11 @@ export class SolveError extends Error {
   readonly backtracks: number;
   /** How many search nodes it visited before it failed. */
   readonly nodes: number;
+  /**
+   * How many Web Workers ran the solve's work before it failed (0: the
+   * calling thread did), as a solution's `stats.workers` counts them.
+   */
+  readonly workers: number;
 
   /**
    * Makes a solve error.
@@ -78,6 +88,7 @@ export class SolveError extends Error {
     this.code = code;
     this.backtracks = options.backtracks ?? 0;
     this.nodes = options.nodes ?? 0;
+    this.workers = options.workers ?? 0;
   }
 }
 

@@ -262,12 +262,27 @@ async function runOnPool(
       }
     }
   };
-  for (let step = steps.next();; step = steps.next(await answer(step.value))) {
-    if (step.done) {
-      const solution = step.value;
-      if (solution.stats) solution.stats.workers = session.used.size;
-      return solution;
+  try {
+    for (let step = steps.next();; step = steps.next(await answer(step.value))) {
+      if (step.done) {
+        const solution = step.value;
+        if (solution.stats) solution.stats.workers = session.used.size;
+        return solution;
+      }
     }
+  } catch (error) {
+    // A failed solve says how many workers ran too (the command line's
+    // `--json` said 0 where they had).
+    if (!(error instanceof SolveError) || session.used.size === 0) throw error;
+    const { code, message, nodes, backtracks, cause } = error;
+    const counted = new SolveError(code, message, {
+      nodes,
+      backtracks,
+      workers: session.used.size,
+      cause,
+    });
+    counted.stack = error.stack;
+    throw counted;
   }
 }
 

@@ -25,7 +25,7 @@ import { solve } from "../src/solve.ts";
 import { REFERENCE_OPTIONS } from "../src/options.ts";
 import { generateProblem } from "../benchmarks/_generate.ts";
 import { easyProblems, hardProblem, tiling } from "./_problems.ts";
-import { WORKERS_JOIN_MS } from "../src/_limits.ts";
+import { SEARCH_MOVES_AFTER_MS, WORKERS_JOIN_MS } from "../src/_limits.ts";
 import { type Run, run } from "./_process.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -401,6 +401,27 @@ describe("solving on the workers (generated problems above the worker threshold)
     assert.equal(report.height, problem.capacity);
     const expected = solve({ ...read, capacity: problem.capacity });
     assert.deepEqual(offsetsOf(read, report), expected.offsets);
+  });
+
+  it("--json after a failed solve counts the workers that ran, on both sides of the move", async () => {
+    // Past SEARCH_MOVES_AFTER_MS a search waiting for the command's own
+    // thread moves to a worker; before, none runs. The count once came
+    // with a solution only: a failed solve said 0 either way.
+    using space = tempDir();
+    const { problem } = hardProblem();
+    const input = write(space.dir, "in.csv", problem);
+    for (const [timeout, worked] of [[SEARCH_MOVES_AFTER_MS / 2, false], [3_000, true]] as const) {
+      const { code, stdout } = await cli([
+        `--capacity=${problem.capacity}`,
+        `--input=${input}`,
+        `--timeout=${timeout}ms`,
+        "--json",
+      ]);
+      assert.equal(code, 1);
+      const report = JSON.parse(stdout);
+      assert.equal(report.status, "timeout");
+      assert.equal(report.workers > 0, worked, `${timeout} ms: ${report.workers} workers`);
+    }
   });
 
   it("--reference: the round robin on the command's own thread, in slices, with no worker even past the join", async () => {
